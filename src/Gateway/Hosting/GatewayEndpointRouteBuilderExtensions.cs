@@ -1,0 +1,35 @@
+using LambdaCluster.Gateway.Http;
+using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Gateway.Logs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+public static class GatewayEndpointRouteBuilderExtensions
+{
+    /// <summary>Every route of the gateway on one screen.</summary>
+    public static WebApplication MapLambdaGateway(this WebApplication app)
+    {
+        app.UseMiddleware<GatewayRequestMiddleware>();
+        var functions = app.Services.GetRequiredService<FunctionApi>();
+        var invoke = app.Services.GetRequiredService<InvokeApi>();
+        var logs = app.Services.GetRequiredService<LogsApi>();
+        var code = app.Services.GetRequiredService<CodeDownload>();
+
+        app.MapPost("/2015-03-31/functions", functions.CreateAsync);
+        app.MapGet("/2015-03-31/functions", functions.ListAsync);
+        app.MapGet("/2015-03-31/functions/{functionName}", (HttpContext http, string functionName) => functions.GetAsync(http, functionName));
+        app.MapDelete("/2015-03-31/functions/{functionName}", (HttpContext http, string functionName) => functions.DeleteAsync(http, functionName));
+        app.MapGet("/2015-03-31/functions/{functionName}/configuration", (HttpContext http, string functionName) => functions.GetConfigurationAsync(http, functionName));
+        app.MapPut("/2015-03-31/functions/{functionName}/configuration", (HttpContext http, string functionName) => functions.UpdateConfigurationAsync(http, functionName));
+        app.MapPut("/2015-03-31/functions/{functionName}/code", (HttpContext http, string functionName) => functions.UpdateCodeAsync(http, functionName));
+        app.MapGet("/2016-08-19/account-settings", functions.GetAccountSettingsAsync);
+        app.MapPost("/2015-03-31/functions/{functionName}/invocations", (HttpContext http, string functionName) => invoke.InvokeAsync(http, functionName));
+        app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", (HttpContext http, string functionName) => invoke.InvokeAsyncLegacy(http, functionName));
+        app.MapPost("/", logs.HandleAsync);
+        app.MapGet($"{CodeDownload.PathPrefix}/{{sha256}}", (HttpContext http, string sha256) => code.ServeAsync(http, sha256));
+        return app;
+    }
+}

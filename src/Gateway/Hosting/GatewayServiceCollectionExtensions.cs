@@ -1,0 +1,33 @@
+using LambdaCluster.Gateway.Auth;
+using LambdaCluster.Gateway.Events;
+using LambdaCluster.Gateway.Hosting;
+using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Gateway.Logs;
+using LambdaCluster.Grains.Invocation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>The HTTP surface: SigV4, the Lambda and Logs APIs, and the queue of asynchronous invocations.</summary>
+    public static IServiceCollection AddLambdaGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FunctionInvoker>();
+        services.AddSingleton<SigV4Verifier>();
+        services.AddSingleton<CodePackages>();
+        services.AddSingleton<CodeDownload>();
+        services.AddSingleton<FunctionApi>();
+        services.AddSingleton<InvokeApi>();
+        services.AddSingleton<LogsApi>();
+        services.AddSingleton<EventInvocationQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventInvocationQueue>());
+        return services;
+    }
+}

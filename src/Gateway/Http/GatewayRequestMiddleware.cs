@@ -1,0 +1,68 @@
+using LambdaCluster.Gateway.Auth;
+using LambdaCluster.Gateway.Errors;
+using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Grains.Errors;
+using LambdaCluster.Runtimes.RuntimeApi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LambdaCluster.Gateway.Http;
+
+/// <summary>
+/// What every API request goes through before its endpoint: a request id, the body read once and
+/// bounded, and SigV4 verification. An unsigned or wrongly signed request never reaches a function.
+/// </summary>
+public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4Verifier verifier, ILogger<GatewayRequestMiddleware> logger)
+{
+    /// <summary>Lambda's limit on a whole CreateFunction request (the largest any API takes).</summary>
+    public const int MaxRequestBytes = 70_167_211;
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix))
+        {
+            await next(http); // pre-signed by its own query signature
+            return;
+        }
+
+        http.Response.Headers["x-amzn-RequestId"] = http.TraceIdentifier = Guid.NewGuid().ToString();
+        var body = await RequestBodyReader.ReadAsync(http.Request, MaxRequestBytes, http.RequestAborted);
+        if (body.TooLarge)
+        {
+            await LambdaErrors.WriteAsync(http, LambdaErrorType.RequestEntityTooLargeException,
+                $"Request must be smaller than {MaxRequestBytes} bytes for the {OperationName(http)} operation");
+            return;
+        }
+
+        var service = IsLogsRequest(http.Request) ? "logs" : "lambda";
+        if (verifier.Verify(http.Request, body.Bytes, service) is { } failure)
+        {
+            await LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, failure.Code, failure.Message);
+            return;
+        }
+
+        http.Features.Set(new RequestBody(body.Bytes));
+        try
+        {
+            await next(http);
+        }
+        catch (LambdaServiceException e) when (!http.Response.HasStarted)
+        {
+            await LambdaErrors.WriteAsync(http, e);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && e is not OperationCanceledException)
+        {
+            LogUnexpected(logger, e, http.Request.Method, http.Request.Path);
+            await LambdaErrors.WriteAsync(http, LambdaErrorType.ServiceException, "The service encountered an internal error. Please try again.");
+        }
+    }
+
+    public static bool IsLogsRequest(HttpRequest request) =>
+        request.Headers["X-Amz-Target"].ToString().StartsWith("Logs_", StringComparison.Ordinal);
+
+    private static string OperationName(HttpContext http) =>
+        http.Request.Path.Value?.EndsWith("/invocations", StringComparison.Ordinal) == true ? "InvokeFunction" : "CreateFunction";
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+}

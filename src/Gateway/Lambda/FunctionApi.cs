@@ -1,0 +1,227 @@
+using LambdaCluster.Gateway.Lambda.Model;
+using LambdaCluster.Grains.Errors;
+using LambdaCluster.Grains.Functions;
+using LambdaCluster.Runtimes.Code;
+using LambdaCluster.Runtimes.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Gateway.Lambda;
+
+/// <summary>The function control plane: Create, Get, GetConfiguration, List, UpdateCode, UpdateConfiguration, Delete, GetAccountSettings.</summary>
+public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, IOptions<NodeOptions> node, TimeProvider time)
+{
+    private const int MaxListItems = 50;
+
+    private string Region => node.Value.Region;
+
+    private string AccountId => node.Value.AccountId;
+
+    public async Task CreateAsync(HttpContext http)
+    {
+        // Flow: parse → validate every setting → store the package → create the grain (which refuses a duplicate).
+        // Any refusal happens before the grain is written, so bad input changes nothing.
+        var request = JsonBody.Read(http, LambdaJsonContext.Default.CreateFunctionRequest);
+        FunctionValidator.FunctionName(request.FunctionName);
+        FunctionValidator.Role(request.Role);
+        if (request.PackageType is "Image")
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Container images are not supported by this cluster; use PackageType Zip.");
+        }
+
+        FunctionValidator.Runtime(request.Runtime);
+        FunctionValidator.Handler(request.Handler);
+        FunctionValidator.Description(request.Description);
+        FunctionValidator.Timeout(request.Timeout);
+        FunctionValidator.MemorySize(request.MemorySize);
+        FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
+        FunctionValidator.Variables(request.Environment?.Variables);
+        FunctionValidator.Architectures(request.Architectures);
+        FunctionValidator.NoLayers(request.Layers);
+        if (request.Code is null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null");
+        }
+
+        var grain = grains.GetGrain<IFunctionGrain>(request.FunctionName);
+        if (await grain.GetAsync() is not null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Function already exist: {request.FunctionName}");
+        }
+
+        var (hash, size) = await packages.StoreAsync(request.Code.ZipFile, request.Code.S3Bucket, request.Code.ImageUri, http.RequestAborted);
+        var arn = FunctionArns.Function(Region, AccountId, request.FunctionName!);
+        var definition = new FunctionDefinition
+        {
+            FunctionName = request.FunctionName!,
+            FunctionArn = arn,
+            Runtime = request.Runtime!,
+            Role = request.Role!,
+            Handler = request.Handler!,
+            Description = request.Description ?? "",
+            Timeout = request.Timeout ?? 3,
+            MemorySize = request.MemorySize ?? 128,
+            Variables = request.Environment?.Variables ?? (request.Environment is null ? null : new Dictionary<string, string>()),
+            CodeSha256 = hash.Base64,
+            CodeSha256Hex = hash.Hex,
+            CodeSize = size,
+            LastModified = time.GetUtcNow(),
+            RevisionId = Guid.NewGuid().ToString(),
+            ConfigRevision = Guid.NewGuid().ToString("N"),
+            EphemeralStorageSize = request.EphemeralStorage?.Size ?? 512,
+            TracingMode = request.TracingConfig?.Mode ?? "PassThrough",
+            LogGroup = $"/aws/lambda/{request.FunctionName}",
+            Tags = request.Tags,
+            Region = Region,
+        };
+        var created = await grain.CreateAsync(definition);
+        await LambdaResults.WriteAsync(http, StatusCodes.Status201Created, FunctionConfigurations.From(created, ConfigurationView.Create), LambdaJsonContext.Default.FunctionConfigurationDto);
+    }
+
+    public async Task GetAsync(HttpContext http, string functionName)
+    {
+        var (definition, _) = await ExistingAsync(http, functionName);
+        var response = new GetFunctionResponse
+        {
+            Configuration = FunctionConfigurations.From(definition, ConfigurationView.Get),
+            Code = new FunctionCodeLocationDto("S3", downloads.Url(http.Request, definition.CodeSha256Hex)),
+            Tags = definition.Tags,
+        };
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, response, LambdaJsonContext.Default.GetFunctionResponse);
+    }
+
+    public async Task GetConfigurationAsync(HttpContext http, string functionName)
+    {
+        var (definition, _) = await ExistingAsync(http, functionName);
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(definition, ConfigurationView.Get), LambdaJsonContext.Default.FunctionConfigurationDto);
+    }
+
+    public async Task ListAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        var maxItems = MaxListItems;
+        if (query.TryGetValue("MaxItems", out var maxText))
+        {
+            if (!int.TryParse(maxText, out maxItems) || maxItems is < 1 or > 10000)
+            {
+                throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{maxText}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000");
+            }
+
+            maxItems = Math.Min(maxItems, MaxListItems);
+        }
+
+        if (query.TryGetValue("FunctionVersion", out var version) && version != "ALL")
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{version}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
+        }
+
+        var marker = query.TryGetValue("Marker", out var markerText) ? markerText.ToString() : null;
+        var registry = grains.GetGrain<IFunctionRegistryGrain>(AccountId);
+        var names = await registry.ListAsync(marker, maxItems + 1);
+        var page = names.Take(maxItems).ToList();
+        var definitions = await Task.WhenAll(page.Select(n => grains.GetGrain<IFunctionGrain>(n).GetAsync()));
+        var functions = definitions.OfType<FunctionDefinition>().Select(d => FunctionConfigurations.From(d, ConfigurationView.List)).ToList();
+        var next = names.Count > maxItems ? page[^1] : null;
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListFunctionsResponse(functions, next), LambdaJsonContext.Default.ListFunctionsResponse);
+    }
+
+    public async Task UpdateCodeAsync(HttpContext http, string functionName)
+    {
+        var request = JsonBody.Read(http, LambdaJsonContext.Default.UpdateFunctionCodeRequest);
+        var (_, grain) = await ExistingAsync(http, functionName);
+        FunctionValidator.Architectures(request.Architectures);
+        var (hash, size) = await packages.StoreAsync(request.ZipFile, request.S3Bucket, request.ImageUri, http.RequestAborted);
+        var updated = request.DryRun == true
+            ? (await grain.GetAsync())!
+            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId));
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
+    }
+
+    public async Task UpdateConfigurationAsync(HttpContext http, string functionName)
+    {
+        var request = JsonBody.Read(http, LambdaJsonContext.Default.UpdateFunctionConfigurationRequest);
+        var (_, grain) = await ExistingAsync(http, functionName);
+        if (request.Role is not null)
+        {
+            FunctionValidator.Role(request.Role);
+        }
+
+        if (request.Runtime is not null)
+        {
+            FunctionValidator.Runtime(request.Runtime);
+        }
+
+        if (request.Handler is not null)
+        {
+            FunctionValidator.Handler(request.Handler);
+        }
+
+        FunctionValidator.Description(request.Description);
+        FunctionValidator.Timeout(request.Timeout);
+        FunctionValidator.MemorySize(request.MemorySize);
+        FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
+        FunctionValidator.Variables(request.Environment?.Variables);
+        FunctionValidator.NoLayers(request.Layers);
+        var updated = await grain.UpdateConfigurationAsync(new FunctionConfigurationUpdate
+        {
+            Role = request.Role,
+            Handler = request.Handler,
+            Description = request.Description,
+            Timeout = request.Timeout,
+            MemorySize = request.MemorySize,
+            Variables = request.Environment is null ? null : request.Environment.Variables ?? new Dictionary<string, string>(),
+            Runtime = request.Runtime,
+            RevisionId = request.RevisionId,
+            EphemeralStorageSize = request.EphemeralStorage?.Size,
+            TracingMode = request.TracingConfig?.Mode,
+        });
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
+    }
+
+    public async Task DeleteAsync(HttpContext http, string functionName)
+    {
+        var reference = FunctionReference.Parse(functionName, Region, AccountId);
+        var qualifier = reference.Qualifier ?? http.Request.Query["Qualifier"].FirstOrDefault();
+        if (qualifier == "$LATEST")
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "$LATEST version cannot be deleted without deleting the function.");
+        }
+
+        var (_, grain) = await ExistingAsync(http, functionName);
+        await grain.DeleteAsync();
+        await LambdaResults.EmptyAsync(http, StatusCodes.Status204NoContent);
+    }
+
+    public async Task GetAccountSettingsAsync(HttpContext http)
+    {
+        var names = await grains.GetGrain<IFunctionRegistryGrain>(AccountId).ListAsync(null, int.MaxValue);
+        var definitions = await Task.WhenAll(names.Select(n => grains.GetGrain<IFunctionGrain>(n).GetAsync()));
+        var totalCode = definitions.OfType<FunctionDefinition>().Sum(d => d.CodeSize);
+        var response = new AccountSettingsResponse(
+            new AccountLimitDto(80_530_636_800, ZipPackage.MaxUnzippedBytes, ZipPackage.MaxZippedBytes, 1000, 1000),
+            new AccountUsageDto(totalCode, names.Count));
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, response, LambdaJsonContext.Default.AccountSettingsResponse);
+    }
+
+    /// <summary>The function named by the path (and Qualifier), or ResourceNotFound as Lambda words it.</summary>
+    private async Task<(FunctionDefinition Definition, IFunctionGrain Grain)> ExistingAsync(HttpContext http, string functionName)
+    {
+        var reference = FunctionReference.Parse(functionName, Region, AccountId);
+        var queryQualifier = http.Request.Query["Qualifier"].FirstOrDefault();
+        if (reference.Qualifier is not null && queryQualifier is not null && reference.Qualifier != queryQualifier)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "The derived qualifier from the function name does not match the specified qualifier.");
+        }
+
+        var qualifier = reference.Qualifier ?? queryQualifier;
+        var arn = FunctionArns.Function(Region, AccountId, reference.Name);
+        var grain = grains.GetGrain<IFunctionGrain>(reference.Name);
+        var definition = await grain.GetAsync();
+        if (definition is null || (qualifier is not null && qualifier != "$LATEST"))
+        {
+            throw LambdaServiceException.FunctionNotFound(qualifier is null ? arn : FunctionArns.Qualified(arn, qualifier));
+        }
+
+        return (definition, grain);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using LambdaCluster.Gateway.Lambda.Model;
+using LambdaCluster.Grains.Functions;
+using LambdaCluster.Runtimes.Catalog;
+
+namespace LambdaCluster.Gateway.Lambda;
+
+/// <summary>Which operation a FunctionConfiguration answers: Lambda shows different members in each.</summary>
+public enum ConfigurationView
+{
+    Create,
+    Get,
+    List,
+    Update,
+}
+
+/// <summary>Turns a stored function into Lambda's FunctionConfiguration as each operation shows it.</summary>
+public static class FunctionConfigurations
+{
+    public static FunctionConfigurationDto From(FunctionDefinition f, ConfigurationView view)
+    {
+        var runtimeVersion = RuntimeCatalog.TryGet(f.Runtime, out var descriptor) ? descriptor.RuntimeVersion : f.Runtime;
+        var runtimeArn = $"arn:aws:lambda:{f.Region}::runtime:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runtimeVersion)))}";
+        return new FunctionConfigurationDto
+        {
+            FunctionName = f.FunctionName,
+            FunctionArn = f.FunctionArn,
+            Runtime = f.Runtime,
+            Role = f.Role,
+            Handler = f.Handler,
+            CodeSize = f.CodeSize,
+            Description = f.Description,
+            Timeout = f.Timeout,
+            MemorySize = f.MemorySize,
+            LastModified = Timestamp(f.LastModified),
+            CodeSha256 = f.CodeSha256,
+            Version = "$LATEST",
+            Environment = f.Variables is null ? null : new EnvironmentDto { Variables = new Dictionary<string, string>(f.Variables) },
+            TracingConfig = new TracingConfigDto(f.TracingMode),
+            RevisionId = f.RevisionId,
+            // Creation and updates complete before the call returns, so the waiters see Active/Successful at once;
+            // the responses to Create and Update still say what Lambda's say (Pending, InProgress).
+            State = view switch { ConfigurationView.List => null, ConfigurationView.Create => "Pending", _ => "Active" },
+            StateReason = view == ConfigurationView.Create ? "The function is being created." : null,
+            StateReasonCode = view == ConfigurationView.Create ? "Creating" : null,
+            LastUpdateStatus = view switch { ConfigurationView.Get => "Successful", ConfigurationView.Update => "InProgress", _ => null },
+            LastUpdateStatusReason = view == ConfigurationView.Update ? "The function is being created." : null,
+            LastUpdateStatusReasonCode = view == ConfigurationView.Update ? "Creating" : null,
+            PackageType = "Zip",
+            Architectures = [f.Architecture],
+            EphemeralStorage = new EphemeralStorageDto(f.EphemeralStorageSize),
+            SnapStart = new SnapStartResponseDto("None", "Off"),
+            RuntimeVersionConfig = view == ConfigurationView.List ? null : new RuntimeVersionConfigDto(runtimeArn),
+            LoggingConfig = new LoggingConfigDto("Text", f.LogGroup),
+        };
+    }
+
+    /// <summary>Lambda's string timestamps: <c>2020-04-10T19:06:32.563+0000</c>.</summary>
+    public static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LambdaCluster.Gateway.Events;
+using LambdaCluster.Gateway.Http;
+using LambdaCluster.Grains.Errors;
+using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Invocation;
+using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Invocation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Gateway.Lambda;
+
+/// <summary>Invoke (RequestResponse, Event, DryRun) and the deprecated InvokeAsync.</summary>
+public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, EventInvocationQueue events, IOptions<NodeOptions> node, TimeProvider time)
+{
+    /// <summary>Lambda's synchronous payload limit.</summary>
+    public const int MaxSyncPayloadBytes = 6 * 1024 * 1024;
+
+    /// <summary>Lambda's asynchronous payload limit.</summary>
+    public const int MaxAsyncPayloadBytes = 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext http, string functionName)
+    {
+        // Flow: parse the target and headers → check the payload (size, JSON) → by invocation type:
+        // DryRun answers 204 once the function is known; Event queues the request and answers 202;
+        // RequestResponse runs it (pool lease → environment → process) and writes the result with Lambda's headers.
+        var headers = http.Request.Headers;
+        var invocationType = headers["X-Amz-Invocation-Type"].FirstOrDefault() ?? "RequestResponse";
+        if (invocationType is not ("RequestResponse" or "Event" or "DryRun"))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+        }
+
+        var logType = headers["X-Amz-Log-Type"].FirstOrDefault() ?? "None";
+        if (logType is not ("None" or "Tail"))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]");
+        }
+
+        var (name, qualifier) = Target(http, functionName);
+        var payload = http.Body();
+        var limit = invocationType == "Event" ? MaxAsyncPayloadBytes : MaxSyncPayloadBytes;
+        if (payload.Length > limit)
+        {
+            throw new LambdaServiceException(LambdaErrorType.RequestTooLargeException, $"Request must be smaller than {limit} bytes for the InvokeFunction operation");
+        }
+
+        payload = CheckJson(payload);
+        var clientContext = ClientContext(headers["X-Amz-Client-Context"].FirstOrDefault());
+        var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, name);
+        var request = new InvocationRequest
+        {
+            RequestId = http.TraceIdentifier,
+            Payload = payload,
+            InvokedFunctionArn = qualifier is null ? arn : FunctionArns.Qualified(arn, qualifier),
+            ClientContext = clientContext,
+            TraceId = TraceIds.New(time.GetUtcNow()),
+            WantsLogTail = logType == "Tail" && invocationType == "RequestResponse",
+        };
+
+        if (invocationType != "RequestResponse")
+        {
+            if (await grains.GetGrain<IFunctionGrain>(name).GetAsync() is null)
+            {
+                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, qualifier ?? "$LATEST"));
+            }
+
+            if (invocationType == "Event")
+            {
+                events.Enqueue(name, request);
+            }
+
+            await LambdaResults.EmptyAsync(http, invocationType == "Event" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent);
+            return;
+        }
+
+        var result = await invoker.InvokeAsync(name, request);
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+        if (result.FunctionError is not null)
+        {
+            response.Headers["X-Amz-Function-Error"] = result.FunctionError;
+        }
+
+        if (result.LogTail is not null)
+        {
+            response.Headers["X-Amz-Log-Result"] = result.LogTail;
+        }
+
+        response.ContentType = result.ContentType;
+        response.ContentLength = result.Payload.Length;
+        await response.Body.WriteAsync(result.Payload);
+    }
+
+    /// <summary>InvokeAsync (deprecated): the body is the event; answered 202 with <c>{"Status":202}</c>.</summary>
+    public async Task InvokeAsyncLegacy(HttpContext http, string functionName)
+    {
+        var (name, _) = Target(http, functionName);
+        var payload = CheckJson(http.Body());
+        if (payload.Length > MaxAsyncPayloadBytes)
+        {
+            throw new LambdaServiceException(LambdaErrorType.RequestTooLargeException, $"Request must be smaller than {MaxAsyncPayloadBytes} bytes for the InvokeFunction operation");
+        }
+
+        var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, name);
+        if (await grains.GetGrain<IFunctionGrain>(name).GetAsync() is null)
+        {
+            throw LambdaServiceException.FunctionNotFound(arn);
+        }
+
+        events.Enqueue(name, new InvocationRequest { RequestId = http.TraceIdentifier, Payload = payload, InvokedFunctionArn = arn, TraceId = TraceIds.New(time.GetUtcNow()) });
+        http.Response.StatusCode = StatusCodes.Status202Accepted;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync("{\"Status\":202}");
+    }
+
+    private (string Name, string? Qualifier) Target(HttpContext http, string functionName)
+    {
+        var reference = FunctionReference.Parse(functionName, node.Value.Region, node.Value.AccountId);
+        var queryQualifier = http.Request.Query["Qualifier"].FirstOrDefault();
+        if (reference.Qualifier is not null && queryQualifier is not null && queryQualifier != reference.Qualifier)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "The derived qualifier from the function name does not match the specified qualifier.");
+        }
+
+        var qualifier = reference.Qualifier ?? queryQualifier;
+        if (qualifier is not null && qualifier != "$LATEST")
+        {
+            var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, reference.Name);
+            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, qualifier));
+        }
+
+        return (reference.Name, qualifier);
+    }
+
+    /// <summary>An empty payload is the event <c>{}</c>; anything else must be JSON, as Lambda requires.</summary>
+    private static byte[] CheckJson(byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            return "{}"u8.ToArray();
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
+            while (reader.Read())
+            {
+            }
+
+            return payload;
+        }
+        catch (JsonException e)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidRequestContentException, $"Could not parse request body into json: Could not parse payload into json: {e.Message}");
+        }
+    }
+
+    private static string? ClientContext(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+
+        if (header.Length > 3583)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Client context must be at most 3583 bytes.");
+        }
+
+        try
+        {
+            var json = Encoding.UTF8.GetString(Convert.FromBase64String(header));
+            using var _ = JsonDocument.Parse(json);
+            return json;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidRequestContentException, "Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+}

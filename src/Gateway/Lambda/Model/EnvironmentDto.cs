@@ -1,0 +1,6 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record EnvironmentDto
+{
+    public Dictionary<string, string>? Variables { get; init; }
+}

@@ -1,0 +1,8 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record GetFunctionResponse
+{
+    public required FunctionConfigurationDto Configuration { get; init; }
+    public required FunctionCodeLocationDto Code { get; init; }
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}

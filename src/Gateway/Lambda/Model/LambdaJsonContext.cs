@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+/// <summary>Source-generated JSON for the Lambda API: exact PascalCase member names, nulls omitted, numbers strict.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNameCaseInsensitive = false, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(FunctionConfigurationDto))]
+[JsonSerializable(typeof(GetFunctionResponse))]
+[JsonSerializable(typeof(ListFunctionsResponse))]
+[JsonSerializable(typeof(AccountSettingsResponse))]
+[JsonSerializable(typeof(CreateFunctionRequest))]
+[JsonSerializable(typeof(UpdateFunctionCodeRequest))]
+[JsonSerializable(typeof(UpdateFunctionConfigurationRequest))]
+public sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record LoggingConfigDto(string LogFormat, string LogGroup);

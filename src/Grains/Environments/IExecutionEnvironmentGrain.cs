@@ -1,0 +1,21 @@
+using Orleans.Concurrency;
+using LambdaCluster.Grains.Pool;
+using LambdaCluster.Runtimes.Invocation;
+
+namespace LambdaCluster.Grains.Environments;
+
+/// <summary>
+/// One execution environment (key: <see cref="EnvironmentKeys"/>), living on the silo its key names and
+/// owning its process through that silo's supervisor. One invocation at a time.
+/// </summary>
+[Alias("lambda.IExecutionEnvironmentGrain")]
+public interface IExecutionEnvironmentGrain : IGrainWithStringKey
+{
+    /// <summary>Runs one invocation under a lease; starts the environment first when it is cold.</summary>
+    [Alias("Invoke"), ResponseTimeout("00:16:00")]
+    Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request);
+
+    /// <summary>Stops the environment's process tree, even in the middle of an invocation. Idempotent.</summary>
+    [Alias("Shutdown"), AlwaysInterleave]
+    Task ShutdownAsync(string reason);
+}

@@ -1,0 +1,20 @@
+namespace LambdaCluster.Grains.Errors;
+
+/// <summary>
+/// The closed set of Lambda error types the control plane and Invoke return. Each maps to exactly one
+/// HTTP status and wire name (see the gateway's error writer).
+/// </summary>
+public enum LambdaErrorType
+{
+    ResourceNotFoundException,
+    ResourceConflictException,
+    InvalidParameterValueException,
+    InvalidRequestContentException,
+    RequestTooLargeException,
+    RequestEntityTooLargeException,
+    PreconditionFailedException,
+    TooManyRequestsException,
+    ServiceException,
+    ValidationException,
+    UnsupportedMediaTypeException,
+}

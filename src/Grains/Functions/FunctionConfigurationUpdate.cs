@@ -1,0 +1,17 @@
+namespace LambdaCluster.Grains.Functions;
+
+/// <summary>UpdateFunctionConfiguration's input: null members are left as they are.</summary>
+[GenerateSerializer, Immutable, Alias("lambda.function-configuration-update")]
+public sealed record FunctionConfigurationUpdate
+{
+    [Id(0)] public string? Role { get; init; }
+    [Id(1)] public string? Handler { get; init; }
+    [Id(2)] public string? Description { get; init; }
+    [Id(3)] public int? Timeout { get; init; }
+    [Id(4)] public int? MemorySize { get; init; }
+    [Id(5)] public IReadOnlyDictionary<string, string>? Variables { get; init; }
+    [Id(6)] public string? Runtime { get; init; }
+    [Id(7)] public string? RevisionId { get; init; }
+    [Id(8)] public int? EphemeralStorageSize { get; init; }
+    [Id(9)] public string? TracingMode { get; init; }
+}

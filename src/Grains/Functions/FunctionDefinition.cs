@@ -1,0 +1,51 @@
+using LambdaCluster.Runtimes.Invocation;
+
+namespace LambdaCluster.Grains.Functions;
+
+/// <summary>
+/// A function's $LATEST: its configuration and the reference to its code. Persisted by the function
+/// grain; <see cref="ConfigRevision"/> changes with every change of code or configuration that an
+/// execution environment would notice.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("lambda.function-definition")]
+public sealed record FunctionDefinition
+{
+    [Id(0)] public required string FunctionName { get; init; }
+    [Id(1)] public required string FunctionArn { get; init; }
+    [Id(2)] public required string Runtime { get; init; }
+    [Id(3)] public required string Role { get; init; }
+    [Id(4)] public required string Handler { get; init; }
+    [Id(5)] public string Description { get; init; } = "";
+    [Id(6)] public int Timeout { get; init; } = 3;
+    [Id(7)] public int MemorySize { get; init; } = 128;
+    /// <summary>Null when no Environment was ever given (Lambda then omits the member).</summary>
+    [Id(8)] public IReadOnlyDictionary<string, string>? Variables { get; init; }
+    [Id(9)] public required string CodeSha256 { get; init; }
+    [Id(10)] public required string CodeSha256Hex { get; init; }
+    [Id(11)] public required long CodeSize { get; init; }
+    [Id(12)] public required DateTimeOffset LastModified { get; init; }
+    [Id(13)] public required string RevisionId { get; init; }
+    [Id(14)] public required string ConfigRevision { get; init; }
+    [Id(15)] public string Architecture { get; init; } = "x86_64";
+    [Id(16)] public int EphemeralStorageSize { get; init; } = 512;
+    [Id(17)] public string TracingMode { get; init; } = "PassThrough";
+    [Id(18)] public required string LogGroup { get; init; }
+    [Id(19)] public IReadOnlyDictionary<string, string>? Tags { get; init; }
+    [Id(20)] public required string Region { get; init; }
+
+    public EnvironmentSpec ToEnvironmentSpec() => new()
+    {
+        FunctionName = FunctionName,
+        FunctionArn = FunctionArn,
+        Version = "$LATEST",
+        Runtime = Runtime,
+        Handler = Handler,
+        MemorySize = MemorySize,
+        Timeout = Timeout,
+        CodeSha256Hex = CodeSha256Hex,
+        Variables = Variables ?? new Dictionary<string, string>(),
+        Revision = ConfigRevision,
+        LogGroup = LogGroup,
+        Region = Region,
+    };
+}

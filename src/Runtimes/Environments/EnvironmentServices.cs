@@ -1,0 +1,30 @@
+using LambdaCluster.Runtimes.Code;
+using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Launch;
+using LambdaCluster.Runtimes.Logs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Environments;
+
+/// <summary>The node services every environment uses, bundled so that an environment has one dependency.</summary>
+public sealed class EnvironmentServices(
+    IEnvironmentLauncher launcher,
+    CodeCache codeCache,
+    ILogStore logs,
+    TimeProvider time,
+    IOptions<EnvironmentOptions> options,
+    ILogger<ExecutionEnvironment> logger)
+{
+    public IEnvironmentLauncher Launcher { get; } = launcher;
+
+    public CodeCache CodeCache { get; } = codeCache;
+
+    public ILogStore Logs { get; } = logs;
+
+    public TimeProvider Time { get; } = time;
+
+    public EnvironmentOptions Options { get; } = options.Value;
+
+    public ILogger<ExecutionEnvironment> Logger { get; } = logger;
+}

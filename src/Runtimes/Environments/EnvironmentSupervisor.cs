@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using LambdaCluster.Runtimes.Catalog;
+using LambdaCluster.Runtimes.Invocation;
+using Microsoft.Extensions.Hosting;
+
+namespace LambdaCluster.Runtimes.Environments;
+
+/// <summary>
+/// This node's execution environments: creates them on a free Runtime API slot, finds them by the slot
+/// a runtime connects to, and stops them all when the node stops. Silo-local: environment grains
+/// placed on this node reach their processes through it.
+/// </summary>
+public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHostedService
+{
+    private readonly ConcurrentDictionary<string, ExecutionEnvironment> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, ExecutionEnvironment> _byPort = new();
+    private readonly ConcurrentQueue<int> _freePorts = new();
+    private readonly TaskCompletionSource _slotsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Number of live environments on this node.</summary>
+    public int Count => _byId.Count;
+
+    public IReadOnlyCollection<ExecutionEnvironment> Environments => [.. _byId.Values];
+
+    /// <summary>Called once by the Runtime API server with the loopback ports it bound.</summary>
+    public void AddSlots(IEnumerable<int> ports)
+    {
+        foreach (var port in ports)
+        {
+            _freePorts.Enqueue(port);
+        }
+
+        _slotsReady.TrySetResult();
+    }
+
+    /// <summary>The environment with this id, creating it (not yet started) when new.</summary>
+    public async Task<ExecutionEnvironment> GetOrCreateAsync(string environmentId, EnvironmentSpec spec, CancellationToken cancellationToken)
+    {
+        if (_byId.TryGetValue(environmentId, out var existing))
+        {
+            return existing;
+        }
+
+        await _slotsReady.Task.WaitAsync(cancellationToken);
+        if (!RuntimeCatalog.TryGet(spec.Runtime, out var runtime))
+        {
+            throw new InvalidOperationException($"Runtime {spec.Runtime} is not served by this node.");
+        }
+
+        if (!_freePorts.TryDequeue(out var port))
+        {
+            throw new EnvironmentUnavailableException("This node has no free Runtime API slot for another environment.");
+        }
+
+        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget);
+        if (!_byId.TryAdd(environmentId, environment))
+        {
+            _freePorts.Enqueue(port);
+            return _byId[environmentId];
+        }
+
+        _byPort[port] = environment;
+        return environment;
+    }
+
+    public bool TryGet(string environmentId, out ExecutionEnvironment environment) => _byId.TryGetValue(environmentId, out environment!);
+
+    /// <summary>The environment whose Runtime API endpoint is the given local port.</summary>
+    public bool TryGetByPort(int port, out ExecutionEnvironment environment) => _byPort.TryGetValue(port, out environment!);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var environment in _byId.Values)
+        {
+            environment.Shutdown("node stopping");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Forget(ExecutionEnvironment environment)
+    {
+        if (_byId.TryRemove(new KeyValuePair<string, ExecutionEnvironment>(environment.Id, environment)))
+        {
+            _byPort.TryRemove(environment.RuntimeApiPort, out _);
+            _freePorts.Enqueue(environment.RuntimeApiPort);
+        }
+    }
+}

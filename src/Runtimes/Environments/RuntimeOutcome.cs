@@ -1,0 +1,20 @@
+namespace LambdaCluster.Runtimes.Environments;
+
+/// <summary>How one invocation ended from the environment's side.</summary>
+internal abstract record RuntimeOutcome
+{
+    /// <summary>The runtime posted a response.</summary>
+    public sealed record Response(byte[] Body, string ContentType) : RuntimeOutcome;
+
+    /// <summary>The runtime posted an invocation error.</summary>
+    public sealed record FunctionError(string ErrorType, byte[] Body) : RuntimeOutcome;
+
+    /// <summary>The runtime's response exceeded Lambda's buffered limit.</summary>
+    public sealed record ResponseTooLarge(long Size) : RuntimeOutcome;
+
+    /// <summary>The process ended before answering.</summary>
+    public sealed record Exited(string How) : RuntimeOutcome;
+
+    /// <summary>The deadline passed.</summary>
+    public sealed record TimedOut : RuntimeOutcome;
+}

@@ -1,0 +1,31 @@
+namespace LambdaCluster.Runtimes.Hosting;
+
+/// <summary>How this node runs execution environments (section <c>Environments</c>).</summary>
+public sealed class EnvironmentOptions
+{
+    public const string Section = "Environments";
+
+    /// <summary>Interpreter for the nodejs* runtimes.</summary>
+    public string NodeExecutable { get; set; } = "/usr/bin/node";
+
+    /// <summary>
+    /// Interpreter for the python3.* runtimes. Debian's own python3 starts several times faster than a
+    /// pyenv shim, and interpreter start is most of a cold start.
+    /// </summary>
+    public string PythonExecutable { get; set; } = "/usr/bin/python3";
+
+    /// <summary>
+    /// How many Runtime API endpoints (loopback ports) this node binds at start. Each live environment
+    /// holds one, so this is the most environments one node runs at once.
+    /// </summary>
+    public int RuntimeApiSlots { get; set; } = 256;
+
+    /// <summary>How long an idle environment stays warm before it is shut down.</summary>
+    public TimeSpan KeepWarm { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Lambda's limit on the INIT phase of an on-demand environment.</summary>
+    public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Folder holding the runtime clients (defaults to the copy next to the node's binaries).</summary>
+    public string RuntimeClientsDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "runtime-clients");
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Hosting;
+
+/// <summary>Fails node start-up on settings that cannot work, naming the setting.</summary>
+public sealed class EnvironmentOptionsValidator : IValidateOptions<EnvironmentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EnvironmentOptions options)
+    {
+        var failures = new List<string>();
+        if (options.RuntimeApiSlots is < 1 or > 4096)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.RuntimeApiSlots)} must be between 1 and 4096.");
+        }
+
+        if (options.KeepWarm <= TimeSpan.Zero)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.KeepWarm)} must be positive.");
+        }
+
+        if (options.InitTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.InitTimeout)} must be positive.");
+        }
+
+        if (!Directory.Exists(options.RuntimeClientsDirectory))
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.RuntimeClientsDirectory)} '{options.RuntimeClientsDirectory}' does not exist.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,24 @@
+namespace LambdaCluster.Runtimes.Invocation;
+
+/// <summary>
+/// Everything a node needs to start an execution environment for one function version:
+/// the immutable snapshot of code and configuration that the environment lives with.
+/// A change of code or configuration produces a new <see cref="Revision"/>; environments of an
+/// older revision are retired rather than reused.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("lambda.environment-spec")]
+public sealed record EnvironmentSpec
+{
+    [Id(0)] public required string FunctionName { get; init; }
+    [Id(1)] public required string FunctionArn { get; init; }
+    [Id(2)] public required string Version { get; init; }
+    [Id(3)] public required string Runtime { get; init; }
+    [Id(4)] public required string Handler { get; init; }
+    [Id(5)] public required int MemorySize { get; init; }
+    [Id(6)] public required int Timeout { get; init; }
+    [Id(7)] public required string CodeSha256Hex { get; init; }
+    [Id(8)] public required IReadOnlyDictionary<string, string> Variables { get; init; }
+    [Id(9)] public required string Revision { get; init; }
+    [Id(10)] public required string LogGroup { get; init; }
+    [Id(11)] public required string Region { get; init; }
+}

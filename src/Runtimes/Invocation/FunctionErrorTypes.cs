@@ -1,0 +1,16 @@
+namespace LambdaCluster.Runtimes.Invocation;
+
+/// <summary>
+/// The closed set of error types the platform itself produces for an invocation (the runtime's
+/// own types, such as Runtime.ImportModuleError, come from the runtime and pass through unchanged).
+/// </summary>
+public static class FunctionErrorTypes
+{
+    public const string Unhandled = "Unhandled";
+    public const string SandboxTimedout = "Sandbox.Timedout";
+    public const string RuntimeExitError = "Runtime.ExitError";
+    public const string RuntimeInvalidEntrypoint = "Runtime.InvalidEntrypoint";
+    public const string RuntimeUnknown = "Runtime.Unknown";
+    public const string ResponseSizeTooLarge = "Function.ResponseSizeTooLarge";
+    public const string SandboxFailure = "Sandbox.Failure";
+}

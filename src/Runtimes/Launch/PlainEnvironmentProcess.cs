@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.IO.Pipes;
+
+namespace LambdaCluster.Runtimes.Launch;
+
+/// <summary>A plain child process and the pump that reads its output.</summary>
+internal sealed class PlainEnvironmentProcess : IEnvironmentProcess
+{
+    private readonly Process _process;
+    private readonly OutputPump _pump;
+
+    public PlainEnvironmentProcess(Process process, Action<string> onOutputLine)
+    {
+        _process = process;
+        var pipe = (PipeStream)process.StandardOutput.BaseStream;
+        _pump = new OutputPump((int)pipe.SafePipeHandle.DangerousGetHandle(), onOutputLine);
+        Pid = process.Id;
+        Exited = WaitForExitAsync();
+    }
+
+    public int Pid { get; }
+
+    public Task<string> Exited { get; }
+
+    public void DrainOutput() => _pump.Drain();
+
+    public void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    public int MaxMemoryUsedMb() => ProcessTreeMemory.PeakMegabytes(Pid);
+
+    public void Dispose()
+    {
+        Kill();
+        _pump.Dispose();
+        _process.Dispose();
+    }
+
+    private async Task<string> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync();
+        // Give the pipe a moment to deliver what the process wrote last (children may still hold it open).
+        await Task.WhenAny(_pump.Ended, Task.Delay(200));
+        _pump.Drain();
+        return Describe(_process.ExitCode);
+    }
+
+    /// <summary>How Lambda words a process exit in Runtime.ExitError messages.</summary>
+    internal static string Describe(int exitCode) => exitCode switch
+    {
+        > 128 and < 160 => $"signal: {SignalName(exitCode - 128)}",
+        _ => $"exit status {exitCode}",
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        1 => "hangup",
+        2 => "interrupt",
+        6 => "aborted",
+        9 => "killed",
+        11 => "segmentation fault",
+        15 => "terminated",
+        _ => $"signal {signal}",
+    };
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using LambdaCluster.Runtimes.Catalog;
+
+namespace LambdaCluster.Runtimes.Launch;
+
+/// <summary>
+/// Builds a function process's environment from nothing: Lambda's reserved variables, its defaults and
+/// the function's own variables. The node's own environment is never inherited (it would leak the
+/// node's configuration and slow interpreters down).
+/// </summary>
+public static class ProcessEnvironmentBuilder
+{
+    public static Dictionary<string, string> Build(LaunchRequest request, string runtimeClientsDirectory)
+    {
+        var spec = request.Spec;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+            ["LANG"] = "C.UTF-8",
+            ["TZ"] = ":UTC",
+            ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{request.CodeDirectory}:{request.CodeDirectory}/lib:/opt/lib",
+        };
+
+        // The function's own variables come after the defaults (they may override them) and before the
+        // reserved ones (which they may not).
+        foreach (var (key, value) in spec.Variables)
+        {
+            variables[key] = value;
+        }
+
+        variables["_HANDLER"] = spec.Handler;
+        variables["AWS_REGION"] = spec.Region;
+        variables["AWS_DEFAULT_REGION"] = spec.Region;
+        variables["AWS_LAMBDA_FUNCTION_NAME"] = spec.FunctionName;
+        variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = spec.MemorySize.ToString(CultureInfo.InvariantCulture);
+        variables["AWS_LAMBDA_FUNCTION_VERSION"] = spec.Version;
+        variables["AWS_LAMBDA_INITIALIZATION_TYPE"] = request.InitializationType;
+        variables["AWS_LAMBDA_LOG_GROUP_NAME"] = spec.LogGroup;
+        variables["AWS_LAMBDA_LOG_STREAM_NAME"] = request.LogStreamName;
+        variables["AWS_LAMBDA_RUNTIME_API"] = request.RuntimeApiAddress;
+        variables["LAMBDA_TASK_ROOT"] = request.CodeDirectory;
+        variables["LAMBDA_RUNTIME_DIR"] = RuntimeDirectory(request.Runtime, runtimeClientsDirectory);
+        if (request.Runtime.ExecutionEnv is { } executionEnv)
+        {
+            variables["AWS_EXECUTION_ENV"] = executionEnv;
+        }
+
+        switch (request.Runtime.Family)
+        {
+            case RuntimeFamily.NodeJs:
+                var nodeRuntime = RuntimeDirectory(request.Runtime, runtimeClientsDirectory);
+                variables.TryAdd("NODE_PATH", $"/opt/nodejs/node{request.Runtime.LanguageVersion}/node_modules:/opt/nodejs/node_modules:{nodeRuntime}/node_modules:{nodeRuntime}:{request.CodeDirectory}");
+                break;
+            case RuntimeFamily.Python:
+                variables.TryAdd("PYTHONPATH", RuntimeDirectory(request.Runtime, runtimeClientsDirectory));
+                variables.TryAdd("LC_CTYPE", "C.UTF-8");
+                break;
+        }
+
+        return variables;
+    }
+
+    public static string RuntimeDirectory(RuntimeDescriptor runtime, string runtimeClientsDirectory) => runtime.Family switch
+    {
+        RuntimeFamily.NodeJs => Path.Combine(runtimeClientsDirectory, "nodejs"),
+        RuntimeFamily.Python => Path.Combine(runtimeClientsDirectory, "python"),
+        _ => runtimeClientsDirectory,
+    };
+}

@@ -1,0 +1,295 @@
+using System.Text;
+using System.Text.Json;
+using LambdaCluster.Runtimes.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Logs;
+
+/// <summary>
+/// Log groups as folders under <c>{DataDirectory}/logs</c>, one append-only file per stream with a JSON
+/// line per event. Events are kept in memory once read, and appended to their files in batches.
+/// </summary>
+public sealed class FileLogStore : ILogStore
+{
+    private readonly string _root;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
+    private readonly List<(string Group, string Stream, LogEvent Event)> _pending = [];
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    public FileLogStore(IOptions<NodeOptions> options, TimeProvider time)
+    {
+        _time = time;
+        _root = Directory.CreateDirectory(Path.Combine(options.Value.DataDirectory, "logs")).FullName;
+        LoadIndex();
+    }
+
+    public void Append(string group, string stream, IReadOnlyList<LogEvent> events)
+    {
+        lock (_gate)
+        {
+            var streamState = GetOrCreate(group, stream);
+            foreach (var e in events)
+            {
+                streamState.Add(e);
+                _pending.Add((group, stream, e));
+            }
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            List<(string Group, string Stream, LogEvent Event)> batch;
+            lock (_gate)
+            {
+                if (_pending.Count == 0)
+                {
+                    return;
+                }
+
+                batch = [.. _pending];
+                _pending.Clear();
+            }
+
+            foreach (var byStream in batch.GroupBy(p => (p.Group, p.Stream)))
+            {
+                var path = StreamPath(byStream.Key.Group, byStream.Key.Stream);
+                if (!Directory.Exists(Path.GetDirectoryName(path)))
+                {
+                    continue; // the group was deleted after these events were queued
+                }
+
+                var text = new StringBuilder();
+                foreach (var (_, _, e) in byStream)
+                {
+                    text.Append(JsonSerializer.Serialize(new StoredLine(e.Timestamp, e.IngestionTime, e.Message), LogStoreJsonContext.Default.StoredLine)).Append('\n');
+                }
+
+                await File.AppendAllTextAsync(path, text.ToString(), cancellationToken);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<LogGroupInfo>> DescribeGroupsAsync(string? prefix, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<LogGroupInfo> groups = _groups
+                .Where(g => prefix is null || g.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new LogGroupInfo(g.Key, g.Value.CreationTime, g.Value.Streams.Values.Sum(s => s.StoredBytes)))
+                .ToList();
+            return Task.FromResult(groups);
+        }
+    }
+
+    public Task<IReadOnlyList<LogStreamInfo>?> DescribeStreamsAsync(string group, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_groups.TryGetValue(group, out var state))
+            {
+                return Task.FromResult<IReadOnlyList<LogStreamInfo>?>(null);
+            }
+
+            IReadOnlyList<LogStreamInfo> streams = state.Streams
+                .Select(s => s.Value.Describe(s.Key))
+                .ToList();
+            return Task.FromResult<IReadOnlyList<LogStreamInfo>?>(streams);
+        }
+    }
+
+    public Task<IReadOnlyList<LogEvent>?> ReadStreamAsync(string group, string stream, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_groups.TryGetValue(group, out var state) || !state.Streams.TryGetValue(stream, out var streamState))
+            {
+                return Task.FromResult<IReadOnlyList<LogEvent>?>(null);
+            }
+
+            return Task.FromResult<IReadOnlyList<LogEvent>?>(streamState.Events(() => ReadFile(StreamPath(group, stream))));
+        }
+    }
+
+    public async Task<bool> DeleteGroupAsync(string group, CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_gate)
+            {
+                if (!_groups.Remove(group))
+                {
+                    return false;
+                }
+
+                _pending.RemoveAll(p => p.Group == group);
+                var directory = GroupPath(group);
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+
+                return true;
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public Task<bool> CreateGroupAsync(string group, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_groups.ContainsKey(group))
+            {
+                return Task.FromResult(false);
+            }
+
+            CreateGroup(group);
+            return Task.FromResult(true);
+        }
+    }
+
+    private StreamState GetOrCreate(string group, string stream)
+    {
+        if (!_groups.TryGetValue(group, out var groupState))
+        {
+            groupState = CreateGroup(group);
+        }
+
+        if (!groupState.Streams.TryGetValue(stream, out var streamState))
+        {
+            streamState = new StreamState(_time.GetUtcNow().ToUnixTimeMilliseconds(), loaded: true);
+            groupState.Streams.Add(stream, streamState);
+            File.WriteAllText(StreamPath(group, stream), string.Empty);
+        }
+
+        return streamState;
+    }
+
+    private GroupState CreateGroup(string group)
+    {
+        var created = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var directory = Directory.CreateDirectory(GroupPath(group)).FullName;
+        File.WriteAllText(Path.Combine(directory, ".created"), created.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var state = new GroupState(created);
+        _groups.Add(group, state);
+        return state;
+    }
+
+    private void LoadIndex()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(_root))
+        {
+            var group = Uri.UnescapeDataString(Path.GetFileName(directory));
+            var createdFile = Path.Combine(directory, ".created");
+            var created = File.Exists(createdFile) && long.TryParse(File.ReadAllText(createdFile), out var c) ? c : 0;
+            var state = new GroupState(created);
+            foreach (var file in Directory.EnumerateFiles(directory, "*.log"))
+            {
+                var stream = Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file));
+                var events = ReadFile(file);
+                var streamState = new StreamState(events.Count > 0 ? events[0].IngestionTime : created, loaded: false);
+                streamState.Summarise(events);
+                state.Streams.Add(stream, streamState);
+            }
+
+            _groups.Add(group, state);
+        }
+    }
+
+    private static List<LogEvent> ReadFile(string path)
+    {
+        var events = new List<LogEvent>();
+        if (!File.Exists(path))
+        {
+            return events;
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var stored = JsonSerializer.Deserialize(line, LogStoreJsonContext.Default.StoredLine);
+                if (stored is not null)
+                {
+                    events.Add(new LogEvent(stored.T, stored.M, stored.I));
+                }
+            }
+            catch (JsonException)
+            {
+                // A torn last line from a crash mid-write: everything before it is intact.
+            }
+        }
+
+        return events;
+    }
+
+    private string GroupPath(string group) => Path.Combine(_root, Uri.EscapeDataString(group));
+
+    private string StreamPath(string group, string stream) => Path.Combine(GroupPath(group), Uri.EscapeDataString(stream) + ".log");
+
+    private sealed class GroupState(long creationTime)
+    {
+        public long CreationTime { get; } = creationTime;
+
+        public Dictionary<string, StreamState> Streams { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class StreamState(long creationTime, bool loaded)
+    {
+        private List<LogEvent>? _events = loaded ? [] : null;
+        private long? _first;
+        private long? _last;
+        private long? _lastIngestion;
+
+        public long StoredBytes { get; private set; }
+
+        public void Add(LogEvent e)
+        {
+            _events?.Add(e);
+            Track(e);
+        }
+
+        public void Summarise(IEnumerable<LogEvent> events)
+        {
+            foreach (var e in events)
+            {
+                Track(e);
+            }
+        }
+
+        public IReadOnlyList<LogEvent> Events(Func<List<LogEvent>> load)
+        {
+            _events ??= load();
+            return [.. _events];
+        }
+
+        public LogStreamInfo Describe(string name) => new(name, creationTime, _first, _last, _lastIngestion, StoredBytes);
+
+        private void Track(LogEvent e)
+        {
+            _first = _first is null ? e.Timestamp : Math.Min(_first.Value, e.Timestamp);
+            _last = _last is null ? e.Timestamp : Math.Max(_last.Value, e.Timestamp);
+            _lastIngestion = e.IngestionTime;
+            StoredBytes += Encoding.UTF8.GetByteCount(e.Message);
+        }
+    }
+}

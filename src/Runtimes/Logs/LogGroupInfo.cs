@@ -1,0 +1,3 @@
+namespace LambdaCluster.Runtimes.Logs;
+
+public sealed record LogGroupInfo(string Name, long CreationTime, long StoredBytes);

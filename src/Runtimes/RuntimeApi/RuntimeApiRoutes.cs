@@ -1,0 +1,133 @@
+using System.Globalization;
+using LambdaCluster.Runtimes.Environments;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace LambdaCluster.Runtimes.RuntimeApi;
+
+/// <summary>Every route of the Runtime API on one screen, with Lambda's statuses and error bodies.</summary>
+internal static class RuntimeApiRoutes
+{
+    private const string Prefix = "/2018-06-01/runtime";
+
+    public static void Map(WebApplication app, EnvironmentSupervisor supervisor)
+    {
+        app.MapGet($"{Prefix}/invocation/next", (HttpContext http) => NextAsync(http, supervisor));
+        app.MapPost($"{Prefix}/invocation/{{requestId}}/response", (HttpContext http, string requestId) => ResponseAsync(http, supervisor, requestId));
+        app.MapPost($"{Prefix}/invocation/{{requestId}}/error", (HttpContext http, string requestId) => ErrorAsync(http, supervisor, requestId));
+        app.MapPost($"{Prefix}/init/error", (HttpContext http) => InitErrorAsync(http, supervisor));
+    }
+
+    private static async Task NextAsync(HttpContext http, EnvironmentSupervisor supervisor)
+    {
+        if (!TryFindEnvironment(http, supervisor, out var environment))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status500InternalServerError, "EnvironmentNotFound", "No execution environment is bound to this endpoint.");
+            return;
+        }
+
+        var next = environment.TryNext(http.RequestAborted);
+        if (next is null)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition from Running to Ready failed for runtime. Error: State transition is not allowed");
+            return;
+        }
+
+        RuntimeEvent runtimeEvent;
+        try
+        {
+            runtimeEvent = await next.Value;
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status500InternalServerError, "EnvironmentShutdown", "The execution environment is shutting down.");
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the runtime went away while parked
+        }
+
+        var headers = http.Response.Headers;
+        headers["Lambda-Runtime-Aws-Request-Id"] = runtimeEvent.RequestId;
+        headers["Lambda-Runtime-Deadline-Ms"] = runtimeEvent.DeadlineMs.ToString(CultureInfo.InvariantCulture);
+        headers["Lambda-Runtime-Invoked-Function-Arn"] = runtimeEvent.InvokedFunctionArn;
+        headers["Lambda-Runtime-Trace-Id"] = runtimeEvent.TraceId;
+        if (runtimeEvent.ClientContext is not null)
+        {
+            headers["Lambda-Runtime-Client-Context"] = runtimeEvent.ClientContext;
+        }
+
+        // The Python runtime client decodes the event only when the content type is exactly this.
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = runtimeEvent.Payload.Length;
+        await http.Response.Body.WriteAsync(runtimeEvent.Payload);
+    }
+
+    private static async Task ResponseAsync(HttpContext http, EnvironmentSupervisor supervisor, string requestId)
+    {
+        if (!TryFindEnvironment(http, supervisor, out var environment))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "InvalidRequestID", "Invalid request ID");
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
+        var outcome = body.TooLarge
+            ? environment.PostResponseTooLarge(requestId, body.Length)
+            : environment.PostResponse(requestId, body.Bytes, http.Request.ContentType);
+        await WriteOutcomeAsync(http, outcome);
+    }
+
+    private static async Task ErrorAsync(HttpContext http, EnvironmentSupervisor supervisor, string requestId)
+    {
+        if (!TryFindEnvironment(http, supervisor, out var environment))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "InvalidRequestID", "Invalid request ID");
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
+        var errorType = http.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+        await WriteOutcomeAsync(http, environment.PostError(requestId, errorType, body.Bytes));
+    }
+
+    private static async Task InitErrorAsync(HttpContext http, EnvironmentSupervisor supervisor)
+    {
+        if (!TryFindEnvironment(http, supervisor, out var environment))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "No execution environment is bound to this endpoint.");
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
+        var errorType = http.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+        await WriteOutcomeAsync(http, environment.PostInitError(errorType, body.Bytes));
+    }
+
+    private static bool TryFindEnvironment(HttpContext http, EnvironmentSupervisor supervisor, out ExecutionEnvironment environment) =>
+        supervisor.TryGetByPort(http.Connection.LocalPort, out environment);
+
+    private static Task WriteOutcomeAsync(HttpContext http, RuntimePostOutcome outcome) => outcome switch
+    {
+        RuntimePostOutcome.Accepted => WriteStatusOkAsync(http),
+        RuntimePostOutcome.InvalidRequestId => WriteErrorAsync(http, StatusCodes.Status400BadRequest, "InvalidRequestID", "Invalid request ID"),
+        RuntimePostOutcome.PayloadTooLarge => WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"Exceeded maximum allowed payload size ({ExecutionEnvironment.MaxResponseBytes} bytes)."),
+        _ => WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition is not allowed"),
+    };
+
+    private static Task WriteStatusOkAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status202Accepted;
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync("{\"status\":\"OK\"}\n");
+    }
+
+    private static Task WriteErrorAsync(HttpContext http, int status, string errorType, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        var body = System.Text.Json.JsonSerializer.Serialize(new RuntimeApiError(message, errorType), RuntimeApiJsonContext.Default.RuntimeApiError);
+        return http.Response.WriteAsync(body + "\n");
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using LambdaCluster.Runtimes.Environments;
+using LambdaCluster.Runtimes.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.RuntimeApi;
+
+/// <summary>
+/// The Lambda Runtime API (2018-06-01) of this node. Runtime clients build their URLs from
+/// AWS_LAMBDA_RUNTIME_API (host:port, no path), so environments cannot be told apart by path: each
+/// environment gets its own loopback port from a block bound once at start, and the local port a
+/// request arrives on names the environment. A request on one environment's port can only ever see
+/// that environment's events.
+/// </summary>
+public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, IOptions<EnvironmentOptions> options, ILogger<RuntimeApiServer> logger) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null; // the handlers enforce Lambda's own limits
+            kestrel.AddServerHeader = false;
+            for (var i = 0; i < options.Value.RuntimeApiSlots; i++)
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+            }
+        });
+        var app = builder.Build();
+        RuntimeApiRoutes.Map(app, supervisor);
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        var ports = app.Urls.Select(url => new Uri(url).Port).ToList();
+        supervisor.AddSlots(ports);
+        LogStarted(logger, ports.Count, ports.Min(), ports.Max());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Runtime API listening on {Count} loopback ports ({Lowest}..{Highest})")]
+    private static partial void LogStarted(ILogger logger, int count, int lowest, int highest);
+}

@@ -1,0 +1,240 @@
+// Runtime client for the nodejs* runtimes: speaks the Lambda Runtime API (2018-06-01) to the node,
+// loads the handler the way Lambda's Node.js runtime does (CommonJS or ESM, folders in the handler
+// string, async or callback style), and writes console output in Lambda's log line format.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const taskRoot = process.env.LAMBDA_TASK_ROOT;
+const handlerString = process.env._HANDLER;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+let currentRequestId;
+
+// ---- logging: "<ISO time>\t<request id>\t<LEVEL>\t<message>", newlines folded to \r (one event per call)
+function patchConsole() {
+  const write = (level) => (...args) => {
+    const message = util.format(...args).replace(/\n/g, '\r');
+    // process.stdout.write is synchronous on pipes on Linux: the line is in the pipe before any response is posted.
+    process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
+  };
+  console.log = write('INFO');
+  console.info = write('INFO');
+  console.warn = write('WARN');
+  console.error = write('ERROR');
+  console.debug = write('DEBUG');
+  console.trace = write('TRACE');
+  console.fatal = write('FATAL');
+}
+
+// ---- Runtime API
+function request(method, urlPath, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+function postJson(urlPath, value, headers = {}) {
+  const body = Buffer.from(value, 'utf8');
+  return request('POST', urlPath, body, { 'Content-Type': 'application/json', 'Content-Length': body.length, ...headers });
+}
+
+class LambdaError extends Error {
+  constructor(name, message, cause) {
+    super(message);
+    this.name = name;
+    if (cause?.stack) this.stack = `${name}: ${message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+  }
+}
+
+function toErrorDocument(err) {
+  if (err instanceof Error) {
+    return { errorType: err.name ?? 'Error', errorMessage: err.message ?? '', trace: (err.stack ?? '').split('\n') };
+  }
+  return { errorType: typeof err, errorMessage: String(err), trace: [] };
+}
+
+// ---- handler loading (NRIC's order: extensionless, .js (CJS, or ESM under "type":"module"), .mjs, .cjs)
+function isEsmPackage(dir) {
+  for (let d = dir; d.startsWith(taskRoot); d = path.dirname(d)) {
+    const pkg = path.join(d, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try { return JSON.parse(fs.readFileSync(pkg, 'utf8')).type === 'module'; } catch { return false; }
+    }
+    if (d === path.dirname(d)) break;
+  }
+  return false;
+}
+
+async function loadModule(moduleDir, moduleName) {
+  const base = path.resolve(taskRoot, moduleDir, moduleName);
+  const require = createRequire(path.join(taskRoot, 'index.js'));
+  if (fs.existsSync(base) && fs.statSync(base).isFile()) return require(base);
+  if (fs.existsSync(`${base}.js`)) {
+    return isEsmPackage(path.dirname(base)) ? import(pathToFileURL(`${base}.js`).href) : require(`${base}.js`);
+  }
+  if (fs.existsSync(`${base}.mjs`)) return import(pathToFileURL(`${base}.mjs`).href);
+  if (fs.existsSync(`${base}.cjs`)) return require(`${base}.cjs`);
+  return require(require.resolve(moduleName, { paths: [taskRoot, path.resolve(taskRoot, moduleDir)] }));
+}
+
+async function loadHandler() {
+  if (handlerString.includes('..')) {
+    throw new LambdaError('Runtime.MalformedHandlerName', "'" + handlerString + "' is not a valid handler name. Use absolute paths when specifying root directories in handler names.");
+  }
+  const moduleDir = path.dirname(handlerString);
+  const baseName = path.basename(handlerString);
+  const dot = baseName.indexOf('.');
+  if (dot < 0) throw new LambdaError('Runtime.MalformedHandlerName', 'Bad handler');
+  const moduleName = baseName.slice(0, dot);
+  const handlerPath = baseName.slice(dot + 1);
+  let mod;
+  try {
+    mod = await loadModule(moduleDir, moduleName);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new LambdaError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
+    if (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_MODULE_NOT_FOUND') {
+      throw new LambdaError('Runtime.ImportModuleError', `Error: Cannot find module '${moduleName}'\nRequire stack:\n- ${path.join(taskRoot, '')}`, err);
+    }
+    throw err;
+  }
+  let fn = mod;
+  for (const part of handlerPath.split('.')) fn = fn?.[part];
+  if (fn === undefined && mod?.default) {
+    fn = mod.default;
+    for (const part of handlerPath.split('.')) fn = fn?.[part];
+  }
+  if (fn === undefined) throw new LambdaError('Runtime.HandlerNotFound', `${baseName} is undefined or not exported`);
+  if (typeof fn !== 'function') throw new LambdaError('Runtime.HandlerNotFound', `${baseName} is not a function`);
+  return fn;
+}
+
+// ---- context object
+function makeContext(headers, finish) {
+  const deadline = Number(headers['lambda-runtime-deadline-ms']);
+  const parse = (name, what) => {
+    const raw = headers[name];
+    if (raw === undefined) return undefined;
+    try { return JSON.parse(raw); } catch (e) { throw new Error(`Cannot parse ${what} as json: ${e.message}`); }
+  };
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: headers['lambda-runtime-aws-request-id'],
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    identity: parse('lambda-runtime-cognito-identity', 'CognitoIdentity'),
+    clientContext: parse('lambda-runtime-client-context', 'ClientContext'),
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    succeed: (result) => finish(null, result),
+    fail: (err) => finish(err ?? 'handled'),
+    done: (err, result) => finish(err, result),
+  };
+  return context;
+}
+
+// ---- one invocation
+function invoke(handler, event, headers) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (err, result) => {
+      if (settled) return;
+      settled = true;
+      resolve(err !== null && err !== undefined ? { error: err } : { result });
+    };
+    const context = makeContext(headers, finish);
+    let returned;
+    try {
+      returned = handler(event, context, finish);
+    } catch (err) {
+      finish(err);
+      return;
+    }
+    if (returned && typeof returned.then === 'function') {
+      returned.then((result) => finish(null, result), (err) => finish(err ?? new Error('Promise rejected')));
+    } else if (handler.length < 3 && !settled) {
+      // A synchronous handler that takes no callback: Lambda posts null.
+      finish(null, null);
+    }
+  });
+}
+
+let handler;
+let inFlightId;
+
+process.on('uncaughtException', async (err) => {
+  const doc = toErrorDocument(err);
+  console.error('Uncaught Exception \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
+  if (inFlightId) await postJson(`/2018-06-01/runtime/invocation/${inFlightId}/error`, JSON.stringify(doc)).catch(() => {});
+  process.exit(129);
+});
+process.on('unhandledRejection', async (reason) => {
+  const err = new LambdaError('Runtime.UnhandledPromiseRejection', `${reason?.name ?? 'Error'}: ${reason?.message ?? reason}`, reason);
+  const doc = toErrorDocument(err);
+  console.error('Unhandled Promise Rejection \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
+  if (inFlightId) await postJson(`/2018-06-01/runtime/invocation/${inFlightId}/error`, JSON.stringify(doc)).catch(() => {});
+  process.exit(128);
+});
+
+patchConsole();
+try {
+  handler = await loadHandler();
+} catch (err) {
+  const doc = toErrorDocument(err);
+  console.error('Uncaught Exception \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
+  await postJson('/2018-06-01/runtime/init/error', JSON.stringify(doc), { 'Lambda-Runtime-Function-Error-Type': doc.errorType });
+  process.exit(129);
+}
+
+for (;;) {
+  const next = await request('GET', '/2018-06-01/runtime/invocation/next');
+  if (next.status !== 200) {
+    console.error(`Runtime API /next answered ${next.status}: ${next.body.toString('utf8')}`);
+    process.exit(1);
+  }
+  const requestId = next.headers['lambda-runtime-aws-request-id'];
+  currentRequestId = requestId;
+  inFlightId = requestId;
+  if (next.headers['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = next.headers['lambda-runtime-trace-id'];
+  else delete process.env._X_AMZN_TRACE_ID;
+
+  let outcome;
+  try {
+    const event = JSON.parse(next.body.toString('utf8'));
+    outcome = await invoke(handler, event, next.headers);
+  } catch (err) {
+    outcome = { error: err };
+  }
+
+  if ('error' in outcome) {
+    const doc = toErrorDocument(outcome.error);
+    console.error('Invoke Error \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
+    await postJson(`/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(doc));
+  } else {
+    let body;
+    try {
+      body = JSON.stringify(outcome.result === undefined ? null : outcome.result);
+    } catch (err) {
+      const doc = toErrorDocument(new LambdaError('Runtime.MarshalError', err.message, err));
+      await postJson(`/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(doc));
+      inFlightId = undefined;
+      continue;
+    }
+    await postJson(`/2018-06-01/runtime/invocation/${requestId}/response`, body ?? 'null');
+  }
+  inFlightId = undefined;
+}

@@ -1,0 +1,251 @@
+"""Runtime client for the python3.* runtimes.
+
+Speaks the Lambda Runtime API (2018-06-01) to the node, imports the handler the way Lambda's Python
+runtime does (module.function, folders as packages) and formats logging records as Lambda does.
+"""
+import decimal
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+_API_HOST, _API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+_TASK_ROOT = os.environ["LAMBDA_TASK_ROOT"]
+_HANDLER = os.environ["_HANDLER"]
+_PREFIX = "/2018-06-01/runtime"
+_connection = http.client.HTTPConnection(_API_HOST, int(_API_PORT))
+_current_request_id = None
+
+
+class FaultException(Exception):
+    def __init__(self, error_type, message, trace=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace
+
+
+def _request(method, path, body=None, headers=None):
+    _connection.request(method, _PREFIX + path, body=body, headers=headers or {})
+    response = _connection.getresponse()
+    return response.status, response.headers, response.read()
+
+
+def _post_json(path, document, headers=None):
+    body = json.dumps(document).encode("utf-8")
+    all_headers = {"Content-Type": "application/json"}
+    all_headers.update(headers or {})
+    return _request("POST", path, body, all_headers)
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = _current_request_id
+        return True
+
+
+class _LambdaLogHandler(logging.Handler):
+    """One event per record: newlines inside a message become \\r, as the Lambda log sink does."""
+
+    def emit(self, record):
+        try:
+            message = self.format(record).replace("\n", "\r")
+            sys.stdout.write(message + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
+class _LambdaFormatter(logging.Formatter):
+    converter = time.gmtime
+
+
+def _setup_logging():
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
+    handler = _LambdaLogHandler()
+    handler.setFormatter(_LambdaFormatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    if level:
+        root.setLevel("DEBUG" if level.upper() == "TRACE" else level.upper())
+
+
+def _stack(tb):
+    return traceback.format_list(traceback.extract_tb(tb))
+
+
+def _error_document(error_type, message, tb, request_id=None):
+    document = {"errorMessage": message, "errorType": error_type}
+    if request_id:
+        document["requestId"] = request_id
+    document["stackTrace"] = _stack(tb) if tb is not None else []
+    return document
+
+
+def _log_error(document):
+    lines = ["[ERROR] %s: %s" % (document["errorType"], document["errorMessage"])]
+    if document.get("stackTrace"):
+        lines.append("Traceback (most recent call last):")
+        for frame in document["stackTrace"]:
+            lines.append(frame.rstrip("\n").replace("  ", "\u00a0\u00a0"))
+    sys.stdout.write("\r".join(lines).replace("\n", "\r") + "\n")
+    sys.stdout.flush()
+
+
+def _load_handler():
+    try:
+        module_name, function_name = _HANDLER.rsplit(".", 1)
+    except ValueError as e:
+        raise FaultException("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (_HANDLER, e))
+    module_name = module_name.replace("/", ".")
+    if module_name in sys.builtin_module_names:
+        raise FaultException(
+            "Runtime.BuiltInModuleConflict",
+            "Cannot use built-in module %s as a handler module" % module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        raise FaultException("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (module_name, e))
+    except SyntaxError as e:
+        raise FaultException(
+            "Runtime.UserCodeSyntaxError",
+            "Syntax error in module '%s': %s" % (module_name, e),
+            e.__traceback__)
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        raise FaultException(
+            "Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (function_name, module_name))
+    return handler
+
+
+class _Identity:
+    def __init__(self, raw):
+        data = json.loads(raw) if raw else {}
+        self.cognito_identity_id = data.get("cognitoIdentityId")
+        self.cognito_identity_pool_id = data.get("cognitoIdentityPoolId")
+
+
+class _Client:
+    def __init__(self, data):
+        self.installation_id = data.get("installation_id")
+        self.app_title = data.get("app_title")
+        self.app_version_name = data.get("app_version_name")
+        self.app_version_code = data.get("app_version_code")
+        self.app_package_name = data.get("app_package_name")
+
+
+class _ClientContext:
+    def __init__(self, data):
+        self.client = _Client(data["client"]) if data.get("client") else None
+        self.custom = data.get("custom")
+        self.env = data.get("env")
+
+
+class LambdaContext:
+    def __init__(self, headers):
+        self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms", "0"))
+        self.identity = _Identity(headers.get("Lambda-Runtime-Cognito-Identity"))
+        raw_context = headers.get("Lambda-Runtime-Client-Context")
+        self.client_context = _ClientContext(json.loads(raw_context)) if raw_context else None
+
+    def get_remaining_time_in_millis(self):
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+    def log(self, message):
+        sys.stdout.write(str(message))
+        sys.stdout.flush()
+
+    def __repr__(self):
+        return ("LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
+                "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s])"
+                % (self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+                   self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
+                   self.client_context, self.identity))
+
+
+def _default(value):
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+
+def _handle(handler, headers, body):
+    request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+    try:
+        event = json.loads(body) if headers.get("Content-Type") == "application/json" else body
+        context = LambdaContext(headers)
+        result = handler(event, context)
+    except Exception as e:
+        _, _, tb = sys.exc_info()
+        document = _error_document(type(e).__name__, str(e), tb.tb_next if tb else None, request_id)
+        _log_error(document)
+        return "error", document
+    if isinstance(result, (bytes, bytearray)):
+        return "bytes", bytes(result)
+    try:
+        return "json", json.dumps(result, default=_default, ensure_ascii=False).encode("utf-8")
+    except Exception as e:
+        document = _error_document(
+            "Runtime.MarshalError", "Unable to marshal response: %s" % e, None, request_id)
+        _log_error(document)
+        return "error", document
+
+
+def main():
+    global _current_request_id
+    _setup_logging()
+    sys.path.insert(0, _TASK_ROOT)
+    try:
+        handler = _load_handler()
+    except FaultException as e:
+        document = _error_document(e.error_type, e.message, e.trace, None)
+        _log_error(document)
+        _post_json("/init/error", document, {"Lambda-Runtime-Function-Error-Type": e.error_type})
+        sys.exit(1)
+    except Exception as e:
+        _, _, tb = sys.exc_info()
+        document = _error_document(type(e).__name__, str(e), tb, None)
+        _log_error(document)
+        _post_json("/init/error", document, {"Lambda-Runtime-Function-Error-Type": "Runtime.Unknown"})
+        sys.exit(1)
+
+    while True:
+        status, headers, body = _request("GET", "/invocation/next")
+        if status != 200:
+            sys.stderr.write("Runtime API /next answered %d: %s\n" % (status, body.decode("utf-8", "replace")))
+            sys.exit(1)
+        request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        _current_request_id = request_id
+        trace_id = headers.get("Lambda-Runtime-Trace-Id")
+        if trace_id:
+            os.environ["_X_AMZN_TRACE_ID"] = trace_id
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
+
+        kind, result = _handle(handler, headers, body)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if kind == "error":
+            _post_json("/invocation/%s/error" % request_id, result)
+        else:
+            content_type = "application/unknown" if kind == "bytes" else "application/json"
+            _request("POST", "/invocation/%s/response" % request_id, result, {"Content-Type": content_type})
+
+
+if __name__ == "__main__":
+    main()
