@@ -59,7 +59,24 @@ public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options) :
                 ]
             ),
             RuntimeFamily.Python => (settings.PythonExecutable, [Path.Combine(runtimeDirectory, "bootstrap.py")]),
-            _ => (Path.Combine(request.CodeDirectory, "bootstrap"), []),
+            _ => ProvidedBootstrap(Path.Combine(request.CodeDirectory, "bootstrap")),
         };
+    }
+
+    /// <summary>
+    /// On Amazon Linux /bin/sh is bash, and bootstraps written for Lambda (its own documentation's among them)
+    /// use bash features under a <c>#!/bin/sh</c> line; here /bin/sh may be dash, so such scripts run under bash.
+    /// </summary>
+    private static (string Executable, IReadOnlyList<string> Arguments) ProvidedBootstrap(string bootstrap)
+    {
+        Span<byte> head = stackalloc byte[16];
+        using (var file = File.OpenRead(bootstrap))
+        {
+            head = head[..file.Read(head)];
+        }
+
+        var firstLine = System.Text.Encoding.ASCII.GetString(head);
+        var isShScript = firstLine.StartsWith("#!/bin/sh", StringComparison.Ordinal) && (firstLine.Length == 9 || char.IsWhiteSpace(firstLine[9]));
+        return isShScript && File.Exists("/bin/bash") ? ("/bin/bash", [bootstrap]) : (bootstrap, []);
     }
 }
