@@ -1,0 +1,9 @@
+using Xunit;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+[CollectionDefinition(Name)]
+public sealed class NodeCollection : ICollectionFixture<NodeFixture>
+{
+    public const string Name = "node";
+}

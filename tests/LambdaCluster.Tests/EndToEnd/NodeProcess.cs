@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>A real node (src/Silo) on free loopback ports with its own data directory, stopped by PID.</summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NodeProcess(Process process, string endpoint, string dataDirectory)
+    {
+        _process = process;
+        Endpoint = endpoint;
+        DataDirectory = dataDirectory;
+    }
+
+    public string Endpoint { get; }
+
+    public string DataDirectory { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<NodeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var endpoint = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloAssembly());
+        var all = new Dictionary<string, string>
+        {
+            ["Node:DataDirectory"] = dataDirectory,
+            ["Gateway:Url"] = endpoint,
+            ["Silo:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Environments:RuntimeApiSlots"] = "48",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        foreach (var (key, value) in all)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        var process = Process.Start(start)!;
+        var node = new NodeProcess(process, endpoint, dataDirectory);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => node.Record(e.Data, ready);
+        process.ErrorDataReceived += (_, e) => node.Record(e.Data, ready);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != ready.Task)
+        {
+            await node.DisposeAsync();
+            throw new InvalidOperationException($"The node did not report that it listens within 60 s. Output:\n{node.Output}");
+        }
+
+        return node;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Record(string? line, TaskCompletionSource ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.StartsWith("Lambda API listening on", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string SiloAssembly()
+    {
+        // The test assembly lives in tests/LambdaCluster.Tests/bin/<Configuration>/net10.0.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Cluster.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return Path.Combine(root!.FullName, "src", "Silo", "bin", configuration, "net10.0", "LambdaCluster.Silo.dll");
+    }
+}

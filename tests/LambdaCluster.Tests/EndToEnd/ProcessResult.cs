@@ -1,0 +1,3 @@
+namespace LambdaCluster.Tests.EndToEnd;
+
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);

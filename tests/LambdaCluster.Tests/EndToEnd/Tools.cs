@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>The real clients: the aws CLI and node scripts with the JavaScript SDK, against one node.</summary>
+public static class Tools
+{
+    public static string RepositoryFile(params string[] parts)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Cluster.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        return Path.Combine([root.FullName, .. parts]);
+    }
+
+    public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments) =>
+        RunAsync("aws", ["--endpoint-url", node.Endpoint, "--region", "us-east-1", "--output", "json", .. arguments], Credentials());
+
+    public static Task<ProcessResult> NodeScriptAsync(NodeProcess node, string script, params string[] arguments)
+    {
+        var environment = Credentials();
+        environment["LAMBDA_ENDPOINT"] = node.Endpoint;
+        environment["NODE_PATH"] = RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
+        return RunAsync("node", [RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", script), .. arguments], environment);
+    }
+
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not finish within 2 minutes.");
+        }
+
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A deployment package from (name, content) pairs; names ending in bootstrap are executable.</summary>
+    public static string Zip(string directory, params (string Name, string Content)[] files)
+    {
+        var path = Path.Combine(directory, $"{Guid.NewGuid():N}.zip");
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (name, content) in files)
+        {
+            var entry = archive.CreateEntry(name);
+            entry.ExternalAttributes = (name.EndsWith("bootstrap", StringComparison.Ordinal) ? 0b111_101_101 : 0b110_100_100) << 16;
+            using var stream = entry.Open();
+            stream.Write(Encoding.UTF8.GetBytes(content));
+        }
+
+        return path;
+    }
+
+    private static Dictionary<string, string> Credentials() => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = "test",
+        ["AWS_SECRET_ACCESS_KEY"] = "test",
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
+        ["AWS_MAX_ATTEMPTS"] = "1",
+    };
+}
