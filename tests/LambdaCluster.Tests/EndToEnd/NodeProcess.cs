@@ -33,7 +33,25 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a node; a free port can be taken by another process between choosing and binding it
+    /// (other nodes bind ephemeral Runtime API ports), so a start that loses that race is retried on new ports.
+    /// </summary>
     public static async Task<NodeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDirectory, settings);
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<NodeProcess> StartOnceAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings)
     {
         var endpoint = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
