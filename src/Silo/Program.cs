@@ -1,27 +1,73 @@
 using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Hosting;
 using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
 
-// One node: an Orleans silo, the silo-local runtime services and the gateway endpoints in one process.
+// One node. Flow: read the role and mode → storage (files, or Redis in cluster mode) → a silo with the
+// runtime services (Full, Compute) or an Orleans client (Gateway) → the Lambda and Logs APIs (Full, Gateway)
+// → /metrics everywhere.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var dataDirectory = Path.GetFullPath(builder.Configuration["Node:DataDirectory"] ?? "data");
-builder.Configuration["Node:DataDirectory"] = dataDirectory;
-builder.WebHost.UseUrls(builder.Configuration["Gateway:Url"] ?? "http://127.0.0.1:9000");
+var configuration = builder.Configuration;
+var dataDirectory = Path.GetFullPath(configuration["Node:DataDirectory"] ?? "data");
+configuration["Node:DataDirectory"] = dataDirectory;
+var role = configuration.GetValue("Node:Role", NodeRole.Full);
+var clusterMode = !string.IsNullOrWhiteSpace(configuration[$"{ClusterModeOptions.Section}:Redis"]);
+if (role == NodeRole.Gateway && !clusterMode)
+{
+    Console.Error.WriteLine("Node:Role Gateway joins a cluster: set Cluster:Redis as well.");
+    return 2;
+}
+
+builder.WebHost.UseUrls(configuration["Gateway:Url"] ?? "http://127.0.0.1:9000");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null); // the gateway enforces Lambda's limits
-builder.UseOrleans(silo => silo.UseEmbeddedNode(builder.Configuration));
-builder.Services.AddLambdaRuntimes(builder.Configuration);
-builder.Services.AddLambdaGateway(builder.Configuration);
+builder.Services.AddLambdaStorage(configuration);
+if (role == NodeRole.Gateway)
+{
+    builder.UseOrleansClient(client => client.UseClusterClient(configuration));
+    builder.Services.AddLambdaClient();
+}
+else
+{
+    builder.UseOrleans(silo => _ = clusterMode ? silo.UseClusterNode(configuration) : silo.UseEmbeddedNode(configuration));
+    builder.Services.AddLambdaRuntimes(configuration);
+}
+
+if (role != NodeRole.Compute)
+{
+    builder.Services.AddLambdaGateway(configuration);
+}
+
+builder.Services.AddLambdaTelemetry(configuration, $"{Environment.MachineName}:{configuration["Silo:SiloPort"] ?? configuration["Gateway:Url"]}");
 
 var app = builder.Build();
-app.MapLambdaGateway();
+app.MapPrometheusScrapingEndpoint();
+if (role != NodeRole.Compute)
+{
+    app.MapLambdaGateway();
+}
+
 await app.StartAsync();
 
 var gateway = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-var keys = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Credentials;
 var node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
-Console.WriteLine($"Lambda API listening on {string.Join(", ", app.Urls)} (region {node.Region}, account {node.AccountId})");
-Console.WriteLine($"Accepting SigV4 access keys: {string.Join(", ", keys.Select(k => k.AccessKeyId))}");
-Console.WriteLine($"Data directory: {dataDirectory}");
-Console.WriteLine($"Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --region {node.Region} --endpoint-url {gateway.Url} lambda list-functions");
+var mode = clusterMode ? $"{role} node of cluster '{configuration["Cluster:ClusterId"] ?? "lambda"}' on Redis" : "embedded node";
+if (role == NodeRole.Compute)
+{
+    Console.WriteLine($"Compute node listening on {string.Join(", ", app.Urls)} for /metrics ({mode})");
+}
+else
+{
+    Console.WriteLine($"Lambda API listening on {string.Join(", ", app.Urls)} ({mode}, region {node.Region}, account {node.AccountId})");
+    var keys = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Credentials;
+    Console.WriteLine($"Accepting SigV4 access keys: {string.Join(", ", keys.Select(k => k.AccessKeyId))}");
+    Console.WriteLine($"Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --region {node.Region} --endpoint-url {gateway.Url} lambda list-functions");
+}
+
+if (!clusterMode)
+{
+    Console.WriteLine($"Data directory: {dataDirectory}");
+}
+
 await app.WaitForShutdownAsync();
+return 0;

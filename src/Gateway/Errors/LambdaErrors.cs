@@ -13,7 +13,7 @@ public static class LambdaErrors
 {
     public static int Status(LambdaErrorType type) => type switch
     {
-        LambdaErrorType.ResourceNotFoundException => 404,
+        LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException => 404,
         LambdaErrorType.ResourceConflictException => 409,
         LambdaErrorType.PreconditionFailedException => 412,
         LambdaErrorType.RequestTooLargeException or LambdaErrorType.RequestEntityTooLargeException => 413,

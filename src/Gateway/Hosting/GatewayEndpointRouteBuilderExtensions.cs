@@ -17,6 +17,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var invoke = app.Services.GetRequiredService<InvokeApi>();
         var logs = app.Services.GetRequiredService<LogsApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
+        var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
 
         app.MapPost("/2015-03-31/functions", functions.CreateAsync);
         app.MapGet("/2015-03-31/functions", functions.ListAsync);
@@ -25,7 +26,15 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapGet("/2015-03-31/functions/{functionName}/configuration", (HttpContext http, string functionName) => functions.GetConfigurationAsync(http, functionName));
         app.MapPut("/2015-03-31/functions/{functionName}/configuration", (HttpContext http, string functionName) => functions.UpdateConfigurationAsync(http, functionName));
         app.MapPut("/2015-03-31/functions/{functionName}/code", (HttpContext http, string functionName) => functions.UpdateCodeAsync(http, functionName));
+        app.MapPost("/2015-03-31/functions/{functionName}/versions", (HttpContext http, string functionName) => functions.PublishVersionAsync(http, functionName));
+        app.MapGet("/2015-03-31/functions/{functionName}/versions", (HttpContext http, string functionName) => functions.ListVersionsAsync(http, functionName));
         app.MapGet("/2016-08-19/account-settings", functions.GetAccountSettingsAsync);
+        app.MapPut("/2017-10-31/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.PutReservedAsync(http, functionName));
+        app.MapGet("/2019-09-30/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.GetReservedAsync(http, functionName));
+        app.MapDelete("/2017-10-31/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.DeleteReservedAsync(http, functionName));
+        app.MapPut("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.PutProvisionedAsync(http, functionName));
+        app.MapGet("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.GetProvisionedAsync(http, functionName));
+        app.MapDelete("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.DeleteProvisionedAsync(http, functionName));
         app.MapPost("/2015-03-31/functions/{functionName}/invocations", (HttpContext http, string functionName) => invoke.InvokeAsync(http, functionName));
         app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", (HttpContext http, string functionName) => invoke.InvokeAsyncLegacy(http, functionName));
         app.MapPost("/", logs.HandleAsync);

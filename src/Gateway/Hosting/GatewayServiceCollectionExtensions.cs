@@ -25,6 +25,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<CodeDownload>();
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
+        services.AddSingleton<ConcurrencyApi>();
         services.AddSingleton<LogsApi>();
         services.AddSingleton<EventInvocationQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocationQueue>());

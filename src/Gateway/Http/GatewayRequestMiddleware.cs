@@ -17,11 +17,14 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
     /// <summary>Lambda's limit on a whole CreateFunction request (the largest any API takes).</summary>
     public const int MaxRequestBytes = 70_167_211;
 
+    /// <summary>The Prometheus scraping endpoint, served without SigV4.</summary>
+    public const string MetricsPath = "/metrics";
+
     public async Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix))
+        if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix) || http.Request.Path.StartsWithSegments(MetricsPath))
         {
-            await next(http); // pre-signed by its own query signature
+            await next(http); // pre-signed by its own query signature; metrics are for scrapers on the operator's network
             return;
         }
 

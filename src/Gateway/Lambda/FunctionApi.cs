@@ -1,4 +1,5 @@
 using LambdaCluster.Gateway.Lambda.Model;
+using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Runtimes.Code;
@@ -80,12 +81,14 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
 
     public async Task GetAsync(HttpContext http, string functionName)
     {
-        var (definition, _) = await ExistingAsync(http, functionName);
+        var (definition, grain) = await ExistingAsync(http, functionName);
+        var reserved = await grain.GetReservedConcurrencyAsync();
         var response = new GetFunctionResponse
         {
             Configuration = FunctionConfigurations.From(definition, ConfigurationView.Get),
             Code = new FunctionCodeLocationDto("S3", downloads.Url(http.Request, definition.CodeSha256Hex)),
             Tags = definition.Tags,
+            Concurrency = reserved is null ? null : new ConcurrencyDto { ReservedConcurrentExecutions = reserved },
         };
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, response, LambdaJsonContext.Default.GetFunctionResponse);
     }
@@ -99,16 +102,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
     public async Task ListAsync(HttpContext http)
     {
         var query = http.Request.Query;
-        var maxItems = MaxListItems;
-        if (query.TryGetValue("MaxItems", out var maxText))
-        {
-            if (!int.TryParse(maxText, out maxItems) || maxItems is < 1 or > 10000)
-            {
-                throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{maxText}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000");
-            }
-
-            maxItems = Math.Min(maxItems, MaxListItems);
-        }
+        var maxItems = MaxItems(http);
 
         if (query.TryGetValue("FunctionVersion", out var version) && version != "ALL")
         {
@@ -180,16 +174,37 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
 
     public async Task DeleteAsync(HttpContext http, string functionName)
     {
-        var reference = FunctionReference.Parse(functionName, Region, AccountId);
-        var qualifier = reference.Qualifier ?? http.Request.Query["Qualifier"].FirstOrDefault();
-        if (qualifier == "$LATEST")
+        var target = FunctionTarget.From(http, functionName, Region, AccountId);
+        if (target.Qualifier == "$LATEST")
         {
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "$LATEST version cannot be deleted without deleting the function.");
         }
 
         var (_, grain) = await ExistingAsync(http, functionName);
-        await grain.DeleteAsync();
+        await grain.DeleteAsync(target.Qualifier);
         await LambdaResults.EmptyAsync(http, StatusCodes.Status204NoContent);
+    }
+
+    public async Task PublishVersionAsync(HttpContext http, string functionName)
+    {
+        var request = JsonBody.Read(http, LambdaJsonContext.Default.PublishVersionRequestDto);
+        FunctionValidator.Description(request.Description);
+        var grain = grains.GetGrain<IFunctionGrain>(FunctionTarget.From(http, functionName, Region, AccountId).Name);
+        var version = await grain.PublishVersionAsync(new PublishVersionRequest(request.CodeSha256, request.Description, request.RevisionId));
+        await LambdaResults.WriteAsync(http, StatusCodes.Status201Created, FunctionConfigurations.From(version, ConfigurationView.Get), LambdaJsonContext.Default.FunctionConfigurationDto);
+    }
+
+    public async Task ListVersionsAsync(HttpContext http, string functionName)
+    {
+        var grain = grains.GetGrain<IFunctionGrain>(FunctionTarget.From(http, functionName, Region, AccountId).Name);
+        var maxItems = MaxItems(http);
+        var marker = http.Request.Query["Marker"].FirstOrDefault();
+        var all = await grain.ListVersionsAsync();
+        var start = marker is null ? 0 : all.ToList().FindIndex(v => v.Version == marker) + 1;
+        var page = all.Skip(start).Take(maxItems).ToList();
+        var next = start + page.Count < all.Count ? page[^1].Version : null;
+        var versions = page.Select(v => FunctionConfigurations.From(v, ConfigurationView.List)).ToList();
+        await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListVersionsByFunctionResponse(versions, next), LambdaJsonContext.Default.ListVersionsByFunctionResponse);
     }
 
     public async Task GetAccountSettingsAsync(HttpContext http)
@@ -197,31 +212,37 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var names = await grains.GetGrain<IFunctionRegistryGrain>(AccountId).ListAsync(null, int.MaxValue);
         var definitions = await Task.WhenAll(names.Select(n => grains.GetGrain<IFunctionGrain>(n).GetAsync()));
         var totalCode = definitions.OfType<FunctionDefinition>().Sum(d => d.CodeSize);
+        var concurrency = await grains.GetGrain<IAccountConcurrencyGrain>(AccountId).GetAsync();
         var response = new AccountSettingsResponse(
-            new AccountLimitDto(80_530_636_800, ZipPackage.MaxUnzippedBytes, ZipPackage.MaxZippedBytes, 1000, 1000),
+            new AccountLimitDto(80_530_636_800, ZipPackage.MaxUnzippedBytes, ZipPackage.MaxZippedBytes, concurrency.ConcurrentExecutions, concurrency.UnreservedConcurrentExecutions),
             new AccountUsageDto(totalCode, names.Count));
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, response, LambdaJsonContext.Default.AccountSettingsResponse);
+    }
+
+    /// <summary>MaxItems of a list operation (1-10000), capped at the 50 items Lambda returns per page.</summary>
+    internal static int MaxItems(HttpContext http)
+    {
+        if (!http.Request.Query.TryGetValue("MaxItems", out var maxText))
+        {
+            return MaxListItems;
+        }
+
+        if (!int.TryParse(maxText, out var maxItems) || maxItems is < 1 or > 10000)
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{maxText}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000");
+        }
+
+        return Math.Min(maxItems, MaxListItems);
     }
 
     /// <summary>The function named by the path (and Qualifier), or ResourceNotFound as Lambda words it.</summary>
     private async Task<(FunctionDefinition Definition, IFunctionGrain Grain)> ExistingAsync(HttpContext http, string functionName)
     {
-        var reference = FunctionReference.Parse(functionName, Region, AccountId);
-        var queryQualifier = http.Request.Query["Qualifier"].FirstOrDefault();
-        if (reference.Qualifier is not null && queryQualifier is not null && reference.Qualifier != queryQualifier)
-        {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "The derived qualifier from the function name does not match the specified qualifier.");
-        }
-
-        var qualifier = reference.Qualifier ?? queryQualifier;
-        var arn = FunctionArns.Function(Region, AccountId, reference.Name);
-        var grain = grains.GetGrain<IFunctionGrain>(reference.Name);
-        var definition = await grain.GetAsync();
-        if (definition is null || (qualifier is not null && qualifier != "$LATEST"))
-        {
-            throw LambdaServiceException.FunctionNotFound(qualifier is null ? arn : FunctionArns.Qualified(arn, qualifier));
-        }
-
+        var target = FunctionTarget.From(http, functionName, Region, AccountId);
+        var arn = FunctionArns.Function(Region, AccountId, target.Name);
+        var grain = grains.GetGrain<IFunctionGrain>(target.Name);
+        var definition = await grain.GetVersionAsync(target.Version)
+            ?? throw LambdaServiceException.FunctionNotFound(target.Qualifier is null ? arn : FunctionArns.Qualified(arn, target.Qualifier));
         return (definition, grain);
     }
 }

@@ -36,7 +36,7 @@ public static class FunctionConfigurations
             MemorySize = f.MemorySize,
             LastModified = Timestamp(f.LastModified),
             CodeSha256 = f.CodeSha256,
-            Version = "$LATEST",
+            Version = f.Version,
             Environment = f.Variables is null ? null : new EnvironmentDto { Variables = new Dictionary<string, string>(f.Variables) },
             TracingConfig = new TracingConfigDto(f.TracingMode),
             RevisionId = f.RevisionId,

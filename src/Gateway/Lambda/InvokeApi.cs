@@ -40,7 +40,8 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
             throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]");
         }
 
-        var (name, qualifier) = Target(http, functionName);
+        var target = FunctionTarget.From(http, functionName, node.Value.Region, node.Value.AccountId);
+        var (name, qualifier) = (target.Name, target.Qualifier);
         var payload = http.Body();
         var limit = invocationType == "Event" ? MaxAsyncPayloadBytes : MaxSyncPayloadBytes;
         if (payload.Length > limit)
@@ -57,27 +58,27 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
             Payload = payload,
             InvokedFunctionArn = qualifier is null ? arn : FunctionArns.Qualified(arn, qualifier),
             ClientContext = clientContext,
-            TraceId = TraceIds.New(time.GetUtcNow()),
+            TraceId = TraceIds.For(headers["X-Amzn-Trace-Id"].FirstOrDefault(), System.Diagnostics.Activity.Current, time.GetUtcNow()),
             WantsLogTail = logType == "Tail" && invocationType == "RequestResponse",
         };
 
         if (invocationType != "RequestResponse")
         {
-            if (await grains.GetGrain<IFunctionGrain>(name).GetAsync() is null)
+            if (await grains.GetGrain<IFunctionGrain>(name).GetVersionAsync(target.Version) is null)
             {
-                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, qualifier ?? "$LATEST"));
+                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, target.Version));
             }
 
             if (invocationType == "Event")
             {
-                events.Enqueue(name, request);
+                events.Enqueue(name, target.Version, request);
             }
 
             await LambdaResults.EmptyAsync(http, invocationType == "Event" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent);
             return;
         }
 
-        var result = await invoker.InvokeAsync(name, request);
+        var result = await invoker.InvokeAsync(name, target.Version, request);
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
@@ -99,7 +100,7 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
     /// <summary>InvokeAsync (deprecated): the body is the event; answered 202 with <c>{"Status":202}</c>.</summary>
     public async Task InvokeAsyncLegacy(HttpContext http, string functionName)
     {
-        var (name, _) = Target(http, functionName);
+        var name = FunctionTarget.From(http, functionName, node.Value.Region, node.Value.AccountId).Name;
         var payload = CheckJson(http.Body());
         if (payload.Length > MaxAsyncPayloadBytes)
         {
@@ -112,29 +113,10 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
             throw LambdaServiceException.FunctionNotFound(arn);
         }
 
-        events.Enqueue(name, new InvocationRequest { RequestId = http.TraceIdentifier, Payload = payload, InvokedFunctionArn = arn, TraceId = TraceIds.New(time.GetUtcNow()) });
+        events.Enqueue(name, "$LATEST", new InvocationRequest { RequestId = http.TraceIdentifier, Payload = payload, InvokedFunctionArn = arn, TraceId = TraceIds.New(time.GetUtcNow()) });
         http.Response.StatusCode = StatusCodes.Status202Accepted;
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync("{\"Status\":202}");
-    }
-
-    private (string Name, string? Qualifier) Target(HttpContext http, string functionName)
-    {
-        var reference = FunctionReference.Parse(functionName, node.Value.Region, node.Value.AccountId);
-        var queryQualifier = http.Request.Query["Qualifier"].FirstOrDefault();
-        if (reference.Qualifier is not null && queryQualifier is not null && queryQualifier != reference.Qualifier)
-        {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "The derived qualifier from the function name does not match the specified qualifier.");
-        }
-
-        var qualifier = reference.Qualifier ?? queryQualifier;
-        if (qualifier is not null && qualifier != "$LATEST")
-        {
-            var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, reference.Name);
-            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, qualifier));
-        }
-
-        return (reference.Name, qualifier);
     }
 
     /// <summary>An empty payload is the event <c>{}</c>; anything else must be JSON, as Lambda requires.</summary>

@@ -32,6 +32,19 @@ public sealed class ExecutionEnvironmentGrain(EnvironmentSupervisor supervisor) 
         }
     }
 
+    public async Task<bool> PrepareAsync(EnvironmentLease lease)
+    {
+        try
+        {
+            var environment = await supervisor.GetOrCreateAsync(EnvironmentId, lease.Spec, CancellationToken.None);
+            return await environment.PrepareAsync(CancellationToken.None);
+        }
+        catch (EnvironmentUnavailableException)
+        {
+            return false;
+        }
+    }
+
     public Task ShutdownAsync(string reason)
     {
         if (supervisor.TryGet(EnvironmentId, out var environment))

@@ -15,6 +15,10 @@ public interface IExecutionEnvironmentGrain : IGrainWithStringKey
     [Alias("Invoke"), ResponseTimeout("00:16:00")]
     Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request);
 
+    /// <summary>Provisioned concurrency: starts the environment and runs INIT ahead of traffic. False when INIT failed.</summary>
+    [Alias("Prepare"), ResponseTimeout("00:16:00")]
+    Task<bool> PrepareAsync(EnvironmentLease lease);
+
     /// <summary>Stops the environment's process tree, even in the middle of an invocation. Idempotent.</summary>
     [Alias("Shutdown"), AlwaysInterleave]
     Task ShutdownAsync(string reason);

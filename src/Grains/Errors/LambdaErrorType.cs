@@ -17,4 +17,5 @@ public enum LambdaErrorType
     ServiceException,
     ValidationException,
     UnsupportedMediaTypeException,
+    ProvisionedConcurrencyConfigNotFoundException,
 }

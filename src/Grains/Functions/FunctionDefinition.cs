@@ -3,7 +3,7 @@ using LambdaCluster.Runtimes.Invocation;
 namespace LambdaCluster.Grains.Functions;
 
 /// <summary>
-/// A function's $LATEST: its configuration and the reference to its code. Persisted by the function
+/// A function's $LATEST or one of its published versions: its configuration and the reference to its code. Persisted by the function
 /// grain; <see cref="ConfigRevision"/> changes with every change of code or configuration that an
 /// execution environment would notice.
 /// </summary>
@@ -32,12 +32,14 @@ public sealed record FunctionDefinition
     [Id(18)] public required string LogGroup { get; init; }
     [Id(19)] public IReadOnlyDictionary<string, string>? Tags { get; init; }
     [Id(20)] public required string Region { get; init; }
+    /// <summary>"$LATEST", or the number of a published version.</summary>
+    [Id(21)] public string Version { get; init; } = "$LATEST";
 
     public EnvironmentSpec ToEnvironmentSpec() => new()
     {
         FunctionName = FunctionName,
         FunctionArn = FunctionArn,
-        Version = "$LATEST",
+        Version = Version,
         Runtime = Runtime,
         Handler = Handler,
         MemorySize = MemorySize,

@@ -1,7 +1,8 @@
+using System.Globalization;
+using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Hosting;
-using LambdaCluster.Runtimes.Invocation;
 using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Grains.Functions;
@@ -24,13 +25,15 @@ public sealed class FunctionGrain(
             throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Function already exist: {Name}");
         }
 
-        state.State.Definition = definition;
+        state.State = new FunctionState { Definition = definition };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IFunctionRegistryGrain>(node.Value.AccountId).AddAsync(Name);
         return definition;
     }
 
     public Task<FunctionDefinition?> GetAsync() => Task.FromResult(state.State.Definition);
+
+    public Task<FunctionDefinition?> GetVersionAsync(string version) => Task.FromResult(Find(version));
 
     public async Task<FunctionDefinition> UpdateCodeAsync(FunctionCodeUpdate update)
     {
@@ -42,7 +45,7 @@ public sealed class FunctionGrain(
             CodeSha256Hex = update.CodeSha256Hex,
             CodeSize = update.CodeSize,
         };
-        return await SaveAsync(updated);
+        return await SaveLatestAsync(updated);
     }
 
     public async Task<FunctionDefinition> UpdateConfigurationAsync(FunctionConfigurationUpdate update)
@@ -61,22 +64,177 @@ public sealed class FunctionGrain(
             EphemeralStorageSize = update.EphemeralStorageSize ?? current.EphemeralStorageSize,
             TracingMode = update.TracingMode ?? current.TracingMode,
         };
-        return await SaveAsync(updated);
+        return await SaveLatestAsync(updated);
     }
 
-    public async Task DeleteAsync()
+    public async Task<FunctionDefinition> PublishVersionAsync(PublishVersionRequest request)
+    {
+        var latest = Existing();
+        if (request.CodeSha256 is not null && request.CodeSha256 != latest.CodeSha256)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException,
+                $"CodeSHA256 ({request.CodeSha256}) is different from current CodeSHA256 in $LATEST ({latest.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.");
+        }
+
+        CheckRevision(latest, request.RevisionId);
+        if (state.State.LastPublishedRevision == latest.ConfigRevision && state.State.Versions.TryGetValue(state.State.LastVersion.ToString(CultureInfo.InvariantCulture), out var unchanged))
+        {
+            return unchanged;
+        }
+
+        var number = (state.State.LastVersion + 1).ToString(CultureInfo.InvariantCulture);
+        var version = latest with
+        {
+            Version = number,
+            FunctionArn = FunctionArns.Qualified(Arn, number),
+            Description = request.Description ?? latest.Description,
+            LastModified = time.GetUtcNow(),
+            RevisionId = Guid.NewGuid().ToString(),
+        };
+        state.State.Versions[number] = version;
+        state.State.LastVersion++;
+        state.State.LastPublishedRevision = latest.ConfigRevision;
+        await state.WriteStateAsync();
+        return version;
+    }
+
+    public Task<IReadOnlyList<FunctionDefinition>> ListVersionsAsync()
+    {
+        var latest = Existing();
+        IReadOnlyList<FunctionDefinition> versions = [latest, .. state.State.Versions.Values.OrderBy(v => int.Parse(v.Version, CultureInfo.InvariantCulture))];
+        return Task.FromResult(versions);
+    }
+
+    public async Task DeleteAsync(string? version)
     {
         Existing();
+        if (version is not null)
+        {
+            if (!state.State.Versions.Remove(version))
+            {
+                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, version));
+            }
+
+            state.State.Provisioned.Remove(version);
+            await state.WriteStateAsync();
+            await Pool(version).ConfigureAsync(null);
+            return;
+        }
+
+        var versions = state.State.Versions.Keys.ToList();
+        var reserved = state.State.ReservedConcurrency;
         await state.ClearStateAsync();
         state.State = new FunctionState();
         await GrainFactory.GetGrain<IFunctionRegistryGrain>(node.Value.AccountId).RemoveAsync(Name);
-        await Pool().RetireAsync(null);
+        if (reserved is not null)
+        {
+            await Account().SetReservedAsync(Name, null);
+        }
+
+        await Task.WhenAll(versions.Append("$LATEST").Select(v => Pool(v).ConfigureAsync(null)));
         DeactivateOnIdle();
     }
 
-    public Task<EnvironmentSpec> GetEnvironmentSpecAsync() => Task.FromResult(Existing().ToEnvironmentSpec());
+    public Task<int?> GetReservedConcurrencyAsync()
+    {
+        Existing();
+        return Task.FromResult(state.State.ReservedConcurrency);
+    }
 
-    private async Task<FunctionDefinition> SaveAsync(FunctionDefinition updated)
+    public async Task SetReservedConcurrencyAsync(int? reserved)
+    {
+        Existing();
+        var provisioned = state.State.Provisioned.Values.Sum(p => p.Requested);
+        if (reserved is { } wanted && wanted < provisioned)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException,
+                $" ReservedConcurrentExecutions  {wanted} should not be lower than function's total provisioned concurrency [{provisioned}].");
+        }
+
+        await Account().SetReservedAsync(Name, reserved);
+        state.State.ReservedConcurrency = reserved;
+        await state.WriteStateAsync();
+        await ConfigurePoolsAsync();
+    }
+
+    public async Task<ProvisionedConcurrencyStatus> PutProvisionedConcurrencyAsync(string qualifier, int count)
+    {
+        Existing();
+        if (qualifier == "$LATEST")
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
+        }
+
+        if (!state.State.Versions.ContainsKey(qualifier))
+        {
+            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, qualifier));
+        }
+
+        var others = state.State.Provisioned.Where(p => p.Key != qualifier).Sum(p => p.Value.Requested);
+        if (state.State.ReservedConcurrency is { } reserved && others + count > reserved)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException,
+                "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function");
+        }
+
+        state.State.Provisioned[qualifier] = new ProvisionedConcurrencySetting(count, time.GetUtcNow());
+        await state.WriteStateAsync();
+        await Pool(qualifier).ConfigureAsync(Settings(qualifier));
+        return (await GetProvisionedConcurrencyAsync(qualifier))!;
+    }
+
+    public async Task<ProvisionedConcurrencyStatus?> GetProvisionedConcurrencyAsync(string qualifier)
+    {
+        Existing();
+        if (!state.State.Provisioned.TryGetValue(qualifier, out var setting))
+        {
+            return null;
+        }
+
+        var pool = await Pool(qualifier).DescribeAsync();
+        var ready = Math.Min(pool.ProvisionedReady, setting.Requested);
+        return new ProvisionedConcurrencyStatus(qualifier, setting.Requested, ready, ready, setting.LastModified);
+    }
+
+    public async Task<IReadOnlyList<ProvisionedConcurrencyStatus>> ListProvisionedConcurrencyAsync()
+    {
+        Existing();
+        var all = await Task.WhenAll(state.State.Provisioned.Keys.Order(StringComparer.Ordinal).Select(GetProvisionedConcurrencyAsync));
+        return all.OfType<ProvisionedConcurrencyStatus>().ToList();
+    }
+
+    public async Task<bool> DeleteProvisionedConcurrencyAsync(string qualifier)
+    {
+        Existing();
+        if (!state.State.Provisioned.Remove(qualifier))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        await Pool(qualifier).ConfigureAsync(Settings(qualifier));
+        return true;
+    }
+
+    public Task<PoolSettings> GetPoolSettingsAsync(string version)
+    {
+        if (Find(version) is null)
+        {
+            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, version));
+        }
+
+        return Task.FromResult(Settings(version)!);
+    }
+
+    private PoolSettings? Settings(string version) => Find(version) is { } definition
+        ? new PoolSettings(definition.ToEnvironmentSpec(), state.State.ReservedConcurrency, state.State.Provisioned.GetValueOrDefault(version)?.Requested ?? 0)
+        : null;
+
+    private FunctionDefinition? Find(string version) => version == "$LATEST"
+        ? state.State.Definition
+        : state.State.Definition is null ? null : state.State.Versions.GetValueOrDefault(version);
+
+    private async Task<FunctionDefinition> SaveLatestAsync(FunctionDefinition updated)
     {
         updated = updated with
         {
@@ -87,9 +245,13 @@ public sealed class FunctionGrain(
         state.State.Definition = updated;
         await state.WriteStateAsync();
         // Environments of the old revision must not serve another invocation.
-        await Pool().RetireAsync(updated.ToEnvironmentSpec());
+        await Pool("$LATEST").ConfigureAsync(Settings("$LATEST"));
         return updated;
     }
+
+    /// <summary>Concurrency settings span every version: each version's pool hears of a change.</summary>
+    private Task ConfigurePoolsAsync() =>
+        Task.WhenAll(state.State.Versions.Keys.Append("$LATEST").Select(v => Pool(v).ConfigureAsync(Settings(v))));
 
     private FunctionDefinition Existing() =>
         state.State.Definition ?? throw LambdaServiceException.FunctionNotFound(Arn);
@@ -103,5 +265,7 @@ public sealed class FunctionGrain(
         }
     }
 
-    private IFunctionVersionGrain Pool() => GrainFactory.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(Name));
+    private IFunctionVersionGrain Pool(string version) => GrainFactory.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Of(Name, version));
+
+    private IAccountConcurrencyGrain Account() => GrainFactory.GetGrain<IAccountConcurrencyGrain>(node.Value.AccountId);
 }

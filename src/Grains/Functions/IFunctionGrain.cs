@@ -1,26 +1,56 @@
-using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Grains.Concurrency;
+using LambdaCluster.Grains.Pool;
+using Orleans.Concurrency;
 
 namespace LambdaCluster.Grains.Functions;
 
 /// <summary>
-/// A function (key: its name): the source of truth for its configuration and code reference.
-/// Every mutation persists before it returns and tells the function's pools.
-/// Failures are <see cref="Errors.LambdaServiceException"/>s with Lambda's error types.
+/// A function (key: its name): the source of truth for its configuration, code reference, published
+/// versions and concurrency settings. Every mutation persists before it returns and tells the function's
+/// pools. Failures are <see cref="Errors.LambdaServiceException"/>s with Lambda's error types.
 /// </summary>
 [Alias("lambda.IFunctionGrain")]
 public interface IFunctionGrain : IGrainWithStringKey
 {
     [Alias("Create")] Task<FunctionDefinition> CreateAsync(FunctionDefinition definition);
 
-    /// <summary>The definition, or null when the function does not exist.</summary>
+    /// <summary>$LATEST, or null when the function does not exist.</summary>
     [Alias("Get")] Task<FunctionDefinition?> GetAsync();
+
+    /// <summary>$LATEST or a published version, or null when either the function or that version does not exist.</summary>
+    [Alias("GetVersion")] Task<FunctionDefinition?> GetVersionAsync(string version);
 
     [Alias("UpdateCode")] Task<FunctionDefinition> UpdateCodeAsync(FunctionCodeUpdate update);
 
     [Alias("UpdateConfiguration")] Task<FunctionDefinition> UpdateConfigurationAsync(FunctionConfigurationUpdate update);
 
-    [Alias("Delete")] Task DeleteAsync();
+    /// <summary>Snapshots $LATEST as the next version (or returns the last one when $LATEST has not changed since).</summary>
+    [Alias("PublishVersion")] Task<FunctionDefinition> PublishVersionAsync(PublishVersionRequest request);
 
-    /// <summary>What a pool needs to start environments for $LATEST; ResourceNotFound when the function does not exist.</summary>
-    [Alias("GetEnvironmentSpec")] Task<EnvironmentSpec> GetEnvironmentSpecAsync();
+    /// <summary>$LATEST followed by the published versions in order.</summary>
+    [Alias("ListVersions")] Task<IReadOnlyList<FunctionDefinition>> ListVersionsAsync();
+
+    /// <summary>Deletes the whole function (with <c>null</c>) or one published version.</summary>
+    [Alias("Delete")] Task DeleteAsync(string? version);
+
+    [Alias("GetReservedConcurrency")] Task<int?> GetReservedConcurrencyAsync();
+
+    /// <summary>Sets (or with null removes) the function's reserved concurrency.</summary>
+    [Alias("SetReservedConcurrency")] Task SetReservedConcurrencyAsync(int? reserved);
+
+    [Alias("PutProvisionedConcurrency")] Task<ProvisionedConcurrencyStatus> PutProvisionedConcurrencyAsync(string qualifier, int count);
+
+    /// <summary>The config of one qualifier, or null when it has none.</summary>
+    [Alias("GetProvisionedConcurrency")] Task<ProvisionedConcurrencyStatus?> GetProvisionedConcurrencyAsync(string qualifier);
+
+    [Alias("ListProvisionedConcurrency")] Task<IReadOnlyList<ProvisionedConcurrencyStatus>> ListProvisionedConcurrencyAsync();
+
+    /// <summary>False when the qualifier had no config.</summary>
+    [Alias("DeleteProvisionedConcurrency")] Task<bool> DeleteProvisionedConcurrencyAsync(string qualifier);
+
+    /// <summary>
+    /// What a version's pool needs; ResourceNotFound when the function or version does not exist. Interleaves:
+    /// a pool activated by this grain's own call (Configure) asks for its settings while that call waits.
+    /// </summary>
+    [Alias("GetPoolSettings"), AlwaysInterleave] Task<PoolSettings> GetPoolSettingsAsync(string version);
 }

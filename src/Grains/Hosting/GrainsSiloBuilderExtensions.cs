@@ -1,8 +1,13 @@
+using LambdaCluster.Grains.Cluster;
+using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Grains.Placement;
 using LambdaCluster.Grains.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -11,12 +16,35 @@ namespace Orleans.Hosting;
 
 public static class GrainsSiloBuilderExtensions
 {
-    /// <summary>The grains' silo-side needs: pinned placement of environments and the invoker.</summary>
-    public static ISiloBuilder AddLambdaGrains(this ISiloBuilder silo)
+    /// <summary>
+    /// The grains' silo-side needs: pinned placement of environments and node agents, this silo's view of
+    /// the cluster (membership and load), the concurrency quotas and the invoker.
+    /// </summary>
+    public static ISiloBuilder AddLambdaGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
-        silo.Services.AddSingleton<FunctionInvoker>();
+        silo.Services.AddOptions<ConcurrencyOptions>().Bind(configuration.GetSection(ConcurrencyOptions.Section)).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<ConcurrencyOptions>, ConcurrencyOptionsValidator>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<NodeLoadSampler>();
+        silo.Services.AddSingleton<SiloDepartures>();
+        silo.Services.AddSingleton<ClusterView>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<ClusterView>());
+        silo.Services.TryAddSingleton<FunctionInvoker>();
         return silo;
+    }
+
+    /// <summary>
+    /// What a gateway-only process (an Orleans client) needs to invoke: the invoker, and a watch on the
+    /// cluster's silos so that invocations on a silo that dies fail at once.
+    /// </summary>
+    public static IServiceCollection AddLambdaClient(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SiloDepartures>();
+        services.AddHostedService<ClientSiloWatcher>();
+        services.TryAddSingleton<FunctionInvoker>();
+        return services;
     }
 
     /// <summary>Function state as files under <paramref name="directory"/> (the embedded default).</summary>

@@ -1,39 +1,94 @@
+using LambdaCluster.Grains.Cluster;
 using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Invocation;
-using Orleans.Runtime;
+using LambdaCluster.Runtimes.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LambdaCluster.Grains.Invocation;
 
 /// <summary>
-/// Runs one invocation of a function's $LATEST for any caller (the gateway, the event queue, later the
-/// pollers). Flow: caller → version pool (lease) → environment grain (payload) → process → back. When the
-/// leased environment turns out to be gone before it ran anything, another lease is taken.
+/// Runs one invocation of a function version for any caller (the gateway, the event queue, later the
+/// pollers). Flow: caller → version pool (lease; it prefers an environment on the caller's silo) →
+/// environment grain (payload) → process → back. An environment found gone before it ran anything is
+/// replaced by another lease; a silo lost while the invocation ran fails it with ServiceException (500),
+/// which the SDKs retry, because the function may or may not have run.
 /// </summary>
-public sealed class FunctionInvoker(IGrainFactory grains)
+public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider services)
 {
+    private readonly SiloDepartures? _departures = services.GetService<SiloDepartures>();
+
     private const int Attempts = 3;
 
-    public async Task<InvocationResult> InvokeAsync(string functionName, InvocationRequest request)
+    private static readonly TimeSpan InitAndQueueAllowance = TimeSpan.FromMinutes(2);
+
+    /// <summary>This silo, when the caller runs in one (a gateway-only process has none).</summary>
+    private readonly SiloAddress? _near = services.GetService<ILocalSiloDetails>()?.SiloAddress;
+
+    public Task<InvocationResult> InvokeAsync(string functionName, InvocationRequest request) =>
+        InvokeAsync(functionName, "$LATEST", request);
+
+    public async Task<InvocationResult> InvokeAsync(string functionName, string version, InvocationRequest request)
     {
-        var pool = grains.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(functionName));
+        var pool = grains.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Of(functionName, version));
         for (var attempt = 1; ; attempt++)
         {
-            var lease = await pool.AcquireAsync();
+            EnvironmentLease lease;
             try
             {
-                return await grains.GetGrain<IExecutionEnvironmentGrain>(lease.EnvironmentKey).InvokeAsync(lease, request);
+                lease = await pool.AcquireAsync(_near);
             }
-            catch (Exception e) when (e is EnvironmentUnavailableException or SiloUnavailableException && attempt < Attempts)
+            catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException)
+            {
+                LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(functionName));
+                throw;
+            }
+
+            try
+            {
+                return await RunAsync(lease, request);
+            }
+            catch (EnvironmentUnavailableException) when (attempt < Attempts)
             {
                 await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
             }
-            catch (Exception e) when (e is EnvironmentUnavailableException or SiloUnavailableException)
+            catch (EnvironmentUnavailableException)
             {
                 throw new LambdaServiceException(LambdaErrorType.ServiceException, "No execution environment could be started for this invocation. Please try again.");
             }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or SiloLostException)
+            {
+                await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
+                throw new LambdaServiceException(LambdaErrorType.ServiceException, "The node running this invocation's execution environment left the cluster. Please try again.");
+            }
         }
     }
+
+    /// <summary>
+    /// The invocation on its environment, abandoned the moment that environment's silo leaves the cluster, or
+    /// when it outlives anything the function could take (its timeout, plus room for INIT and a queue of cold
+    /// starts): a call relayed through a gateway silo that died gets no answer, and nothing else would end it.
+    /// </summary>
+    private async Task<InvocationResult> RunAsync(EnvironmentLease lease, InvocationRequest request)
+    {
+        var call = grains.GetGrain<IExecutionEnvironmentGrain>(lease.EnvironmentKey).InvokeAsync(lease, request);
+        if (_departures is null)
+        {
+            return await call;
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(lease.Spec.Timeout) + InitAndQueueAllowance);
+        var gone = _departures.WhenGone(lease.Silo);
+        if (await Task.WhenAny(call, gone, Task.Delay(Timeout.Infinite, deadline.Token)) != call)
+        {
+            _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            throw new SiloLostException();
+        }
+
+        return await call;
+    }
+
+    private sealed class SiloLostException : Exception;
 }

@@ -10,4 +10,5 @@ namespace LambdaCluster.Grains.Pool;
 public sealed record EnvironmentLease(
     [property: Id(0)] string PoolKey,
     [property: Id(1)] string EnvironmentKey,
-    [property: Id(2)] EnvironmentSpec Spec);
+    [property: Id(2)] EnvironmentSpec Spec,
+    [property: Id(3)] SiloAddress Silo);

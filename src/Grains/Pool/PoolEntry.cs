@@ -1,13 +1,21 @@
 namespace LambdaCluster.Grains.Pool;
 
 /// <summary>What a pool knows of one of its environments.</summary>
-internal sealed class PoolEntry(string environmentKey, string revision)
+internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string revision, bool provisioned)
 {
     public string EnvironmentKey { get; } = environmentKey;
 
+    public SiloAddress Silo { get; } = silo;
+
     public string Revision { get; } = revision;
 
-    public bool Busy { get; set; } = true;
+    /// <summary>Initialised ahead of traffic and kept regardless of the keep-warm window.</summary>
+    public bool Provisioned { get; } = provisioned;
+
+    /// <summary>False while a provisioned environment runs its INIT.</summary>
+    public bool Ready { get; set; } = !provisioned;
+
+    public bool Busy { get; set; }
 
     public DateTimeOffset IdleSince { get; set; }
 }

@@ -27,4 +27,7 @@ public sealed class EnvironmentServices(
     public EnvironmentOptions Options { get; } = options.Value;
 
     public ILogger<ExecutionEnvironment> Logger { get; } = logger;
+
+    /// <summary>Bounds how many environments of this node run INIT at once (<see cref="EnvironmentOptions.MaxConcurrentInits"/>).</summary>
+    public SemaphoreSlim InitGate { get; } = new(options.Value.MaxConcurrentInits, options.Value.MaxConcurrentInits);
 }

@@ -10,8 +10,9 @@ namespace LambdaCluster.Runtimes.Environments;
 /// a runtime connects to, and stops them all when the node stops. Silo-local: environment grains
 /// placed on this node reach their processes through it.
 /// </summary>
-public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHostedService
+public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHostedService, IDisposable
 {
+    private ITimer? _orphanReaper;
     private readonly ConcurrentDictionary<string, ExecutionEnvironment> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, ExecutionEnvironment> _byPort = new();
     private readonly ConcurrentQueue<int> _freePorts = new();
@@ -68,10 +69,38 @@ public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHoste
     /// <summary>The environment whose Runtime API endpoint is the given local port.</summary>
     public bool TryGetByPort(int port, out ExecutionEnvironment environment) => _byPort.TryGetValue(port, out environment!);
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Environments of this node whose runtime is starting.</summary>
+    public int InitializingCount => _byId.Values.Count(e => e.State is EnvironmentState.Created or EnvironmentState.Initializing);
+
+    /// <summary>Runtime API slots not held by an environment (all configured ones while the server is still binding them).</summary>
+    public int FreeSlots => _slotsReady.Task.IsCompleted ? _freePorts.Count : services.Options.RuntimeApiSlots;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The pools reap idle environments after the keep-warm window. This is the safety net for environments
+        // whose pool forgot them (its silo died and it came back empty): twice the window, then they go too.
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, services.Options.KeepWarm.Ticks / 4));
+        _orphanReaper = services.Time.CreateTimer(_ => ReapOrphans(), null, period, period);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _orphanReaper?.Dispose();
+
+    private void ReapOrphans()
+    {
+        var limit = services.Options.KeepWarm * 2;
+        foreach (var environment in _byId.Values)
+        {
+            if (!environment.Provisioned && environment.IdleFor > limit)
+            {
+                environment.Shutdown("idle for twice the keep-warm window without its pool");
+            }
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _orphanReaper?.Dispose();
         foreach (var environment in _byId.Values)
         {
             environment.Shutdown("node stopping");

@@ -4,6 +4,7 @@ using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
+using LambdaCluster.Runtimes.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace LambdaCluster.Runtimes.Environments;
@@ -30,6 +31,8 @@ public sealed partial class ExecutionEnvironment
     private IEnvironmentProcess? _process;
     private ActiveInvocation? _current;
     private double? _pendingInitDurationMs;
+    private string _initializationType = "on-demand";
+    private long _idleSinceTimestamp;
 
     public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onDead)
     {
@@ -52,6 +55,23 @@ public sealed partial class ExecutionEnvironment
 
     /// <summary>Process id of the runtime, once launched (0 before).</summary>
     public int ProcessId => _process?.Pid ?? 0;
+
+    /// <summary>True once this environment was initialised ahead of traffic (provisioned concurrency).</summary>
+    public bool Provisioned => _initializationType == "provisioned-concurrency";
+
+    /// <summary>How long the environment has been idle, or zero while it is starting or busy.</summary>
+    public TimeSpan IdleFor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lifecycle.State is EnvironmentState.Idle && _current is null && _idleSinceTimestamp != 0
+                    ? _services.Time.GetElapsedTime(_idleSinceTimestamp)
+                    : TimeSpan.Zero;
+            }
+        }
+    }
 
     public EnvironmentState State
     {
@@ -92,16 +112,64 @@ public sealed partial class ExecutionEnvironment
             _current = invocation;
         }
 
-        if (cold)
+        var function = LambdaTelemetry.Function(Spec.FunctionName);
+        using var activity = LambdaTelemetry.Source.StartActivity("Environment Invoke");
+        activity?.SetTag("faas.name", Spec.FunctionName);
+        activity?.SetTag("faas.invocation_id", request.RequestId);
+        activity?.SetTag("faas.coldstart", cold);
+        LambdaTelemetry.ConcurrentExecutions.Add(1, function);
+        try
         {
-            var failure = await InitializeAsync(request.RequestId, cancellationToken);
-            if (failure is not null)
+            if (cold)
             {
-                return FinishFailedInit(invocation, failure.Value.ErrorType, failure.Value.Body, failure.Value.InitDurationMs);
+                LambdaTelemetry.ColdStarts.Add(1, function);
+                var failure = await InitializeAsync(request.RequestId, cancellationToken);
+                LambdaTelemetry.InitDuration.Record(failure?.InitDurationMs ?? _pendingInitDurationMs ?? 0, function);
+                if (failure is not null)
+                {
+                    return FinishFailedInit(invocation, failure.Value.ErrorType, failure.Value.Body, failure.Value.InitDurationMs);
+                }
             }
+
+            return await RunAsync(invocation, cancellationToken);
+        }
+        finally
+        {
+            LambdaTelemetry.ConcurrentExecutions.Add(-1, function);
+        }
+    }
+
+    /// <summary>
+    /// Provisioned concurrency: runs INIT ahead of traffic with <c>AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency</c>,
+    /// so that the first invocation finds the runtime waiting (no Init Duration in its REPORT). False when INIT
+    /// failed; the environment is then gone and its INIT_REPORT says why.
+    /// </summary>
+    public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_lifecycle.State is not EnvironmentState.Created || _current is not null)
+            {
+                return _lifecycle.State is EnvironmentState.Idle or EnvironmentState.Invoking;
+            }
+
+            _initializationType = "provisioned-concurrency";
         }
 
-        return await RunAsync(invocation, cancellationToken);
+        var failure = await InitializeAsync(requestId: Id, cancellationToken);
+        if (failure is not null)
+        {
+            _process?.Kill();
+            _process?.DrainOutput();
+            WriteLog(PlatformLogLines.InitReport(failure.Value.InitDurationMs, failure.Value.ErrorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error", failure.Value.ErrorType));
+            Shutdown($"provisioned INIT failed with {failure.Value.ErrorType}");
+            return false;
+        }
+
+        LambdaTelemetry.InitDuration.Record(_pendingInitDurationMs ?? 0, LambdaTelemetry.Function(Spec.FunctionName));
+        _pendingInitDurationMs = null;
+        MarkIdle();
+        return true;
     }
 
     /// <summary>
@@ -178,13 +246,28 @@ public sealed partial class ExecutionEnvironment
     private async Task<(string ErrorType, byte[] Body, double InitDurationMs)?> InitializeAsync(string requestId, CancellationToken cancellationToken)
     {
         var time = _services.Time;
-        var started = time.GetTimestamp();
-        double Elapsed() => time.GetElapsedTime(started).TotalMilliseconds;
-
         lock (_gate)
         {
             _lifecycle.TryMoveTo(EnvironmentState.Initializing);
         }
+
+        // Starting processes is CPU-bound: a burst of cold starts queues here rather than thrashing the node,
+        // and the queue time is not part of Init Duration.
+        await _services.InitGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await InitializeProcessAsync(requestId, time, cancellationToken);
+        }
+        finally
+        {
+            _services.InitGate.Release();
+        }
+    }
+
+    private async Task<(string ErrorType, byte[] Body, double InitDurationMs)?> InitializeProcessAsync(string requestId, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        double Elapsed() => time.GetElapsedTime(started).TotalMilliseconds;
 
         var codeDirectory = await _services.CodeCache.GetDirectoryAsync(Spec.CodeSha256Hex, cancellationToken);
         if (_runtime.Family == RuntimeFamily.Provided && BootstrapProblem(codeDirectory) is { } problem)
@@ -193,7 +276,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         WriteLog(PlatformLogLines.InitStart(_runtime.RuntimeVersion, RuntimeVersionArn()));
-        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, "on-demand");
+        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, _initializationType);
         var process = _services.Launcher.Launch(launch, WriteLog);
         lock (_gate)
         {
@@ -293,12 +376,21 @@ public sealed partial class ExecutionEnvironment
 
         var initDuration = _pendingInitDurationMs;
         _pendingInitDurationMs = null;
+        var function = LambdaTelemetry.Function(Spec.FunctionName);
+        LambdaTelemetry.Invocations.Add(1, function);
+        LambdaTelemetry.Duration.Record(durationMs, function);
+        if (functionError is not null)
+        {
+            LambdaTelemetry.Errors.Add(1, function);
+        }
+
         WriteLog(PlatformLogLines.End(requestId));
         WriteLog(PlatformLogLines.Report(requestId, durationMs, Spec.MemorySize, memory, initDuration, status, errorType));
         var tail = invocation.Request.WantsLogTail ? invocation.TailBase64() : null;
         lock (_gate)
         {
             _current = null;
+            _idleSinceTimestamp = _services.Time.GetTimestamp();
         }
 
         if (!reusable)
@@ -319,6 +411,8 @@ public sealed partial class ExecutionEnvironment
     private InvocationResult FinishFailedInit(ActiveInvocation invocation, string errorType, byte[] body, double initDurationMs)
     {
         var requestId = invocation.Request.RequestId;
+        LambdaTelemetry.Invocations.Add(1, LambdaTelemetry.Function(Spec.FunctionName));
+        LambdaTelemetry.Errors.Add(1, LambdaTelemetry.Function(Spec.FunctionName));
         _process?.Kill();
         _process?.DrainOutput();
         WriteLog(PlatformLogLines.InitReport(initDurationMs, errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error", errorType));
@@ -340,6 +434,14 @@ public sealed partial class ExecutionEnvironment
             ExecutedVersion = Spec.Version,
             EnvironmentReusable = false,
         };
+    }
+
+    private void MarkIdle()
+    {
+        lock (_gate)
+        {
+            _idleSinceTimestamp = _services.Time.GetTimestamp();
+        }
     }
 
     private RuntimePostOutcome Complete(string requestId, RuntimeOutcome outcome)

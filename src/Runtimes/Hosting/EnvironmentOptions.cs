@@ -18,7 +18,10 @@ public sealed class EnvironmentOptions
     /// How many Runtime API endpoints (loopback ports) this node binds at start. Each live environment
     /// holds one, so this is the most environments one node runs at once.
     /// </summary>
-    public int RuntimeApiSlots { get; set; } = 256;
+    public int RuntimeApiSlots { get; set; } = 1024;
+
+    /// <summary>How many environments run INIT at once on this node; a burst of cold starts queues behind them.</summary>
+    public int MaxConcurrentInits { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
 
     /// <summary>How long an idle environment stays warm before it is shut down.</summary>
     public TimeSpan KeepWarm { get; set; } = TimeSpan.FromMinutes(10);

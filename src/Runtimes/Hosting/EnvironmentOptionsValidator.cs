@@ -13,6 +13,11 @@ public sealed class EnvironmentOptionsValidator : IValidateOptions<EnvironmentOp
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.RuntimeApiSlots)} must be between 1 and 4096.");
         }
 
+        if (options.MaxConcurrentInits is < 1 or > 1024)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.MaxConcurrentInits)} must be between 1 and 1024.");
+        }
+
         if (options.KeepWarm <= TimeSpan.Zero)
         {
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.KeepWarm)} must be positive.");

@@ -4,6 +4,7 @@ using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.RuntimeApi;
+using LambdaCluster.Runtimes.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,25 +14,46 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RuntimesServiceCollectionExtensions
 {
     /// <summary>
-    /// What runs code on this node: code store and cache, log store, launcher, environment supervisor and
-    /// the Runtime API server. Storage defaults to files under the data directory (the embedded default);
-    /// register another <see cref="ICodeStore"/> or <see cref="ILogStore"/> first to replace them.
+    /// Where code blobs and logs live, for every role: files under the data directory in the embedded
+    /// default, Redis in cluster mode (<see cref="ClusterModeOptions.Redis"/> set).
+    /// </summary>
+    public static IServiceCollection AddLambdaStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section));
+        services.AddOptions<ClusterModeOptions>().Bind(configuration.GetSection(ClusterModeOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        var cluster = configuration.GetSection(ClusterModeOptions.Section).Get<ClusterModeOptions>() ?? new ClusterModeOptions();
+        if (cluster.Enabled)
+        {
+            services.TryAddSingleton<RedisConnection>();
+            services.TryAddSingleton<ICodeStore, RedisCodeStore>();
+            services.TryAddSingleton<ILogStore, RedisLogStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<ICodeStore, FileCodeStore>();
+            services.TryAddSingleton<ILogStore, FileLogStore>();
+        }
+
+        services.AddHostedService<LogFlushService>();
+        return services;
+    }
+
+    /// <summary>
+    /// What runs code on this node (compute roles): code cache, launcher, environment supervisor and the
+    /// Runtime API server. Needs <see cref="AddLambdaStorage"/> (or another ICodeStore and ILogStore).
     /// </summary>
     public static IServiceCollection AddLambdaRuntimes(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section));
         services.AddOptions<EnvironmentOptions>().Bind(configuration.GetSection(EnvironmentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EnvironmentOptions>, EnvironmentOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ICodeStore, FileCodeStore>();
-        services.TryAddSingleton<ILogStore, FileLogStore>();
         services.TryAddSingleton<IEnvironmentLauncher, PlainProcessLauncher>();
         services.AddSingleton<CodeCache>();
         services.AddSingleton<EnvironmentServices>();
         services.AddSingleton<EnvironmentSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<EnvironmentSupervisor>());
         services.AddHostedService<RuntimeApiServer>();
-        services.AddHostedService<LogFlushService>();
         return services;
     }
 }

@@ -12,11 +12,11 @@ public static class EmbeddedSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder UseEmbeddedNode(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var ports = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var ports = configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
         var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
         silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: "lambda-cluster", clusterId: "embedded");
         silo.AddFileFunctionStorage(Path.Combine(node.DataDirectory, "state"));
-        silo.AddLambdaGrains();
+        silo.AddLambdaGrains(configuration);
         return silo;
     }
 }

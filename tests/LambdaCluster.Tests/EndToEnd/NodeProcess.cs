@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using LambdaCluster.Tests.Support;
 
 namespace LambdaCluster.Tests.EndToEnd;
 
@@ -53,15 +52,15 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private static async Task<NodeProcess> StartOnceAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings)
     {
-        var endpoint = $"http://127.0.0.1:{FreePort()}";
+        var endpoint = $"http://127.0.0.1:{FreePorts.Next()}";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(SiloAssembly());
         var all = new Dictionary<string, string>
         {
             ["Node:DataDirectory"] = dataDirectory,
             ["Gateway:Url"] = endpoint,
-            ["Silo:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Environments:RuntimeApiSlots"] = "48",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -115,17 +114,10 @@ public sealed class NodeProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
 
-        if (line.StartsWith("Lambda API listening on", StringComparison.Ordinal))
+        if (line.StartsWith("Lambda API listening on", StringComparison.Ordinal) || line.StartsWith("Compute node listening on", StringComparison.Ordinal))
         {
             ready.TrySetResult();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string SiloAssembly()

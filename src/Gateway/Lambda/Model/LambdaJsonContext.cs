@@ -11,4 +11,10 @@ namespace LambdaCluster.Gateway.Lambda.Model;
 [JsonSerializable(typeof(CreateFunctionRequest))]
 [JsonSerializable(typeof(UpdateFunctionCodeRequest))]
 [JsonSerializable(typeof(UpdateFunctionConfigurationRequest))]
+[JsonSerializable(typeof(PublishVersionRequestDto))]
+[JsonSerializable(typeof(ListVersionsByFunctionResponse))]
+[JsonSerializable(typeof(ConcurrencyDto))]
+[JsonSerializable(typeof(PutProvisionedConcurrencyConfigRequest))]
+[JsonSerializable(typeof(ProvisionedConcurrencyConfigDto))]
+[JsonSerializable(typeof(ListProvisionedConcurrencyConfigsResponse))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,7 +1,7 @@
 namespace LambdaCluster.Silo.Hosting;
 
 /// <summary>The Orleans side of this node (section <c>Silo</c>).</summary>
-public sealed class SiloOptions
+public sealed class SiloEndpointOptions
 {
     public const string Section = "Silo";
 

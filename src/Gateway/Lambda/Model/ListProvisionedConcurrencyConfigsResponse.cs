@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListProvisionedConcurrencyConfigsResponse(IReadOnlyList<ProvisionedConcurrencyConfigDto> ProvisionedConcurrencyConfigs, string? NextMarker);

@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListVersionsByFunctionResponse(IReadOnlyList<FunctionConfigurationDto> Versions, string? NextMarker);

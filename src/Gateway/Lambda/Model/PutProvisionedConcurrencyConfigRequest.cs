@@ -1,0 +1,6 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed class PutProvisionedConcurrencyConfigRequest
+{
+    public int? ProvisionedConcurrentExecutions { get; init; }
+}

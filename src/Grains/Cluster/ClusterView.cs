@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using LambdaCluster.Grains.Pool;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LambdaCluster.Grains.Cluster;
+
+/// <summary>
+/// This silo's picture of the cluster, shared by the pool grains living here: which silos are active
+/// (from Orleans membership, at once), how loaded each is (polled from their node agents every second),
+/// and which pools to tell when a silo leaves, so that they forget its environments immediately.
+/// </summary>
+public sealed partial class ClusterView(IClusterMembershipService membership, IGrainFactory grains, SiloDepartures departures, TimeProvider time, ILogger<ClusterView> logger) : BackgroundService
+{
+    private static readonly TimeSpan LoadInterval = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<SiloAddress, NodeLoad> _loads = new();
+    private readonly ConcurrentDictionary<SiloAddress, int> _assignedSinceSample = new();
+    private readonly ConcurrentDictionary<string, byte> _pools = new(StringComparer.Ordinal);
+    private ImmutableHashSet<SiloAddress> _active = [];
+
+    /// <summary>Silos currently active in the cluster (all run environments).</summary>
+    public IReadOnlyCollection<SiloAddress> ActiveSilos => ActiveSet();
+
+    public bool IsActive(SiloAddress silo) => ActiveSet().Contains(silo);
+
+    public void RegisterPool(string poolKey) => _pools.TryAdd(poolKey, 0);
+
+    public void UnregisterPool(string poolKey) => _pools.TryRemove(poolKey, out _);
+
+    /// <summary>
+    /// The silo for a new environment: the least loaded active silo with a free slot, counting environments
+    /// (starting ones twice: they cost CPU now), the ones placed there since its last sample, and CPU use.
+    /// <paramref name="preferred"/> (the caller's silo) wins ties, which keeps payloads off the network.
+    /// Null when no silo can take another environment.
+    /// </summary>
+    public SiloAddress? ChooseSilo(SiloAddress? preferred)
+    {
+        SiloAddress? best = null;
+        var bestScore = double.MaxValue;
+        foreach (var silo in ActiveSet())
+        {
+            var assigned = _assignedSinceSample.GetValueOrDefault(silo);
+            var score = (double)assigned;
+            if (_loads.TryGetValue(silo, out var load))
+            {
+                if (load.FreeSlots - assigned <= 0 || load.MemoryUsage > 0.95)
+                {
+                    continue;
+                }
+
+                score = (load.Environments + (2 * load.Initializing) + assigned) * (1 + load.CpuUsage);
+            }
+
+            if (silo.Equals(preferred))
+            {
+                score -= 0.5;
+            }
+
+            if (score < bestScore)
+            {
+                (best, bestScore) = (silo, score);
+            }
+        }
+
+        if (best is not null)
+        {
+            _assignedSinceSample.AddOrUpdate(best, 1, (_, n) => n + 1);
+        }
+
+        return best;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Apply(membership.CurrentSnapshot);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(WatchMembershipAsync(stoppingToken), PollLoadsAsync(stoppingToken));
+
+    private ImmutableHashSet<SiloAddress> ActiveSet() => Volatile.Read(ref _active);
+
+    private async Task WatchMembershipAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                Apply(snapshot);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Apply(ClusterMembershipSnapshot snapshot)
+    {
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToImmutableHashSet();
+        var previous = Interlocked.Exchange(ref _active, active);
+        foreach (var left in previous.Except(active))
+        {
+            departures.Gone(left);
+            _loads.TryRemove(left, out _);
+            _assignedSinceSample.TryRemove(left, out _);
+            LogSiloLeft(logger, left, _pools.Count);
+            foreach (var pool in _pools.Keys)
+            {
+                // One-way and local: each pool drops that silo's environments the moment membership says it is gone.
+                _ = grains.GetGrain<IFunctionVersionGrain>(pool).SiloLeftAsync(left);
+            }
+        }
+    }
+
+    private async Task PollLoadsAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(LoadInterval, time);
+        try
+        {
+            do
+            {
+                await Task.WhenAll(ActiveSet().Select(PollAsync));
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PollAsync(SiloAddress silo)
+    {
+        try
+        {
+            var load = await grains.GetGrain<INodeAgentGrain>(NodeAgentKeys.For(silo)).GetLoadAsync().WaitAsync(LoadInterval);
+            _loads[silo] = load;
+            _assignedSinceSample[silo] = 0;
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+        {
+            // A silo that does not answer keeps its last sample until membership decides about it.
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Silo {Silo} left the cluster; telling {Pools} local pools")]
+    private static partial void LogSiloLeft(ILogger logger, SiloAddress silo, int pools);
+}

@@ -1,0 +1,22 @@
+using LambdaCluster.Grains.Placement;
+using LambdaCluster.Grains.Pool;
+using LambdaCluster.Runtimes.Environments;
+using Orleans.Placement;
+
+namespace LambdaCluster.Grains.Cluster;
+
+/// <inheritdoc cref="INodeAgentGrain"/>
+[SiloPinnedPlacement, Immovable, GrainType("node-agent")]
+public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, NodeLoadSampler sampler, ILocalSiloDetails silo) : Grain, INodeAgentGrain
+{
+    public Task<NodeLoad> GetLoadAsync() => Task.FromResult(sampler.Sample(silo.SiloAddress));
+
+    public Task<IReadOnlyList<NodeEnvironment>> ListEnvironmentsAsync(string poolKey)
+    {
+        IReadOnlyList<NodeEnvironment> environments = supervisor.Environments
+            .Where(e => FunctionVersionKey.Of(e.Spec.FunctionName, e.Spec.Version) == poolKey && e.State is not EnvironmentState.Dead)
+            .Select(e => new NodeEnvironment($"{silo.SiloAddress.ToParsableString()}/{e.Id}", e.Spec.Revision, e.State is EnvironmentState.Idle && e.IdleFor > TimeSpan.Zero, e.Provisioned))
+            .ToList();
+        return Task.FromResult(environments);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LambdaCluster.Runtimes.Telemetry;
+
+/// <summary>
+/// The cluster's own metrics (CloudWatch's Lambda figures) and trace source. Every metric carries only the
+/// function name as a dimension, as CloudWatch does, so series stay bounded by the number of functions.
+/// </summary>
+public static class LambdaTelemetry
+{
+    public const string Name = "LambdaCluster";
+
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public static readonly Counter<long> Invocations = Meter.CreateCounter<long>("lambda.invocations", description: "Invocations that ran, successful or not (CloudWatch Invocations).");
+
+    public static readonly Counter<long> Errors = Meter.CreateCounter<long>("lambda.errors", description: "Invocations that ended in a function error (CloudWatch Errors).");
+
+    public static readonly Counter<long> Throttles = Meter.CreateCounter<long>("lambda.throttles", description: "Invocation requests refused with TooManyRequestsException (CloudWatch Throttles).");
+
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("lambda.duration", unit: "ms", description: "Time the function code ran per invocation (CloudWatch Duration).");
+
+    public static readonly UpDownCounter<long> ConcurrentExecutions = Meter.CreateUpDownCounter<long>("lambda.concurrent_executions", description: "Invocations running right now on this node (CloudWatch ConcurrentExecutions, summed over nodes).");
+
+    public static readonly Counter<long> ColdStarts = Meter.CreateCounter<long>("lambda.cold_starts", description: "Invocations that started a new execution environment.");
+
+    public static readonly Histogram<double> InitDuration = Meter.CreateHistogram<double>("lambda.init_duration", unit: "ms", description: "INIT phase of new execution environments (on-demand and provisioned).");
+
+    public static KeyValuePair<string, object?> Function(string functionName) => new("function_name", functionName);
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using LambdaCluster.Grains.Functions;
+using LambdaCluster.Runtimes.Code;
+using LambdaCluster.Runtimes.Environments;
+using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using StackExchange.Redis;
+using Xunit;
+
+namespace LambdaCluster.Tests.Cluster;
+
+/// <summary>
+/// Three silos on Orleans.TestingHost, wired as cluster mode is: function state, code blobs and logs in a
+/// private real Redis (membership is the test host's own, in memory, so silos can be killed in-process); each silo with its own environment supervisor and Runtime API ports running
+/// real interpreter processes. Short keep-warm window (3 s) so scale-to-zero is observable.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int Silos = 3;
+
+    public static readonly TimeSpan KeepWarm = TimeSpan.FromSeconds(3);
+
+    private readonly string _workDirectory = Directory.CreateTempSubdirectory("lambda-cluster-").FullName;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public ICodeStore CodeStore => Cluster.Silos[0].ServiceProvider.GetRequiredService<ICodeStore>();
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartAsync();
+        var builder = new InProcessTestClusterBuilder(Silos);
+        builder.ConfigureSiloHost((silo, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(Settings(silo.SiloName));
+            host.Services.AddLambdaStorage(host.Configuration);
+            host.Services.AddLambdaRuntimes(host.Configuration);
+        });
+        builder.ConfigureSilo((silo, orleans) =>
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(silo.SiloName)).Build();
+            orleans.AddRedisGrainStorage(GrainStorageNames.Functions, options => options.Configure<Serializer>((o, serializer) =>
+            {
+                o.ConfigurationOptions = ConfigurationOptions.Parse(Redis.ConnectionString);
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+            orleans.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(1), 2));
+            orleans.AddLambdaGrains(configuration);
+        });
+        builder.ConfigureClientHost(client => client.Services.AddLambdaClient()); // the test client invokes as a gateway-only process does
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>Every live environment on every active silo (the processes the cluster holds right now).</summary>
+    public IReadOnlyList<(SiloAddress Silo, ExecutionEnvironment Environment)> LiveEnvironments() =>
+        [.. Cluster.Silos.Where(s => s.IsActive).SelectMany(s => s.ServiceProvider.GetRequiredService<EnvironmentSupervisor>().Environments.Select(e => (s.SiloAddress, e)))];
+
+    /// <summary>Kills a silo abruptly as a crashed machine would go, and its processes with it.</summary>
+    public async Task KillSiloAsync(InProcessSiloHandle silo)
+    {
+        var supervisor = silo.ServiceProvider.GetRequiredService<EnvironmentSupervisor>();
+        await Cluster.KillSiloAsync(silo);
+        await supervisor.StopAsync(CancellationToken.None); // in-process silos share our process: end their children here
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in Cluster.Silos.Where(s => s.IsActive))
+        {
+            await silo.ServiceProvider.GetRequiredService<EnvironmentSupervisor>().StopAsync(CancellationToken.None);
+        }
+
+        await Cluster.DisposeAsync();
+        await Redis.DisposeAsync();
+        Directory.Delete(_workDirectory, recursive: true);
+    }
+
+    private Dictionary<string, string?> Settings(string siloName) => new()
+    {
+        [$"{NodeOptions.Section}:DataDirectory"] = Path.Combine(_workDirectory, siloName),
+        [$"{ClusterModeOptions.Section}:Redis"] = Redis.ConnectionString,
+        [$"{EnvironmentOptions.Section}:KeepWarm"] = KeepWarm.ToString("c", CultureInfo.InvariantCulture),
+        [$"{EnvironmentOptions.Section}:RuntimeApiSlots"] = "400",
+        ["Concurrency:AccountLimit"] = "2000",
+    };
+}

@@ -1,0 +1,63 @@
+using LambdaCluster.Grains.Environments;
+using LambdaCluster.Grains.Pool;
+using Xunit;
+
+namespace LambdaCluster.Tests.Cluster;
+
+[Collection(ClusterCollection.Name), Trait("Category", "Cluster")]
+public sealed class PoolPlacementTests(ClusterFixture fixture)
+{
+    private readonly ClusterInvocations _calls = new(fixture);
+
+    [Fact]
+    public async Task ConcurrentLoad_PlacesEnvironmentsOnMoreThanOneSilo()
+    {
+        const string name = "spread";
+        await ClusterFunctions.CreatePythonAsync(fixture, name);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _calls.InvokeAsync(name, new { sleep = 0.5 })));
+
+        Assert.All(results, r => Assert.Null(r.FunctionError));
+        var pool = await fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name)).DescribeAsync();
+        var silos = pool.EnvironmentKeys.Select(EnvironmentKeys.Silo).Distinct().ToList();
+        Assert.True(silos.Count > 1, $"environments of 12 concurrent calls all landed on {string.Join(", ", silos)}");
+    }
+
+    [Fact]
+    public async Task IdleEnvironments_AreReclaimedAfterKeepWarm_AndTheNextCallStillSucceeds()
+    {
+        const string name = "scale-to-zero";
+        await ClusterFunctions.CreatePythonAsync(fixture, name);
+        var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _calls.InvokeAsync(name, new { sleep = 0.2 })));
+        var pids = first.Select(r => ClusterInvocations.Json(r).GetProperty("pid").GetInt32()).ToList();
+
+        await Waits.UntilAsync("no live environment of the function on any silo",
+            () => Task.FromResult(fixture.LiveEnvironments().Count(e => e.Environment.Spec.FunctionName == name)),
+            count => count == 0,
+            ClusterFixture.KeepWarm * 3);
+        var pool = await fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name)).DescribeAsync();
+        Assert.Empty(pool.EnvironmentKeys);
+        Assert.All(pids, pid => Assert.False(ProcessExists(pid), $"process {pid} still runs after scale to zero"));
+
+        var again = await _calls.InvokeAsync(name, new { sleep = 0 });
+        Assert.Null(again.FunctionError);
+    }
+
+    [Fact]
+    public async Task FiveHundredSimultaneousCalls_ToAColdFunction_AllSucceed()
+    {
+        const string name = "burst-500";
+        await ClusterFunctions.CreatePythonAsync(fixture, name);
+
+        var calls = Enumerable.Range(0, 500).Select(i => _calls.InvokeAsync(name, new { i })).ToList();
+        var all = Task.WhenAll(calls);
+        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(4)));
+
+        Assert.True(finished == all, $"{calls.Count(c => !c.IsCompleted)} of 500 calls had not finished after 4 minutes");
+        var results = await all;
+        Assert.All(results, r => Assert.Null(r.FunctionError));
+        Assert.Equal(Enumerable.Range(0, 500), results.Select(r => ClusterInvocations.Json(r).GetProperty("event").GetProperty("i").GetInt32()));
+    }
+
+    private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+}
