@@ -19,7 +19,15 @@ public static class Tools
     }
 
     public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments) =>
-        RunAsync("aws", ["--endpoint-url", node.Endpoint, "--region", "us-east-1", "--output", "json", .. arguments], Credentials());
+        AwsAtAsync(node.Endpoint, maxAttempts: 1, arguments);
+
+    /// <summary>The aws CLI against any endpoint; <paramref name="maxAttempts"/> above 1 lets it retry 5xx and throttles as it does by default.</summary>
+    public static Task<ProcessResult> AwsAtAsync(string endpoint, int maxAttempts, params string[] arguments)
+    {
+        var environment = Credentials();
+        environment["AWS_MAX_ATTEMPTS"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return RunAsync("aws", ["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
+    }
 
     public static Task<ProcessResult> NodeScriptAsync(NodeProcess node, string script, params string[] arguments)
     {
