@@ -187,14 +187,41 @@ public sealed partial class ExecutionEnvironment
                     _init.TrySetResult(null);
                     break;
                 case EnvironmentState.Invoking when _current is { Delivered: true }:
-                    // Asking for the next event before answering this one.
+                    // Asking for the next event before answering the one it already has.
                     return null;
                 case EnvironmentState.Dead:
                     return null;
             }
         }
 
-        return _events.Reader.ReadAsync(cancellationToken);
+        // The event counts as delivered when the runtime receives it, not when it is queued: a runtime that
+        // answered its last event may ask for the next one after the platform has already queued it.
+        var read = _events.Reader.ReadAsync(cancellationToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            MarkDelivered(read.Result);
+            return read;
+        }
+
+        return ReadAndMarkAsync(read);
+    }
+
+    private async ValueTask<RuntimeEvent> ReadAndMarkAsync(ValueTask<RuntimeEvent> read)
+    {
+        var runtimeEvent = await read;
+        MarkDelivered(runtimeEvent);
+        return runtimeEvent;
+    }
+
+    private void MarkDelivered(RuntimeEvent runtimeEvent)
+    {
+        lock (_gate)
+        {
+            if (_current is { } current && current.Request.RequestId == runtimeEvent.RequestId)
+            {
+                current.Delivered = true;
+            }
+        }
     }
 
     public RuntimePostOutcome PostResponse(string requestId, byte[] body, string? contentType) =>
@@ -323,8 +350,6 @@ public sealed partial class ExecutionEnvironment
                 _current = null;
                 throw new EnvironmentUnavailableException($"Environment {Id} is no longer running.");
             }
-
-            invocation.Delivered = true;
         }
 
         var runtimeEvent = new RuntimeEvent(request.RequestId, request.Payload, deadline.ToUnixTimeMilliseconds(), request.InvokedFunctionArn, request.TraceId, request.ClientContext);
