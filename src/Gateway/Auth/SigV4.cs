@@ -34,14 +34,19 @@ public static class SigV4
     public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
         $"{Algorithm}\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
 
-    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign)
+    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign) =>
+        Signature(SigningKey(secretAccessKey, date, region, service), stringToSign);
+
+    /// <summary>The key derived for one day, region and service: the same for every request of that day.</summary>
+    public static byte[] SigningKey(string secretAccessKey, string date, string region, string service)
     {
         var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date);
         key = Hmac(key, region);
         key = Hmac(key, service);
-        key = Hmac(key, "aws4_request");
-        return Hex(Hmac(key, stringToSign));
+        return Hmac(key, "aws4_request");
     }
+
+    public static string Signature(byte[] signingKey, string stringToSign) => Hex(Hmac(signingKey, stringToSign));
 
     public static string PayloadHash(ReadOnlySpan<byte> body) => Hex(SHA256.HashData(body));
 

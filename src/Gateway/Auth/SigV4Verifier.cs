@@ -13,6 +13,10 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
 {
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 
+    // Derived keys by (secret, date, region, service): four HMACs saved per request. Bounded: keys of other
+    // days are dropped when the cache grows past a handful of entries per configured key.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _signingKeys = new();
+
     /// <summary>Null when the request is authentic; otherwise the AWS error code and message to answer with.</summary>
     public (string Code, string Message)? Verify(HttpRequest request, ReadOnlySpan<byte> body, string service)
     {
@@ -80,10 +84,25 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
         var rawQuery = queryStart < 0 ? string.Empty : rawTarget[(queryStart + 1)..];
         var canonical = SigV4.CanonicalRequest(request.Method, rawPath, rawQuery, headers, payloadHash);
         var stringToSign = SigV4.StringToSign(amzDate, string.Join('/', scope[1..]), canonical);
-        var expected = SigV4.Signature(key.SecretAccessKey, scope[1], scope[2], scope[3], stringToSign);
+        var expected = SigV4.Signature(SigningKey(key.SecretAccessKey, scope[1], scope[2], scope[3]), stringToSign);
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature))
             ? null
             : ("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+    }
+
+    private byte[] SigningKey(string secret, string date, string region, string service)
+    {
+        if (_signingKeys.TryGetValue((secret, date, region, service), out var cached))
+        {
+            return cached;
+        }
+
+        if (_signingKeys.Count > 64)
+        {
+            _signingKeys.Clear();
+        }
+
+        return _signingKeys[(secret, date, region, service)] = SigV4.SigningKey(secret, date, region, service);
     }
 
     private static bool TryParse(string authorization, out string credential, out string[] signedHeaders, out string signature)

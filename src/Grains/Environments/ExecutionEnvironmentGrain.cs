@@ -10,6 +10,8 @@ namespace LambdaCluster.Grains.Environments;
 [SiloPinnedPlacement, Immovable, GrainType("execution-environment")]
 public sealed class ExecutionEnvironmentGrain(EnvironmentSupervisor supervisor) : Grain, IExecutionEnvironmentGrain
 {
+    private IFunctionVersionGrain? _pool;
+
     private string EnvironmentId => EnvironmentKeys.EnvironmentId(this.GetPrimaryKeyString());
 
     public async Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request)
@@ -17,7 +19,7 @@ public sealed class ExecutionEnvironmentGrain(EnvironmentSupervisor supervisor) 
         // Flow: find or create this node's environment → run the invocation there → tell the pool whether the
         // environment is still warm (one-way, so the caller is not held up). An environment that is already gone
         // surfaces as EnvironmentUnavailableException so the caller can lease another.
-        var pool = GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey);
+        var pool = _pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey);
         try
         {
             var environment = await supervisor.GetOrCreateAsync(EnvironmentId, lease.Spec, CancellationToken.None);

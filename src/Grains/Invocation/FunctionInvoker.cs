@@ -20,6 +20,10 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
 {
     private readonly SiloDepartures? _departures = services.GetService<SiloDepartures>();
 
+    // Grain references by (function, version): resolving one costs more than the rest of the lookup path.
+    // Bounded by the number of function versions invoked through this process.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Function, string Version), IFunctionVersionGrain> _pools = new();
+
     private const int Attempts = 3;
 
     private static readonly TimeSpan InitAndQueueAllowance = TimeSpan.FromMinutes(2);
@@ -32,7 +36,7 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
 
     public async Task<InvocationResult> InvokeAsync(string functionName, string version, InvocationRequest request)
     {
-        var pool = grains.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Of(functionName, version));
+        var pool = Pool(functionName, version);
         for (var attempt = 1; ; attempt++)
         {
             EnvironmentLease lease;
@@ -66,6 +70,11 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
         }
     }
 
+    private IFunctionVersionGrain Pool(string functionName, string version) =>
+        _pools.TryGetValue((functionName, version), out var pool)
+            ? pool
+            : _pools.GetOrAdd((functionName, version), key => grains.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Of(key.Function, key.Version)));
+
     /// <summary>
     /// The invocation on its environment, abandoned the moment that environment's silo leaves the cluster, or
     /// when it outlives anything the function could take (its timeout, plus room for INIT and a queue of cold
@@ -73,7 +82,7 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
     /// </summary>
     private async Task<InvocationResult> RunAsync(EnvironmentLease lease, InvocationRequest request)
     {
-        var call = grains.GetGrain<IExecutionEnvironmentGrain>(lease.EnvironmentKey).InvokeAsync(lease, request);
+        var call = lease.Environment.InvokeAsync(lease, request);
         if (_departures is null)
         {
             return await call;

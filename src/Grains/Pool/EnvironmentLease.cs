@@ -1,3 +1,4 @@
+using LambdaCluster.Grains.Environments;
 using LambdaCluster.Runtimes.Invocation;
 
 namespace LambdaCluster.Grains.Pool;
@@ -11,4 +12,5 @@ public sealed record EnvironmentLease(
     [property: Id(0)] string PoolKey,
     [property: Id(1)] string EnvironmentKey,
     [property: Id(2)] EnvironmentSpec Spec,
-    [property: Id(3)] SiloAddress Silo);
+    [property: Id(3)] SiloAddress Silo,
+    [property: Id(4)] IExecutionEnvironmentGrain Environment);

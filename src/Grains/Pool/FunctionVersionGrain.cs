@@ -33,10 +33,11 @@ public sealed partial class FunctionVersionGrain(
     private int _busy;
     private int _allocated;
     private IGrainTimer? _reaper;
+    private IAccountConcurrencyGrain? _account;
 
     private string Key => this.GetPrimaryKeyString();
 
-    private IAccountConcurrencyGrain Account => GrainFactory.GetGrain<IAccountConcurrencyGrain>(node.Value.AccountId);
+    private IAccountConcurrencyGrain Account => _account ??= GrainFactory.GetGrain<IAccountConcurrencyGrain>(node.Value.AccountId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +58,11 @@ public sealed partial class FunctionVersionGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         cluster.UnregisterPool(Key);
-        ReturnAllocation(_allocated);
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            ReturnAllocation(_allocated); // a stopping silo takes the account grain's memory of it along anyway
+        }
+
         return Task.CompletedTask;
     }
 
@@ -278,7 +283,8 @@ public sealed partial class FunctionVersionGrain(
         stack.Push(entry);
     }
 
-    private EnvironmentLease Lease(PoolEntry entry, PoolSettings settings) => new(Key, entry.EnvironmentKey, settings.Spec, entry.Silo);
+    private EnvironmentLease Lease(PoolEntry entry, PoolSettings settings) =>
+        new(Key, entry.EnvironmentKey, settings.Spec, entry.Silo, entry.Grain ??= GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey));
 
     /// <summary>Keeps the provisioned environment count at its target: starts missing ones (INIT ahead of traffic), stops surplus idle ones.</summary>
     private void EnsureProvisioned()
@@ -350,12 +356,16 @@ public sealed partial class FunctionVersionGrain(
         }
     }
 
-    /// <summary>Gives surplus unreserved concurrency back, keeping some headroom so steady traffic never asks again.</summary>
+    /// <summary>
+    /// Gives surplus unreserved concurrency back once it is more than the busy count again (and at least 8), so
+    /// traffic that swings within a factor of two never asks the account again; an idle pool returns all of it
+    /// on its next reaper tick.
+    /// </summary>
     private void TrimAllocation()
     {
         var surplus = _allocated - _busy;
-        var headroom = Math.Max(1, _busy / 4);
-        if (surplus > headroom + 1)
+        var headroom = Math.Max(8, _busy);
+        if (surplus > headroom)
         {
             ReturnAllocation(surplus - headroom);
         }

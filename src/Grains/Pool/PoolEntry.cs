@@ -1,9 +1,14 @@
+using LambdaCluster.Grains.Environments;
+
 namespace LambdaCluster.Grains.Pool;
 
 /// <summary>What a pool knows of one of its environments.</summary>
 internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string revision, bool provisioned)
 {
     public string EnvironmentKey { get; } = environmentKey;
+
+    /// <summary>The environment's grain reference, resolved once and handed out with every lease.</summary>
+    public IExecutionEnvironmentGrain? Grain { get; set; }
 
     public SiloAddress Silo { get; } = silo;
 

@@ -199,8 +199,10 @@ public sealed partial class ExecutionEnvironment
         var read = _events.Reader.ReadAsync(cancellationToken);
         if (read.IsCompletedSuccessfully)
         {
-            MarkDelivered(read.Result);
-            return read;
+            // A ValueTask is consumed once: hand on the value, not the (possibly pooled) task.
+            var ready = read.Result;
+            MarkDelivered(ready);
+            return new ValueTask<RuntimeEvent>(ready);
         }
 
         return ReadAndMarkAsync(read);

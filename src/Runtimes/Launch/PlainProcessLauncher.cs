@@ -11,7 +11,7 @@ namespace LambdaCluster.Runtimes.Launch;
 /// bootstrap) with a built environment, the code folder as working directory, and stderr merged into
 /// stdout so that the order of lines is the order they were written.
 /// </summary>
-public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options) : IEnvironmentLauncher
+public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options, TimeProvider time) : IEnvironmentLauncher
 {
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
@@ -41,7 +41,7 @@ public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options) :
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The runtime process did not start.");
         process.StandardInput.Close();
-        return new PlainEnvironmentProcess(process, onOutputLine);
+        return new PlainEnvironmentProcess(process, onOutputLine, time);
     }
 
     private static (string Executable, IReadOnlyList<string> Arguments) Command(LaunchRequest request, EnvironmentOptions settings)

@@ -21,7 +21,8 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService("lambda-cluster", serviceInstanceId: serviceInstance))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(LambdaTelemetry.Name, "Microsoft.Orleans").AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                // ASP.NET Core's own meters, without the instrumentation package's per-request middleware.
+                metrics.AddMeter(LambdaTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel").AddPrometheusExporter();
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));

@@ -32,7 +32,9 @@ public sealed class LocalClusterScript : IAsyncDisposable
         var random = new Random();
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var (api, silo, gateway, redis) = (random.Next(20000, 28000), random.Next(28000, 36000), random.Next(36000, 44000), random.Next(44000, 52000));
+            // Below the kernel's ephemeral range (32768 and up), where the nodes' own port-0 listeners land:
+            // a fixed port from that range can be taken between one start and the next.
+            var (api, silo, gateway, redis) = (random.Next(16000, 20000), random.Next(20000, 24000), random.Next(24000, 28000), random.Next(28000, 32000));
             int[] ports = [api, api + 1, api + 2, api + 3, silo + 1, silo + 2, silo + 3, gateway + 1, gateway + 2, gateway + 3, redis];
             if (ports.All(IsFree))
             {
