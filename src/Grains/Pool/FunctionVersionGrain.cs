@@ -34,6 +34,11 @@ public sealed partial class FunctionVersionGrain(
     private int _allocated;
     private IGrainTimer? _reaper;
     private IAccountConcurrencyGrain? _account;
+    private readonly Queue<TaskCompletionSource<PoolEntry>> _waiters = new();
+    private int _warmBusy;
+
+    /// <summary>How long an acquire waits for a warm environment to come back before starting a new one.</summary>
+    private static readonly TimeSpan ReleaseWait = TimeSpan.FromMilliseconds(5);
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -98,7 +103,17 @@ public sealed partial class FunctionVersionGrain(
             if (TakeIdle(near, settings.Spec.Revision) is { } idle)
             {
                 idle.Busy = true;
+                if (idle.Warm)
+                {
+                    _warmBusy++;
+                }
+
                 return Lease(idle, settings);
+            }
+
+            if (_warmBusy > 0 && await WaitForReleaseAsync() is { } released)
+            {
+                return Lease(released, _settings ?? settings); // handed over by Release, always of the current revision
             }
 
             if (!_scaling.TryTake())
@@ -131,6 +146,10 @@ public sealed partial class FunctionVersionGrain(
         {
             entry.Busy = false;
             _busy--;
+            if (entry.Warm)
+            {
+                _warmBusy--;
+            }
         }
 
         TrimAllocation();
@@ -141,8 +160,43 @@ public sealed partial class FunctionVersionGrain(
             return Task.CompletedTask;
         }
 
+        entry.Warm = true;
+        while (_waiters.TryDequeue(out var waiter))
+        {
+            // The waiter was already counted busy: the environment passes to it directly.
+            entry.Busy = true;
+            _warmBusy++;
+            if (waiter.TrySetResult(entry))
+            {
+                return Task.CompletedTask;
+            }
+
+            entry.Busy = false;
+            _warmBusy--;
+        }
+
         MakeIdle(entry);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// All environments are busy but some are warm, so one is likely to come back within moments: wait briefly
+    /// for it rather than start a new one. Under steady load a release can reach the pool just after the next
+    /// acquire (they travel different paths), and without this wait each such race cost a cold start.
+    /// </summary>
+    private async Task<PoolEntry?> WaitForReleaseAsync()
+    {
+        var waiter = new TaskCompletionSource<PoolEntry>();
+        _waiters.Enqueue(waiter);
+        try
+        {
+            return await waiter.Task.WaitAsync(ReleaseWait, time);
+        }
+        catch (TimeoutException)
+        {
+            waiter.TrySetCanceled();
+            return null;
+        }
     }
 
     public Task ConfigureAsync(PoolSettings? settings)
@@ -171,6 +225,7 @@ public sealed partial class FunctionVersionGrain(
             if (entry.Busy)
             {
                 _busy--;
+                _warmBusy -= entry.Warm ? 1 : 0;
             }
         }
 
@@ -221,11 +276,12 @@ public sealed partial class FunctionVersionGrain(
                 continue;
             }
 
-            var entry = new PoolEntry(found.EnvironmentKey, silo, found.Revision, found.Provisioned) { Ready = true, Busy = !found.Idle };
+            var entry = new PoolEntry(found.EnvironmentKey, silo, found.Revision, found.Provisioned) { Ready = true, Busy = !found.Idle, Warm = true };
             _entries.Add(entry.EnvironmentKey, entry);
             if (entry.Busy)
             {
                 _busy++;
+                _warmBusy++;
             }
             else
             {
@@ -338,6 +394,7 @@ public sealed partial class FunctionVersionGrain(
         if (ready)
         {
             entry.Ready = true;
+            entry.Warm = true;
             MakeIdle(entry);
         }
         else

@@ -22,5 +22,8 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
 
     public bool Busy { get; set; }
 
+    /// <summary>Has finished an invocation (or its provisioned INIT), so a busy warm environment is likely back soon.</summary>
+    public bool Warm { get; set; }
+
     public DateTimeOffset IdleSince { get; set; }
 }

@@ -15,8 +15,7 @@ public sealed class FileLogStore : ILogStore
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
-    private readonly List<(string Group, string Stream, LogEvent Event)> _pending = [];
-    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly LogBatch _batch = new();
 
     public FileLogStore(IOptions<NodeOptions> options, TimeProvider time)
     {
@@ -33,50 +32,31 @@ public sealed class FileLogStore : ILogStore
             foreach (var e in events)
             {
                 streamState.Add(e);
-                _pending.Add((group, stream, e));
             }
+
+            _batch.Add(group, stream, events);
         }
     }
 
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    public Task FlushAsync(CancellationToken cancellationToken) => _batch.FlushAsync(async streams =>
     {
-        await _flushing.WaitAsync(cancellationToken);
-        try
+        foreach (var byStream in streams)
         {
-            List<(string Group, string Stream, LogEvent Event)> batch;
-            lock (_gate)
+            var path = StreamPath(byStream.Key.Group, byStream.Key.Stream);
+            if (!Directory.Exists(Path.GetDirectoryName(path)))
             {
-                if (_pending.Count == 0)
-                {
-                    return;
-                }
-
-                batch = [.. _pending];
-                _pending.Clear();
+                continue; // the group was deleted after these events were queued
             }
 
-            foreach (var byStream in batch.GroupBy(p => (p.Group, p.Stream)))
+            var text = new StringBuilder();
+            foreach (var e in byStream)
             {
-                var path = StreamPath(byStream.Key.Group, byStream.Key.Stream);
-                if (!Directory.Exists(Path.GetDirectoryName(path)))
-                {
-                    continue; // the group was deleted after these events were queued
-                }
-
-                var text = new StringBuilder();
-                foreach (var (_, _, e) in byStream)
-                {
-                    text.Append(JsonSerializer.Serialize(new StoredLine(e.Timestamp, e.IngestionTime, e.Message), LogStoreJsonContext.Default.StoredLine)).Append('\n');
-                }
-
-                await File.AppendAllTextAsync(path, text.ToString(), cancellationToken);
+                text.Append(JsonSerializer.Serialize(new StoredLine(e.Timestamp, e.IngestionTime, e.Message), LogStoreJsonContext.Default.StoredLine)).Append('\n');
             }
+
+            await File.AppendAllTextAsync(path, text.ToString(), cancellationToken);
         }
-        finally
-        {
-            _flushing.Release();
-        }
-    }
+    }, cancellationToken);
 
     public Task<IReadOnlyList<LogGroupInfo>> DescribeGroupsAsync(string? prefix, CancellationToken cancellationToken)
     {
@@ -122,30 +102,25 @@ public sealed class FileLogStore : ILogStore
 
     public async Task<bool> DeleteGroupAsync(string group, CancellationToken cancellationToken)
     {
-        await _flushing.WaitAsync(cancellationToken);
-        try
+        var deleted = false;
+        await _batch.ExclusiveAsync(() =>
         {
             lock (_gate)
             {
-                if (!_groups.Remove(group))
+                if (_groups.Remove(group))
                 {
-                    return false;
+                    deleted = true;
+                    var directory = GroupPath(group);
+                    if (Directory.Exists(directory))
+                    {
+                        Directory.Delete(directory, recursive: true);
+                    }
                 }
-
-                _pending.RemoveAll(p => p.Group == group);
-                var directory = GroupPath(group);
-                if (Directory.Exists(directory))
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-
-                return true;
             }
-        }
-        finally
-        {
-            _flushing.Release();
-        }
+
+            return Task.CompletedTask;
+        }, cancellationToken, dropGroup: group);
+        return deleted;
     }
 
     public Task<bool> CreateGroupAsync(string group, CancellationToken cancellationToken)

@@ -13,9 +13,7 @@ namespace LambdaCluster.Runtimes.Logs;
 /// </summary>
 public sealed class RedisLogStore(RedisConnection redis, TimeProvider time) : ILogStore
 {
-    private readonly Lock _gate = new();
-    private readonly List<(string Group, string Stream, LogEvent Event)> _pending = [];
-    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly LogBatch _batch = new();
 
     private string Prefix => redis.KeyPrefix + "logs:";
 
@@ -23,60 +21,31 @@ public sealed class RedisLogStore(RedisConnection redis, TimeProvider time) : IL
 
     private RedisKey GroupBytes => Prefix + "bytes";
 
-    public void Append(string group, string stream, IReadOnlyList<LogEvent> events)
+    public void Append(string group, string stream, IReadOnlyList<LogEvent> events) => _batch.Add(group, stream, events);
+
+    public Task FlushAsync(CancellationToken cancellationToken) => _batch.FlushAsync(async streams =>
     {
-        lock (_gate)
+        var db = await redis.DatabaseAsync();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var writes = new List<Task>();
+        foreach (var byStream in streams)
         {
-            foreach (var e in events)
-            {
-                _pending.Add((group, stream, e));
-            }
+            var (group, stream) = byStream.Key;
+            var events = byStream.ToList();
+            var bytes = events.Sum(e => (long)Encoding.UTF8.GetByteCount(e.Message));
+            var lines = events.Select(e => (RedisValue)JsonSerializer.Serialize(new StoredLine(e.Timestamp, e.IngestionTime, e.Message), LogStoreJsonContext.Default.StoredLine)).ToArray();
+            var meta = MetaKey(group, stream);
+            writes.Add(db.HashSetAsync(Groups, group, now, When.NotExists));
+            writes.Add(db.HashSetAsync(StreamsKey(group), stream, now, When.NotExists));
+            writes.Add(db.ListRightPushAsync(EventsKey(group, stream), lines));
+            writes.Add(db.HashSetAsync(meta, "first", events.Min(e => e.Timestamp), When.NotExists));
+            writes.Add(db.HashSetAsync(meta, [new("last", events.Max(e => e.Timestamp)), new("ingest", events[^1].IngestionTime)]));
+            writes.Add(db.HashIncrementAsync(meta, "bytes", bytes));
+            writes.Add(db.HashIncrementAsync(GroupBytes, group, bytes));
         }
-    }
 
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        await _flushing.WaitAsync(cancellationToken);
-        try
-        {
-            List<(string Group, string Stream, LogEvent Event)> batch;
-            lock (_gate)
-            {
-                if (_pending.Count == 0)
-                {
-                    return;
-                }
-
-                batch = [.. _pending];
-                _pending.Clear();
-            }
-
-            var db = await redis.DatabaseAsync();
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var writes = new List<Task>();
-            foreach (var byStream in batch.GroupBy(p => (p.Group, p.Stream)))
-            {
-                var (group, stream) = byStream.Key;
-                var events = byStream.Select(p => p.Event).ToList();
-                var bytes = events.Sum(e => (long)Encoding.UTF8.GetByteCount(e.Message));
-                var lines = events.Select(e => (RedisValue)JsonSerializer.Serialize(new StoredLine(e.Timestamp, e.IngestionTime, e.Message), LogStoreJsonContext.Default.StoredLine)).ToArray();
-                var meta = MetaKey(group, stream);
-                writes.Add(db.HashSetAsync(Groups, group, now, When.NotExists));
-                writes.Add(db.HashSetAsync(StreamsKey(group), stream, now, When.NotExists));
-                writes.Add(db.ListRightPushAsync(EventsKey(group, stream), lines));
-                writes.Add(db.HashSetAsync(meta, "first", events.Min(e => e.Timestamp), When.NotExists));
-                writes.Add(db.HashSetAsync(meta, [new("last", events.Max(e => e.Timestamp)), new("ingest", events[^1].IngestionTime)]));
-                writes.Add(db.HashIncrementAsync(meta, "bytes", bytes));
-                writes.Add(db.HashIncrementAsync(GroupBytes, group, bytes));
-            }
-
-            await Task.WhenAll(writes);
-        }
-        finally
-        {
-            _flushing.Release();
-        }
-    }
+        await Task.WhenAll(writes);
+    }, cancellationToken);
 
     public async Task<IReadOnlyList<LogGroupInfo>> DescribeGroupsAsync(string? prefix, CancellationToken cancellationToken)
     {
@@ -134,18 +103,22 @@ public sealed class RedisLogStore(RedisConnection redis, TimeProvider time) : IL
 
     public async Task<bool> DeleteGroupAsync(string group, CancellationToken cancellationToken)
     {
-        await FlushAsync(cancellationToken);
-        var db = await redis.DatabaseAsync();
-        if (!await db.HashDeleteAsync(Groups, group))
+        var deleted = false;
+        await _batch.ExclusiveAsync(async () =>
         {
-            return false;
-        }
+            var db = await redis.DatabaseAsync();
+            if (!await db.HashDeleteAsync(Groups, group))
+            {
+                return;
+            }
 
-        var streams = await db.HashKeysAsync(StreamsKey(group));
-        var keys = streams.SelectMany(s => new[] { EventsKey(group, s!), MetaKey(group, s!) }).Append(StreamsKey(group)).ToArray();
-        await db.KeyDeleteAsync(keys);
-        await db.HashDeleteAsync(GroupBytes, group);
-        return true;
+            var streams = await db.HashKeysAsync(StreamsKey(group));
+            var keys = streams.SelectMany(s => new[] { EventsKey(group, s!), MetaKey(group, s!) }).Append(StreamsKey(group)).ToArray();
+            await db.KeyDeleteAsync(keys);
+            await db.HashDeleteAsync(GroupBytes, group);
+            deleted = true;
+        }, cancellationToken, dropGroup: group);
+        return deleted;
     }
 
     public async Task<bool> CreateGroupAsync(string group, CancellationToken cancellationToken)
