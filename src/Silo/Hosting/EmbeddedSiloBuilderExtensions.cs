@@ -16,6 +16,7 @@ public static class EmbeddedSiloBuilderExtensions
         var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
         silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: "lambda-cluster", clusterId: "embedded");
         silo.AddFileFunctionStorage(Path.Combine(node.DataDirectory, "state"));
+        silo.AddActivityPropagation();
         silo.AddLambdaGrains(configuration);
         return silo;
     }

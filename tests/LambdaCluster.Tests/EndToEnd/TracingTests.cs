@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using LambdaCluster.Gateway.Auth;
+using Xunit;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>
+/// With an OTLP endpoint configured (nothing listens there; export failures are the exporter's business) every
+/// invocation is traced, and the trace the caller started reaches the function as <c>_X_AMZN_TRACE_ID</c>.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class TracingTests : IAsyncLifetime
+{
+    private readonly string _workDirectory = Directory.CreateTempSubdirectory("lambda-tracing-").FullName;
+    private NodeProcess _node = null!;
+
+    public async Task InitializeAsync() =>
+        _node = await NodeProcess.StartAsync(Path.Combine(_workDirectory, "data"), new Dictionary<string, string> { ["Telemetry:OtlpEndpoint"] = "http://127.0.0.1:9" });
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        Directory.Delete(_workDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task CallersW3CTrace_ReachesTheFunctionAsItsXRayTraceId()
+    {
+        var zip = Tools.Zip(_workDirectory, ("index.py", "import os\ndef handler(event, context):\n    return os.environ.get('_X_AMZN_TRACE_ID')\n"));
+        var created = await Tools.AwsAsync(_node, "lambda", "create-function", "--function-name", "traced", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+        using var http = new HttpClient();
+        using var request = Signed(HttpMethod.Post, "/2015-03-31/functions/traced/invocations", "{}"u8.ToArray());
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var response = await http.SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var seen = JsonSerializer.Deserialize<string>(await response.Content.ReadAsStringAsync())!;
+        Assert.StartsWith($"Root=1-{traceId[..8]}-{traceId[8..]};Parent=", seen, StringComparison.Ordinal);
+        Assert.EndsWith(";Sampled=1", seen, StringComparison.Ordinal);
+    }
+
+    private HttpRequestMessage Signed(HttpMethod method, string path, byte[] body)
+    {
+        var endpoint = new Uri(_node.Endpoint);
+        var amzDate = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var payloadHash = SigV4.PayloadHash(body);
+        var scope = $"{amzDate[..8]}/us-east-1/lambda/aws4_request";
+        var canonical = SigV4.CanonicalRequest(method.Method, path, "", [("host", $"{endpoint.Host}:{endpoint.Port}"), ("x-amz-content-sha256", payloadHash), ("x-amz-date", amzDate)], payloadHash);
+        var signature = SigV4.Signature("test", amzDate[..8], "us-east-1", "lambda", SigV4.StringToSign(amzDate, scope, canonical));
+        var request = new HttpRequestMessage(method, new Uri(endpoint, path)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
+        request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
+        request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4.Algorithm} Credential=test/{scope}, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={signature}");
+        return request;
+    }
+}
