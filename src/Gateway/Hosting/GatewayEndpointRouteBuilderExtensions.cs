@@ -18,6 +18,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var logs = app.Services.GetRequiredService<LogsApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
+        var aliases = app.Services.GetRequiredService<AliasApi>();
 
         app.MapPost("/2015-03-31/functions", functions.CreateAsync);
         app.MapGet("/2015-03-31/functions", functions.ListAsync);
@@ -28,6 +29,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPut("/2015-03-31/functions/{functionName}/code", (HttpContext http, string functionName) => functions.UpdateCodeAsync(http, functionName));
         app.MapPost("/2015-03-31/functions/{functionName}/versions", (HttpContext http, string functionName) => functions.PublishVersionAsync(http, functionName));
         app.MapGet("/2015-03-31/functions/{functionName}/versions", (HttpContext http, string functionName) => functions.ListVersionsAsync(http, functionName));
+        app.MapPost("/2015-03-31/functions/{functionName}/aliases", (HttpContext http, string functionName) => aliases.CreateAsync(http, functionName));
+        app.MapGet("/2015-03-31/functions/{functionName}/aliases", (HttpContext http, string functionName) => aliases.ListAsync(http, functionName));
+        app.MapGet("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.GetAsync(http, functionName, name));
+        app.MapPut("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.UpdateAsync(http, functionName, name));
+        app.MapDelete("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.DeleteAsync(http, functionName, name));
         app.MapGet("/2016-08-19/account-settings", functions.GetAccountSettingsAsync);
         app.MapPut("/2017-10-31/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.PutReservedAsync(http, functionName));
         app.MapGet("/2019-09-30/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.GetReservedAsync(http, functionName));

@@ -26,6 +26,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
         services.AddSingleton<ConcurrencyApi>();
+        services.AddSingleton<AliasApi>();
+        services.AddSingleton<AliasRoutes>();
         services.AddSingleton<LogsApi>();
         services.AddSingleton<EventInvocationQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocationQueue>());

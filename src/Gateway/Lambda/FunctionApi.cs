@@ -241,8 +241,16 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var target = FunctionTarget.From(http, functionName, Region, AccountId);
         var arn = FunctionArns.Function(Region, AccountId, target.Name);
         var grain = grains.GetGrain<IFunctionGrain>(target.Name);
-        var definition = await grain.GetVersionAsync(target.Version)
-            ?? throw LambdaServiceException.FunctionNotFound(target.Qualifier is null ? arn : FunctionArns.Qualified(arn, target.Qualifier));
+        var notFound = LambdaServiceException.FunctionNotFound(target.Qualifier is null ? arn : FunctionArns.Qualified(arn, target.Qualifier));
+        if (AliasRoutes.IsAlias(target.Qualifier))
+        {
+            // An alias shows the configuration of its version under the alias's ARN.
+            var alias = await grain.GetAliasAsync(target.Qualifier!) ?? throw notFound;
+            var aliased = await grain.GetVersionAsync(alias.FunctionVersion) ?? throw notFound;
+            return (aliased with { FunctionArn = FunctionArns.Qualified(arn, alias.Name) }, grain);
+        }
+
+        var definition = await grain.GetVersionAsync(target.Version) ?? throw notFound;
         return (definition, grain);
     }
 }

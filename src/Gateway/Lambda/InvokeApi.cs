@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>Invoke (RequestResponse, Event, DryRun) and the deprecated InvokeAsync.</summary>
-public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, EventInvocationQueue events, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, EventInvocationQueue events, AliasRoutes aliases, IOptions<NodeOptions> node, TimeProvider time)
 {
     /// <summary>Lambda's synchronous payload limit.</summary>
     public const int MaxSyncPayloadBytes = 6 * 1024 * 1024;
@@ -62,23 +62,24 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
             WantsLogTail = logType == "Tail" && invocationType == "RequestResponse",
         };
 
+        var version = await aliases.VersionAsync(name, qualifier);
         if (invocationType != "RequestResponse")
         {
-            if (await grains.GetGrain<IFunctionGrain>(name).GetVersionAsync(target.Version) is null)
+            if (await grains.GetGrain<IFunctionGrain>(name).GetVersionAsync(version) is null)
             {
-                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, target.Version));
+                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(arn, qualifier ?? "$LATEST"));
             }
 
             if (invocationType == "Event")
             {
-                events.Enqueue(name, target.Version, request);
+                events.Enqueue(name, version, request);
             }
 
             await LambdaResults.EmptyAsync(http, invocationType == "Event" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent);
             return;
         }
 
-        var result = await invoker.InvokeAsync(name, target.Version, request);
+        var result = await invoker.InvokeAsync(name, version, request);
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Pool;
@@ -160,14 +161,20 @@ public sealed class FunctionGrain(
     public async Task<ProvisionedConcurrencyStatus> PutProvisionedConcurrencyAsync(string qualifier, int count)
     {
         Existing();
-        if (qualifier == "$LATEST")
+        var version = VersionOf(qualifier);
+        if (version == "$LATEST")
         {
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
         }
 
-        if (!state.State.Versions.ContainsKey(qualifier))
+        if (!state.State.Versions.ContainsKey(version))
         {
             throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, qualifier));
+        }
+
+        if (state.State.Provisioned.Keys.Any(other => other != qualifier && VersionOf(other) == version))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version");
         }
 
         var others = state.State.Provisioned.Where(p => p.Key != qualifier).Sum(p => p.Value.Requested);
@@ -179,7 +186,7 @@ public sealed class FunctionGrain(
 
         state.State.Provisioned[qualifier] = new ProvisionedConcurrencySetting(count, time.GetUtcNow());
         await state.WriteStateAsync();
-        await Pool(qualifier).ConfigureAsync(Settings(qualifier));
+        await Pool(version).ConfigureAsync(Settings(version));
         return (await GetProvisionedConcurrencyAsync(qualifier))!;
     }
 
@@ -191,7 +198,7 @@ public sealed class FunctionGrain(
             return null;
         }
 
-        var pool = await Pool(qualifier).DescribeAsync();
+        var pool = await Pool(VersionOf(qualifier)).DescribeAsync();
         var ready = Math.Min(pool.ProvisionedReady, setting.Requested);
         return new ProvisionedConcurrencyStatus(qualifier, setting.Requested, ready, ready, setting.LastModified);
     }
@@ -212,8 +219,75 @@ public sealed class FunctionGrain(
         }
 
         await state.WriteStateAsync();
-        await Pool(qualifier).ConfigureAsync(Settings(qualifier));
+        await Pool(VersionOf(qualifier)).ConfigureAsync(Settings(VersionOf(qualifier)));
         return true;
+    }
+
+    public async Task<AliasDefinition> CreateAliasAsync(AliasChange change)
+    {
+        Existing();
+        if (state.State.Aliases.ContainsKey(change.Name))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Alias already exists: {FunctionArns.Qualified(Arn, change.Name)}");
+        }
+
+        var alias = Routed(new AliasDefinition
+        {
+            Name = change.Name,
+            FunctionVersion = change.FunctionVersion ?? throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at 'functionVersion' failed to satisfy constraint: Member must not be null"),
+            Description = change.Description ?? "",
+            RevisionId = Guid.NewGuid().ToString(),
+        }, change.AdditionalVersionWeights);
+        state.State.Aliases[alias.Name] = alias;
+        await state.WriteStateAsync();
+        return alias;
+    }
+
+    public Task<AliasDefinition?> GetAliasAsync(string name) =>
+        Task.FromResult(state.State.Definition is null ? null : state.State.Aliases.GetValueOrDefault(name));
+
+    public async Task<AliasDefinition> UpdateAliasAsync(AliasChange change)
+    {
+        var current = ExistingAlias(change.Name);
+        if (change.RevisionId is not null && change.RevisionId != current.RevisionId)
+        {
+            throw new LambdaServiceException(LambdaErrorType.PreconditionFailedException,
+                "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+        }
+
+        var updated = current with
+        {
+            FunctionVersion = change.FunctionVersion ?? current.FunctionVersion,
+            Description = change.Description ?? current.Description,
+            RevisionId = Guid.NewGuid().ToString(),
+        };
+        // RoutingConfig given replaces the split (an empty map removes it); absent keeps it.
+        updated = change.AdditionalVersionWeights is null
+            ? Routed(updated with { AdditionalVersion = null, AdditionalWeight = 0 }, current.AdditionalVersion is null ? null : new Dictionary<string, double> { [current.AdditionalVersion] = current.AdditionalWeight })
+            : Routed(updated with { AdditionalVersion = null, AdditionalWeight = 0 }, change.AdditionalVersionWeights);
+        state.State.Aliases[updated.Name] = updated;
+        await state.WriteStateAsync();
+        await ConfigurePoolsAsync();
+        return updated;
+    }
+
+    public async Task DeleteAliasAsync(string name)
+    {
+        ExistingAlias(name);
+        state.State.Aliases.Remove(name);
+        state.State.Provisioned.Remove(name);
+        await state.WriteStateAsync();
+        await ConfigurePoolsAsync();
+    }
+
+    public Task<IReadOnlyList<AliasDefinition>> ListAliasesAsync(string? functionVersion)
+    {
+        Existing();
+        IReadOnlyList<AliasDefinition> aliases = state.State.Aliases.Values
+            .Where(a => functionVersion is null || a.FunctionVersion == functionVersion || a.AdditionalVersion == functionVersion)
+            .OrderBy(a => a.Name, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult(aliases);
     }
 
     public Task<PoolSettings> GetPoolSettingsAsync(string version)
@@ -226,9 +300,59 @@ public sealed class FunctionGrain(
         return Task.FromResult(Settings(version)!);
     }
 
+    /// <summary>A version's pool settings; its provisioned count is its own config plus those of aliases pointing at it.</summary>
     private PoolSettings? Settings(string version) => Find(version) is { } definition
-        ? new PoolSettings(definition.ToEnvironmentSpec(), state.State.ReservedConcurrency, state.State.Provisioned.GetValueOrDefault(version)?.Requested ?? 0)
+        ? new PoolSettings(definition.ToEnvironmentSpec(), state.State.ReservedConcurrency, state.State.Provisioned
+            .Where(p => p.Key == version || state.State.Aliases.GetValueOrDefault(p.Key)?.FunctionVersion == version)
+            .Sum(p => p.Value.Requested))
         : null;
+
+    /// <summary>Checks the alias's versions exist and applies its routing (at most one additional version, not $LATEST, not the primary).</summary>
+    private AliasDefinition Routed(AliasDefinition alias, IReadOnlyDictionary<string, double>? weights)
+    {
+        if (Find(alias.FunctionVersion) is null)
+        {
+            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, alias.FunctionVersion));
+        }
+
+        if (weights is null || weights.Count == 0)
+        {
+            return alias;
+        }
+
+        if (weights.Count > 1)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Number of items in AdditionalVersionWeights cannot be greater than 1");
+        }
+
+        var (version, weight) = weights.First();
+        if (version == alias.FunctionVersion)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Invalid function version {version}. Function version {version} is already included in routing configuration.");
+        }
+
+        if (version == "$LATEST" || alias.FunctionVersion == "$LATEST")
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "$LATEST is not supported for an alias pointing to more than 1 version");
+        }
+
+        if (Find(version) is null)
+        {
+            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, version));
+        }
+
+        return alias with { AdditionalVersion = version, AdditionalWeight = weight };
+    }
+
+    private AliasDefinition ExistingAlias(string name)
+    {
+        Existing();
+        return state.State.Aliases.GetValueOrDefault(name)
+            ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"Alias not found: {FunctionArns.Qualified(Arn, name)}");
+    }
+
+    /// <summary>The version a qualifier names: an alias's primary version, or the qualifier itself.</summary>
+    private string VersionOf(string qualifier) => state.State.Aliases.GetValueOrDefault(qualifier)?.FunctionVersion ?? qualifier;
 
     private FunctionDefinition? Find(string version) => version == "$LATEST"
         ? state.State.Definition

@@ -1,3 +1,4 @@
+using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
 
 namespace LambdaCluster.Grains.Functions;
@@ -21,4 +22,7 @@ public sealed class FunctionState
 
     /// <summary>Provisioned concurrency by qualifier (a version number).</summary>
     [Id(5)] public Dictionary<string, ProvisionedConcurrencySetting> Provisioned { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Aliases by name.</summary>
+    [Id(6)] public Dictionary<string, AliasDefinition> Aliases { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Pool;
 using Orleans.Concurrency;
@@ -47,6 +48,18 @@ public interface IFunctionGrain : IGrainWithStringKey
 
     /// <summary>False when the qualifier had no config.</summary>
     [Alias("DeleteProvisionedConcurrency")] Task<bool> DeleteProvisionedConcurrencyAsync(string qualifier);
+
+    [Alias("CreateAlias")] Task<AliasDefinition> CreateAliasAsync(AliasChange change);
+
+    /// <summary>The alias, or null when the function or the alias does not exist. Interleaves (read-only).</summary>
+    [Alias("GetAlias"), AlwaysInterleave] Task<AliasDefinition?> GetAliasAsync(string name);
+
+    [Alias("UpdateAlias")] Task<AliasDefinition> UpdateAliasAsync(AliasChange change);
+
+    [Alias("DeleteAlias")] Task DeleteAliasAsync(string name);
+
+    /// <summary>Aliases in name order, only those routing to <paramref name="functionVersion"/> when given.</summary>
+    [Alias("ListAliases")] Task<IReadOnlyList<AliasDefinition>> ListAliasesAsync(string? functionVersion);
 
     /// <summary>
     /// What a version's pool needs; ResourceNotFound when the function or version does not exist. Interleaves:

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
+using LambdaCluster.Gateway.Auth;
 
 namespace LambdaCluster.Tests.EndToEnd;
 
@@ -65,6 +66,25 @@ public static class Tools
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A request signed as the SDKs sign them (SigV4, service lambda, key test/test), for calls the CLI cannot make fast enough.</summary>
+    public static HttpRequestMessage Signed(string endpointUrl, HttpMethod method, string pathAndQuery, byte[] body)
+    {
+        var endpoint = new Uri(endpointUrl);
+        var queryStart = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var (path, query) = queryStart < 0 ? (pathAndQuery, "") : (pathAndQuery[..queryStart], pathAndQuery[(queryStart + 1)..]);
+        var amzDate = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var payloadHash = SigV4.PayloadHash(body);
+        var scope = $"{amzDate[..8]}/us-east-1/lambda/aws4_request";
+        var canonical = SigV4.CanonicalRequest(method.Method, path, query, [("host", $"{endpoint.Host}:{endpoint.Port}"), ("x-amz-content-sha256", payloadHash), ("x-amz-date", amzDate)], payloadHash);
+        var signature = SigV4.Signature("test", amzDate[..8], "us-east-1", "lambda", SigV4.StringToSign(amzDate, scope, canonical));
+        var request = new HttpRequestMessage(method, new Uri(endpoint, pathAndQuery)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
+        request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
+        request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4.Algorithm} Credential=test/{scope}, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={signature}");
+        return request;
     }
 
     /// <summary>A deployment package from (name, content) pairs; names ending in bootstrap are executable.</summary>

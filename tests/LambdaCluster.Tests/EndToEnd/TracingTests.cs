@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
-using LambdaCluster.Gateway.Auth;
 using Xunit;
 
 namespace LambdaCluster.Tests.EndToEnd;
@@ -33,7 +31,7 @@ public sealed class TracingTests : IAsyncLifetime
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
         using var http = new HttpClient();
-        using var request = Signed(HttpMethod.Post, "/2015-03-31/functions/traced/invocations", "{}"u8.ToArray());
+        using var request = Tools.Signed(_node.Endpoint, HttpMethod.Post, "/2015-03-31/functions/traced/invocations", "{}"u8.ToArray());
         request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
         using var response = await http.SendAsync(request);
 
@@ -41,21 +39,5 @@ public sealed class TracingTests : IAsyncLifetime
         var seen = JsonSerializer.Deserialize<string>(await response.Content.ReadAsStringAsync())!;
         Assert.StartsWith($"Root=1-{traceId[..8]}-{traceId[8..]};Parent=", seen, StringComparison.Ordinal);
         Assert.EndsWith(";Sampled=1", seen, StringComparison.Ordinal);
-    }
-
-    private HttpRequestMessage Signed(HttpMethod method, string path, byte[] body)
-    {
-        var endpoint = new Uri(_node.Endpoint);
-        var amzDate = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        var payloadHash = SigV4.PayloadHash(body);
-        var scope = $"{amzDate[..8]}/us-east-1/lambda/aws4_request";
-        var canonical = SigV4.CanonicalRequest(method.Method, path, "", [("host", $"{endpoint.Host}:{endpoint.Port}"), ("x-amz-content-sha256", payloadHash), ("x-amz-date", amzDate)], payloadHash);
-        var signature = SigV4.Signature("test", amzDate[..8], "us-east-1", "lambda", SigV4.StringToSign(amzDate, scope, canonical));
-        var request = new HttpRequestMessage(method, new Uri(endpoint, path)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
-        request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
-        request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4.Algorithm} Credential=test/{scope}, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={signature}");
-        return request;
     }
 }

@@ -17,4 +17,7 @@ namespace LambdaCluster.Gateway.Lambda.Model;
 [JsonSerializable(typeof(PutProvisionedConcurrencyConfigRequest))]
 [JsonSerializable(typeof(ProvisionedConcurrencyConfigDto))]
 [JsonSerializable(typeof(ListProvisionedConcurrencyConfigsResponse))]
+[JsonSerializable(typeof(CreateAliasRequest))]
+[JsonSerializable(typeof(AliasConfigurationDto))]
+[JsonSerializable(typeof(ListAliasesResponse))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,0 +1,6 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed class AliasRoutingConfigurationDto
+{
+    public Dictionary<string, double>? AdditionalVersionWeights { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListAliasesResponse(IReadOnlyList<AliasConfigurationDto> Aliases, string? NextMarker);
