@@ -19,6 +19,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var code = app.Services.GetRequiredService<CodeDownload>();
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
         var aliases = app.Services.GetRequiredService<AliasApi>();
+        var layers = app.Services.GetRequiredService<LayerApi>();
 
         app.MapPost("/2015-03-31/functions", functions.CreateAsync);
         app.MapGet("/2015-03-31/functions", functions.ListAsync);
@@ -35,6 +36,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPut("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.UpdateAsync(http, functionName, name));
         app.MapDelete("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.DeleteAsync(http, functionName, name));
         app.MapGet("/2016-08-19/account-settings", functions.GetAccountSettingsAsync);
+        app.MapGet("/2018-10-31/layers", layers.GetLayersAsync);
+        app.MapPost("/2018-10-31/layers/{layerName}/versions", (HttpContext http, string layerName) => layers.PublishAsync(http, layerName));
+        app.MapGet("/2018-10-31/layers/{layerName}/versions", (HttpContext http, string layerName) => layers.ListVersionsAsync(http, layerName));
+        app.MapGet("/2018-10-31/layers/{layerName}/versions/{versionNumber}", (HttpContext http, string layerName, string versionNumber) => layers.GetAsync(http, layerName, versionNumber));
+        app.MapDelete("/2018-10-31/layers/{layerName}/versions/{versionNumber}", (HttpContext http, string layerName, string versionNumber) => layers.DeleteAsync(http, layerName, versionNumber));
         app.MapPut("/2017-10-31/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.PutReservedAsync(http, functionName));
         app.MapGet("/2019-09-30/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.GetReservedAsync(http, functionName));
         app.MapDelete("/2017-10-31/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.DeleteReservedAsync(http, functionName));

@@ -28,6 +28,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ConcurrencyApi>();
         services.AddSingleton<AliasApi>();
         services.AddSingleton<AliasRoutes>();
+        services.AddSingleton<LayerApi>();
+        services.AddSingleton<LayerReferences>();
         services.AddSingleton<LogsApi>();
         services.AddSingleton<EventInvocationQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocationQueue>());

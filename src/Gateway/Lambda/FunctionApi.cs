@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>The function control plane: Create, Get, GetConfiguration, List, UpdateCode, UpdateConfiguration, Delete, GetAccountSettings.</summary>
-public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, IOptions<NodeOptions> node, TimeProvider time)
 {
     private const int MaxListItems = 50;
 
@@ -38,7 +38,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.Architectures(request.Architectures);
-        FunctionValidator.NoLayers(request.Layers);
+        var layers = await layerReferences.ResolveAsync(request.Layers);
         if (request.Code is null)
         {
             throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null");
@@ -74,6 +74,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             LogGroup = $"/aws/lambda/{request.FunctionName}",
             Tags = request.Tags,
             Region = Region,
+            Layers = layers ?? [],
         };
         var created = await grain.CreateAsync(definition);
         await LambdaResults.WriteAsync(http, StatusCodes.Status201Created, FunctionConfigurations.From(created, ConfigurationView.Create), LambdaJsonContext.Default.FunctionConfigurationDto);
@@ -155,9 +156,10 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.MemorySize(request.MemorySize);
         FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
         FunctionValidator.Variables(request.Environment?.Variables);
-        FunctionValidator.NoLayers(request.Layers);
+        var layers = await layerReferences.ResolveAsync(request.Layers);
         var updated = await grain.UpdateConfigurationAsync(new FunctionConfigurationUpdate
         {
+            Layers = layers,
             Role = request.Role,
             Handler = request.Handler,
             Description = request.Description,

@@ -54,6 +54,7 @@ public static class FunctionConfigurations
             SnapStart = new SnapStartResponseDto("None", "Off"),
             RuntimeVersionConfig = view == ConfigurationView.List ? null : new RuntimeVersionConfigDto(runtimeArn),
             LoggingConfig = new LoggingConfigDto("Text", f.LogGroup),
+            Layers = f.Layers.Count == 0 ? null : [.. f.Layers.Select(l => new LayerDto(l.Arn, l.CodeSize))],
         };
     }
 

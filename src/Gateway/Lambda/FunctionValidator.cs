@@ -180,14 +180,6 @@ public static partial class FunctionValidator
         }
     }
 
-    public static void NoLayers(List<string>? layers)
-    {
-        if (layers is { Count: > 0 })
-        {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Layers are not supported by this cluster yet.");
-        }
-    }
-
     private static LambdaServiceException Validation(string value, string member, string constraint) =>
         new(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}");
 

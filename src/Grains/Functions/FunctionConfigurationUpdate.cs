@@ -14,4 +14,5 @@ public sealed record FunctionConfigurationUpdate
     [Id(7)] public string? RevisionId { get; init; }
     [Id(8)] public int? EphemeralStorageSize { get; init; }
     [Id(9)] public string? TracingMode { get; init; }
+    [Id(10)] public IReadOnlyList<Layers.FunctionLayer>? Layers { get; init; }
 }

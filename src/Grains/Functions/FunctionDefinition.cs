@@ -1,3 +1,4 @@
+using LambdaCluster.Grains.Layers;
 using LambdaCluster.Runtimes.Invocation;
 
 namespace LambdaCluster.Grains.Functions;
@@ -34,6 +35,7 @@ public sealed record FunctionDefinition
     [Id(20)] public required string Region { get; init; }
     /// <summary>"$LATEST", or the number of a published version.</summary>
     [Id(21)] public string Version { get; init; } = "$LATEST";
+    [Id(22)] public IReadOnlyList<FunctionLayer> Layers { get; init; } = [];
 
     public EnvironmentSpec ToEnvironmentSpec() => new()
     {
@@ -49,5 +51,6 @@ public sealed record FunctionDefinition
         Revision = ConfigRevision,
         LogGroup = LogGroup,
         Region = Region,
+        LayerHashes = [.. Layers.Select(l => l.CodeSha256Hex)],
     };
 }

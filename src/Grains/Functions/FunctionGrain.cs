@@ -64,6 +64,7 @@ public sealed class FunctionGrain(
             Runtime = update.Runtime ?? current.Runtime,
             EphemeralStorageSize = update.EphemeralStorageSize ?? current.EphemeralStorageSize,
             TracingMode = update.TracingMode ?? current.TracingMode,
+            Layers = update.Layers ?? current.Layers,
         };
         return await SaveLatestAsync(updated);
     }

@@ -1,6 +1,6 @@
 namespace LambdaCluster.Grains.Functions;
 
-/// <summary>The account's function names, in order (key: account id). Backs ListFunctions.</summary>
+/// <summary>An ordered list of names of one kind in one account (key: <see cref="RegistryKeys"/>). Backs ListFunctions and ListLayers.</summary>
 [Alias("lambda.IFunctionRegistryGrain")]
 public interface IFunctionRegistryGrain : IGrainWithStringKey
 {

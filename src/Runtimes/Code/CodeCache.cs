@@ -26,6 +26,60 @@ public sealed class CodeCache(ICodeStore store, IOptions<NodeOptions> options)
         return task;
     }
 
+    /// <summary>
+    /// The function's layers merged into one folder, extracted in order so that later layers overwrite files of
+    /// earlier ones (as Lambda fills /opt); null when there are none. Built once per distinct list of layers.
+    /// </summary>
+    public async Task<string?> GetLayersDirectoryAsync(IReadOnlyList<string> layerHashes, CancellationToken cancellationToken)
+    {
+        if (layerHashes.Count == 0)
+        {
+            return null;
+        }
+
+        var key = "layers-" + CodeHash.Of(System.Text.Encoding.ASCII.GetBytes(string.Join(',', layerHashes))).Hex;
+        var lazy = _unpacking.GetOrAdd(key, _ => new Lazy<Task<string>>(() => MergeAsync(key, layerHashes, cancellationToken)));
+        var task = lazy.Value;
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            _unpacking.TryRemove(key, out _);
+        }
+
+        return await task;
+    }
+
+    private async Task<string> MergeAsync(string key, IReadOnlyList<string> layerHashes, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(_root, key);
+        var marker = Path.Combine(_root, $"{key}.complete");
+        if (File.Exists(marker))
+        {
+            return directory;
+        }
+
+        var scratch = Path.Combine(_root, $"{key}.{Guid.NewGuid():N}.partial");
+        Directory.CreateDirectory(scratch);
+        foreach (var hash in layerHashes)
+        {
+            var layer = await GetDirectoryAsync(hash, cancellationToken);
+            foreach (var file in Directory.EnumerateFiles(layer, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(scratch, Path.GetRelativePath(layer, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true); // keeps the unix mode (bin/ executables stay executable)
+            }
+        }
+
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Directory.Move(scratch, directory);
+        await File.WriteAllTextAsync(marker, key, cancellationToken);
+        return directory;
+    }
+
     private async Task<string> UnpackAsync(string sha256Hex, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(_root, sha256Hex);

@@ -299,13 +299,14 @@ public sealed partial class ExecutionEnvironment
         double Elapsed() => time.GetElapsedTime(started).TotalMilliseconds;
 
         var codeDirectory = await _services.CodeCache.GetDirectoryAsync(Spec.CodeSha256Hex, cancellationToken);
+        var layersDirectory = await _services.CodeCache.GetLayersDirectoryAsync(Spec.LayerHashes, cancellationToken);
         if (_runtime.Family == RuntimeFamily.Provided && BootstrapProblem(codeDirectory) is { } problem)
         {
             return (FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), Elapsed());
         }
 
         WriteLog(PlatformLogLines.InitStart(_runtime.RuntimeVersion, RuntimeVersionArn()));
-        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, _initializationType);
+        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, _initializationType, layersDirectory);
         var process = _services.Launcher.Launch(launch, WriteLog);
         lock (_gate)
         {

@@ -21,4 +21,6 @@ public sealed record EnvironmentSpec
     [Id(9)] public required string Revision { get; init; }
     [Id(10)] public required string LogGroup { get; init; }
     [Id(11)] public required string Region { get; init; }
+    /// <summary>Package hashes of the function's layers, in the order they are extracted (later ones win).</summary>
+    [Id(12)] public IReadOnlyList<string> LayerHashes { get; init; } = [];
 }

@@ -3,7 +3,7 @@ using LambdaCluster.Runtimes.Invocation;
 
 namespace LambdaCluster.Runtimes.Launch;
 
-/// <summary>What a launcher needs to start one environment's process tree.</summary>
+/// <summary>What a launcher needs to start one environment's process tree. <c>LayersDirectory</c> holds the merged layers (what Lambda mounts at /opt).</summary>
 public sealed record LaunchRequest(
     string EnvironmentId,
     EnvironmentSpec Spec,
@@ -11,4 +11,5 @@ public sealed record LaunchRequest(
     string CodeDirectory,
     string RuntimeApiAddress,
     string LogStreamName,
-    string InitializationType);
+    string InitializationType,
+    string? LayersDirectory = null);

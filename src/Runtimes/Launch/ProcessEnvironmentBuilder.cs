@@ -13,12 +13,15 @@ public static class ProcessEnvironmentBuilder
     public static Dictionary<string, string> Build(LaunchRequest request, string runtimeClientsDirectory)
     {
         var spec = request.Spec;
+        // Layers sit where Lambda mounts them (/opt) once the sandbox mounts them there; until then the merged
+        // layer folder takes /opt's place on every search path.
+        var opt = request.LayersDirectory ?? "/opt";
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["PATH"] = "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+            ["PATH"] = $"/usr/local/bin:/usr/bin/:/bin:{opt}/bin",
             ["LANG"] = "C.UTF-8",
             ["TZ"] = ":UTC",
-            ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{request.CodeDirectory}:{request.CodeDirectory}/lib:/opt/lib",
+            ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{request.CodeDirectory}:{request.CodeDirectory}/lib:{opt}/lib",
         };
 
         // The function's own variables come after the defaults (they may override them) and before the
@@ -49,10 +52,10 @@ public static class ProcessEnvironmentBuilder
         {
             case RuntimeFamily.NodeJs:
                 var nodeRuntime = RuntimeDirectory(request.Runtime, runtimeClientsDirectory);
-                variables.TryAdd("NODE_PATH", $"/opt/nodejs/node{request.Runtime.LanguageVersion}/node_modules:/opt/nodejs/node_modules:{nodeRuntime}/node_modules:{nodeRuntime}:{request.CodeDirectory}");
+                variables.TryAdd("NODE_PATH", $"{opt}/nodejs/node{request.Runtime.LanguageVersion}/node_modules:{opt}/nodejs/node_modules:{nodeRuntime}/node_modules:{nodeRuntime}:{request.CodeDirectory}");
                 break;
             case RuntimeFamily.Python:
-                variables.TryAdd("PYTHONPATH", RuntimeDirectory(request.Runtime, runtimeClientsDirectory));
+                variables.TryAdd("PYTHONPATH", $"{opt}/python/lib/python{request.Runtime.LanguageVersion}/site-packages:{opt}/python:{RuntimeDirectory(request.Runtime, runtimeClientsDirectory)}");
                 variables.TryAdd("LC_CTYPE", "C.UTF-8");
                 break;
         }

@@ -30,4 +30,6 @@ public sealed record FunctionConfigurationDto
     public required SnapStartResponseDto SnapStart { get; init; }
     public RuntimeVersionConfigDto? RuntimeVersionConfig { get; init; }
     public required LoggingConfigDto LoggingConfig { get; init; }
+    /// <summary>Present only when the function has layers.</summary>
+    public IReadOnlyList<LayerDto>? Layers { get; init; }
 }

@@ -20,4 +20,8 @@ namespace LambdaCluster.Gateway.Lambda.Model;
 [JsonSerializable(typeof(CreateAliasRequest))]
 [JsonSerializable(typeof(AliasConfigurationDto))]
 [JsonSerializable(typeof(ListAliasesResponse))]
+[JsonSerializable(typeof(PublishLayerVersionRequest))]
+[JsonSerializable(typeof(LayerVersionDto))]
+[JsonSerializable(typeof(ListLayersResponse))]
+[JsonSerializable(typeof(ListLayerVersionsResponse))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record LayerVersionContentDto(string Location, string CodeSha256, long CodeSize);

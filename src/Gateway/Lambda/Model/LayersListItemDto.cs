@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record LayersListItemDto(string LayerName, string LayerArn, LayerVersionsListItemDto LatestMatchingVersion);

@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListLayerVersionsResponse(IReadOnlyList<LayerVersionsListItemDto> LayerVersions, string? NextMarker);

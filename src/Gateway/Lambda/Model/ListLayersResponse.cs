@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListLayersResponse(IReadOnlyList<LayersListItemDto> Layers, string? NextMarker);

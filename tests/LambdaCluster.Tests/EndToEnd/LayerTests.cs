@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Xunit;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>Layers through the aws CLI: a Python and a Node.js function import a library they do not ship.</summary>
+[Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class LayerTests(NodeFixture fixture)
+{
+    private NodeProcess Node => fixture.Node;
+
+    [Fact]
+    public async Task Functions_ImportLibrariesFromLayers_InLayerOrder()
+    {
+        var pyLayer = await PublishAsync("py-greeting", "python3.12", ("python/greeting.py", "def hello(name):\n    return f'hello {name} from a layer'\n"));
+        var pyOverride = await PublishAsync("py-greeting-override", "python3.12", ("python/greeting.py", "def hello(name):\n    return f'hi {name} from the later layer'\n"));
+        var nodeLayer = await PublishAsync("node-greeting", "nodejs22.x", ("nodejs/node_modules/greeting/index.js", "module.exports = (name) => `hello ${name} from a layer`;\n"));
+
+        await CreateAsync("layered-py", "python3.12", "index.handler", ("index.py", "from greeting import hello\ndef handler(event, context):\n    return hello(event['name'])\n"), pyLayer);
+        await CreateAsync("layered-node", "nodejs22.x", "index.handler", ("index.js", "const greet = require('greeting');\nexports.handler = async (event) => greet(event.name);\n"), nodeLayer);
+        await CreateAsync("layered-order", "python3.12", "index.handler", ("index.py", "from greeting import hello\ndef handler(event, context):\n    return hello(event['name'])\n"), pyLayer, pyOverride);
+
+        Assert.Equal("\"hello py from a layer\"", await InvokeAsync("layered-py", "{\"name\":\"py\"}"));
+        Assert.Equal("\"hello node from a layer\"", await InvokeAsync("layered-node", "{\"name\":\"node\"}"));
+        Assert.Equal("\"hi order from the later layer\"", await InvokeAsync("layered-order", "{\"name\":\"order\"}"));
+
+        var configuration = Json(await OkAsync("lambda", "get-function-configuration", "--function-name", "layered-order")).GetProperty("Layers");
+        Assert.Equal([pyLayer, pyOverride], configuration.EnumerateArray().Select(l => l.GetProperty("Arn").GetString()));
+        Assert.True(configuration[0].GetProperty("CodeSize").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task LayerVersions_AreReadListedAndDeleted_AndBadReferencesChangeNothing()
+    {
+        var first = await PublishAsync("lifecycle-layer", "python3.12", ("python/a.py", "A = 1\n"));
+        var second = await PublishAsync("lifecycle-layer", "python3.13", ("python/a.py", "A = 2\n"));
+        Assert.EndsWith(":lifecycle-layer:1", first, StringComparison.Ordinal);
+        Assert.EndsWith(":lifecycle-layer:2", second, StringComparison.Ordinal);
+
+        var got = Json(await OkAsync("lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"));
+        Assert.Equal(first, got.GetProperty("LayerVersionArn").GetString());
+        Assert.Equal(["python3.12"], got.GetProperty("CompatibleRuntimes").EnumerateArray().Select(r => r.GetString()));
+        Assert.StartsWith("http", got.GetProperty("Content").GetProperty("Location").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, Json(await OkAsync("lambda", "get-layer-version-by-arn", "--arn", second)).GetProperty("Version").GetInt64());
+        Assert.Equal([2L, 1L], Json(await OkAsync("lambda", "list-layer-versions", "--layer-name", "lifecycle-layer")).GetProperty("LayerVersions").EnumerateArray().Select(v => v.GetProperty("Version").GetInt64()));
+        var listed = Json(await OkAsync("lambda", "list-layers", "--compatible-runtime", "python3.12")).GetProperty("Layers").EnumerateArray()
+            .Single(l => l.GetProperty("LayerName").GetString() == "lifecycle-layer");
+        Assert.Equal(first, listed.GetProperty("LatestMatchingVersion").GetProperty("LayerVersionArn").GetString());
+
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "def handler(e, c):\n    return 1\n"));
+        var six = await Tools.AwsAsync(Node, ["lambda", "create-function", "--function-name", "six-layers", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", .. Enumerable.Repeat(first, 6)]);
+        Assert.Contains("Cannot reference more than 5 layers.", six.Stderr);
+        var twice = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "same-layer-twice", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", first, second);
+        Assert.Contains("InvalidParameterValueException", twice.Stderr);
+
+        await OkAsync("lambda", "delete-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1");
+        Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1")).Stderr);
+        var missing = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "missing-layer", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", first);
+        Assert.Contains($"Layer version {first} does not exist.", missing.Stderr);
+        foreach (var name in new[] { "six-layers", "same-layer-twice", "missing-layer" })
+        {
+            Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-function", "--function-name", name)).Stderr);
+        }
+    }
+
+    private async Task<string> PublishAsync(string layer, string runtime, params (string Name, string Content)[] files)
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, files);
+        var published = Json(await OkAsync("lambda", "publish-layer-version", "--layer-name", layer, "--zip-file", $"fileb://{zip}", "--compatible-runtimes", runtime));
+        return published.GetProperty("LayerVersionArn").GetString()!;
+    }
+
+    private async Task CreateAsync(string name, string runtime, string handler, (string Name, string Content) file, params string[] layers)
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, file);
+        await OkAsync(["lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", handler, "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", .. layers]);
+    }
+
+    private async Task<string> InvokeAsync(string name, string payload)
+    {
+        var outFile = Path.Combine(fixture.WorkDirectory, $"{name}.json");
+        var invoked = Json(await OkAsync("lambda", "invoke", "--function-name", name, "--payload", payload, outFile));
+        Assert.False(invoked.TryGetProperty("FunctionError", out _), await File.ReadAllTextAsync(outFile));
+        return await File.ReadAllTextAsync(outFile);
+    }
+
+    private async Task<string> OkAsync(params string[] arguments)
+    {
+        var result = await Tools.AwsAsync(Node, arguments);
+        Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)}: {result.Stderr}");
+        return result.Stdout;
+    }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
+}
