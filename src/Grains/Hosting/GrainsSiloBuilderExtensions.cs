@@ -26,6 +26,8 @@ public static class GrainsSiloBuilderExtensions
         silo.Services.AddOptions<ConcurrencyOptions>().Bind(configuration.GetSection(ConcurrencyOptions.Section)).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<ConcurrencyOptions>, ConcurrencyOptionsValidator>();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<StateEncryptionOptions>().Bind(configuration.GetSection(StateEncryptionOptions.Section));
+        silo.Services.AddSingleton<StateKey>();
         silo.Services.AddSingleton<NodeLoadSampler>();
         silo.Services.AddSingleton<SiloDepartures>();
         silo.Services.AddSingleton<ClusterView>();
@@ -50,8 +52,11 @@ public static class GrainsSiloBuilderExtensions
     /// <summary>Function state as files under <paramref name="directory"/> (the embedded default).</summary>
     public static ISiloBuilder AddFileFunctionStorage(this ISiloBuilder silo, string directory)
     {
-        silo.Services.AddGrainStorage(GrainStorageNames.Functions, (sp, _) =>
-            new FileGrainStorage(directory, new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));
+        silo.Services.AddGrainStorage(GrainStorageNames.Functions, (sp, _) => new FileGrainStorage(directory, StateSerializer(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<StateKey>())));
         return silo;
     }
+
+    /// <summary>How grain state is serialized for storage: Orleans' binary format, encrypted under the cluster's key.</summary>
+    public static IGrainStorageSerializer StateSerializer(Serializer serializer, StateKey key) =>
+        new EncryptedGrainStorageSerializer(new OrleansGrainStorageSerializer(serializer), key);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Storage;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -24,10 +25,10 @@ public static class ClusterSiloBuilderExtensions
         var ports = configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis!));
-        silo.AddRedisGrainStorage(GrainStorageNames.Functions, options => options.Configure<Serializer>((o, serializer) =>
+        silo.AddRedisGrainStorage(GrainStorageNames.Functions, options => options.Configure<Serializer, StateKey>((o, serializer, key) =>
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis!);
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            o.GrainStorageSerializer = GrainsSiloBuilderExtensions.StateSerializer(serializer, key);
         }));
         if (cluster.Kubernetes)
         {

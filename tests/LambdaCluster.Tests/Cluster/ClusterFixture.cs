@@ -1,5 +1,6 @@
 using System.Globalization;
 using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Storage;
 using LambdaCluster.Runtimes.Code;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
@@ -50,10 +51,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((silo, orleans) =>
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(silo.SiloName)).Build();
-            orleans.AddRedisGrainStorage(GrainStorageNames.Functions, options => options.Configure<Serializer>((o, serializer) =>
+            orleans.AddRedisGrainStorage(GrainStorageNames.Functions, options => options.Configure<Serializer, StateKey>((o, serializer, key) =>
             {
                 o.ConfigurationOptions = ConfigurationOptions.Parse(Redis.ConnectionString);
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                o.GrainStorageSerializer = GrainsSiloBuilderExtensions.StateSerializer(serializer, key);
             }));
             orleans.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(1), 2));
             orleans.AddLambdaGrains(configuration);
