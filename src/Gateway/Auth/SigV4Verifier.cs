@@ -105,6 +105,10 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
         return _signingKeys[(secret, date, region, service)] = SigV4.SigningKey(secret, date, region, service);
     }
 
+    /// <summary>The access key id of a request that passed <see cref="Verify"/>.</summary>
+    public static string? AccessKeyOf(HttpRequest request) =>
+        TryParse(request.Headers.Authorization.ToString(), out var credential, out _, out _) ? credential.Split('/')[0] : null;
+
     private static bool TryParse(string authorization, out string credential, out string[] signedHeaders, out string signature)
     {
         credential = string.Empty;

@@ -1,6 +1,7 @@
 using LambdaCluster.Gateway.Http;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Logs;
+using LambdaCluster.Gateway.Urls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,7 @@ public static class GatewayEndpointRouteBuilderExtensions
     /// <summary>Every route of the gateway on one screen.</summary>
     public static WebApplication MapLambdaGateway(this WebApplication app)
     {
+        app.UseMiddleware<FunctionUrlMiddleware>(); // function URLs: before SigV4, they authenticate by their AuthType
         app.UseMiddleware<GatewayRequestMiddleware>();
         var functions = app.Services.GetRequiredService<FunctionApi>();
         var invoke = app.Services.GetRequiredService<InvokeApi>();
@@ -20,6 +22,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
         var aliases = app.Services.GetRequiredService<AliasApi>();
         var layers = app.Services.GetRequiredService<LayerApi>();
+        var urls = app.Services.GetRequiredService<FunctionUrlApi>();
 
         app.MapPost("/2015-03-31/functions", functions.CreateAsync);
         app.MapGet("/2015-03-31/functions", functions.ListAsync);
@@ -36,6 +39,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPut("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.UpdateAsync(http, functionName, name));
         app.MapDelete("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.DeleteAsync(http, functionName, name));
         app.MapGet("/2016-08-19/account-settings", functions.GetAccountSettingsAsync);
+        app.MapPost("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.CreateAsync(http, functionName));
+        app.MapGet("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.GetAsync(http, functionName));
+        app.MapPut("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.UpdateAsync(http, functionName));
+        app.MapDelete("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.DeleteAsync(http, functionName));
+        app.MapGet("/2021-10-31/functions/{functionName}/urls", (HttpContext http, string functionName) => urls.ListAsync(http, functionName));
         app.MapGet("/2018-10-31/layers", layers.GetLayersAsync);
         app.MapPost("/2018-10-31/layers/{layerName}/versions", (HttpContext http, string layerName) => layers.PublishAsync(http, layerName));
         app.MapGet("/2018-10-31/layers/{layerName}/versions", (HttpContext http, string layerName) => layers.ListVersionsAsync(http, layerName));

@@ -30,6 +30,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<AliasRoutes>();
         services.AddSingleton<LayerApi>();
         services.AddSingleton<LayerReferences>();
+        services.AddSingleton<FunctionUrlApi>();
         services.AddSingleton<LogsApi>();
         services.AddSingleton<EventInvocationQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocationQueue>());

@@ -3,6 +3,7 @@ using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Pool;
+using LambdaCluster.Grains.Urls;
 using LambdaCluster.Runtimes.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -125,6 +126,7 @@ public sealed class FunctionGrain(
 
         var versions = state.State.Versions.Keys.ToList();
         var reserved = state.State.ReservedConcurrency;
+        var urls = state.State.Urls.Values.Select(u => u.UrlId).ToList();
         await state.ClearStateAsync();
         state.State = new FunctionState();
         await GrainFactory.GetGrain<IFunctionRegistryGrain>(node.Value.AccountId).RemoveAsync(Name);
@@ -134,6 +136,7 @@ public sealed class FunctionGrain(
         }
 
         await Task.WhenAll(versions.Append("$LATEST").Select(v => Pool(v).ConfigureAsync(null)));
+        await Task.WhenAll(urls.Select(id => GrainFactory.GetGrain<IFunctionUrlIndexGrain>(id).SetAsync(null)));
         DeactivateOnIdle();
     }
 
@@ -291,6 +294,82 @@ public sealed class FunctionGrain(
         return Task.FromResult(aliases);
     }
 
+    public async Task<FunctionUrlSetting> CreateUrlAsync(FunctionUrlChange change)
+    {
+        Existing();
+        if (change.Qualifier is not null && !state.State.Aliases.ContainsKey(change.Qualifier))
+        {
+            throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, change.Qualifier));
+        }
+
+        var key = UrlKey(change.Qualifier);
+        if (state.State.Urls.ContainsKey(key))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException,
+                $"Failed to create function url config for [functionArn = {(change.Qualifier is null ? Arn : FunctionArns.Qualified(Arn, change.Qualifier))}]. Error message:  FunctionUrlConfig exists for this Lambda function");
+        }
+
+        var now = time.GetUtcNow();
+        var setting = new FunctionUrlSetting
+        {
+            UrlId = NewUrlId(),
+            FunctionName = Name,
+            Qualifier = change.Qualifier,
+            AuthType = change.AuthType ?? throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at 'authType' failed to satisfy constraint: Member must not be null"),
+            Cors = change.Cors,
+            InvokeMode = change.InvokeMode,
+            CreationTime = now,
+            LastModifiedTime = now,
+        };
+        state.State.Urls[key] = setting;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(setting.UrlId).SetAsync(setting);
+        return setting;
+    }
+
+    public Task<FunctionUrlSetting?> GetUrlAsync(string? qualifier)
+    {
+        Existing();
+        return Task.FromResult(state.State.Urls.GetValueOrDefault(UrlKey(qualifier)));
+    }
+
+    public async Task<FunctionUrlSetting> UpdateUrlAsync(FunctionUrlChange change)
+    {
+        Existing();
+        var current = state.State.Urls.GetValueOrDefault(UrlKey(change.Qualifier))
+            ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, "The resource you requested does not exist.");
+        var updated = current with
+        {
+            AuthType = change.AuthType ?? current.AuthType,
+            Cors = change.Cors ?? current.Cors,
+            InvokeMode = change.InvokeMode ?? current.InvokeMode,
+            LastModifiedTime = time.GetUtcNow(),
+        };
+        state.State.Urls[UrlKey(change.Qualifier)] = updated;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(updated.UrlId).SetAsync(updated);
+        return updated;
+    }
+
+    public async Task<bool> DeleteUrlAsync(string? qualifier)
+    {
+        Existing();
+        if (!state.State.Urls.Remove(UrlKey(qualifier), out var removed))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(removed.UrlId).SetAsync(null);
+        return true;
+    }
+
+    public Task<IReadOnlyList<FunctionUrlSetting>> ListUrlsAsync()
+    {
+        Existing();
+        return Task.FromResult<IReadOnlyList<FunctionUrlSetting>>([.. state.State.Urls.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => u.Value)]);
+    }
+
     public Task<PoolSettings> GetPoolSettingsAsync(string version)
     {
         if (Find(version) is null)
@@ -351,6 +430,19 @@ public sealed class FunctionGrain(
         return state.State.Aliases.GetValueOrDefault(name)
             ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"Alias not found: {FunctionArns.Qualified(Arn, name)}");
     }
+
+    private static string UrlKey(string? qualifier) => qualifier ?? "";
+
+    /// <summary>A URL id as Lambda's look: 32 lower-case letters and digits.</summary>
+    private static string NewUrlId() =>
+        string.Create(32, 0, static (span, _) =>
+        {
+            const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = alphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(alphabet.Length)];
+            }
+        });
 
     /// <summary>The version a qualifier names: an alias's primary version, or the qualifier itself.</summary>
     private string VersionOf(string qualifier) => state.State.Aliases.GetValueOrDefault(qualifier)?.FunctionVersion ?? qualifier;

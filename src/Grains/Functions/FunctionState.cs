@@ -1,5 +1,6 @@
 using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
+using LambdaCluster.Grains.Urls;
 
 namespace LambdaCluster.Grains.Functions;
 
@@ -25,4 +26,7 @@ public sealed class FunctionState
 
     /// <summary>Aliases by name.</summary>
     [Id(6)] public Dictionary<string, AliasDefinition> Aliases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Function URLs by qualifier ("" for the unqualified function, else an alias name).</summary>
+    [Id(7)] public Dictionary<string, FunctionUrlSetting> Urls { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,6 +1,7 @@
 using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Pool;
+using LambdaCluster.Grains.Urls;
 using Orleans.Concurrency;
 
 namespace LambdaCluster.Grains.Functions;
@@ -60,6 +61,18 @@ public interface IFunctionGrain : IGrainWithStringKey
 
     /// <summary>Aliases in name order, only those routing to <paramref name="functionVersion"/> when given.</summary>
     [Alias("ListAliases")] Task<IReadOnlyList<AliasDefinition>> ListAliasesAsync(string? functionVersion);
+
+    [Alias("CreateUrl")] Task<FunctionUrlSetting> CreateUrlAsync(FunctionUrlChange change);
+
+    /// <summary>The URL of the function (qualifier null) or of an alias, or null when there is none.</summary>
+    [Alias("GetUrl")] Task<FunctionUrlSetting?> GetUrlAsync(string? qualifier);
+
+    [Alias("UpdateUrl")] Task<FunctionUrlSetting> UpdateUrlAsync(FunctionUrlChange change);
+
+    /// <summary>False when there was no such URL.</summary>
+    [Alias("DeleteUrl")] Task<bool> DeleteUrlAsync(string? qualifier);
+
+    [Alias("ListUrls")] Task<IReadOnlyList<FunctionUrlSetting>> ListUrlsAsync();
 
     /// <summary>
     /// What a version's pool needs; ResourceNotFound when the function or version does not exist. Interleaves:

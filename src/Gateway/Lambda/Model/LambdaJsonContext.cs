@@ -24,4 +24,7 @@ namespace LambdaCluster.Gateway.Lambda.Model;
 [JsonSerializable(typeof(LayerVersionDto))]
 [JsonSerializable(typeof(ListLayersResponse))]
 [JsonSerializable(typeof(ListLayerVersionsResponse))]
+[JsonSerializable(typeof(FunctionUrlConfigRequest))]
+[JsonSerializable(typeof(FunctionUrlConfigDto))]
+[JsonSerializable(typeof(ListFunctionUrlConfigsResponse))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListFunctionUrlConfigsResponse(IReadOnlyList<FunctionUrlConfigDto> FunctionUrlConfigs, string? NextMarker);
