@@ -47,12 +47,15 @@ public sealed class StateKey(IOptions<StateEncryptionOptions> options, IOptions<
         return File.ReadAllBytes(path);
     }
 
-    private static byte[] FromRedis(RedisConnection redis)
+    /// <summary>
+    /// Once per node: the first node to ask stores a key, every later one reads that key. Run on the thread pool:
+    /// the first ask comes from a grain's storage write, and waiting on the grain's own scheduler would deadlock.
+    /// </summary>
+    private static byte[] FromRedis(RedisConnection redis) => Task.Run(async () =>
     {
-        // Node start-up, once: the first node to ask stores a key, every later one reads that key.
-        var db = redis.DatabaseAsync().GetAwaiter().GetResult();
+        var db = await redis.DatabaseAsync();
         var name = (RedisKey)(redis.KeyPrefix + "keys:state");
-        db.StringSet(name, RandomNumberGenerator.GetBytes(32), when: When.NotExists);
-        return (byte[])db.StringGet(name)!;
-    }
+        await db.StringSetAsync(name, RandomNumberGenerator.GetBytes(32), when: When.NotExists);
+        return (byte[])(await db.StringGetAsync(name))!;
+    }).GetAwaiter().GetResult();
 }
