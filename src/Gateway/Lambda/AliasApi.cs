@@ -57,11 +57,7 @@ public sealed partial class AliasApi(IGrainFactory grains, IOptions<NodeOptions>
         VersionField(version, required: false);
         var (grain, arn) = Function(http, functionName);
         var all = await grain.ListAliasesAsync(version);
-        var maxItems = FunctionApi.MaxItems(http);
-        var marker = http.Request.Query["Marker"].FirstOrDefault();
-        var start = marker is null ? 0 : all.ToList().FindIndex(a => a.Name == marker) + 1;
-        var page = all.Skip(start).Take(maxItems).ToList();
-        var next = start + page.Count < all.Count ? page[^1].Name : null;
+        var (page, next) = ListPage.Of(http, all, a => a.Name);
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListAliasesResponse([.. page.Select(a => Dto(arn, a))], next), LambdaJsonContext.Default.ListAliasesResponse);
     }
 

@@ -86,11 +86,7 @@ public sealed class ConcurrencyApi(IGrainFactory grains, IOptions<NodeOptions> n
         var name = FunctionOnlyName(http, functionName);
         var arn = FunctionArns.Function(Region, AccountId, name);
         var all = await grains.GetGrain<IFunctionGrain>(name).ListProvisionedConcurrencyAsync();
-        var maxItems = FunctionApi.MaxItems(http);
-        var marker = http.Request.Query["Marker"].FirstOrDefault();
-        var start = marker is null ? 0 : all.ToList().FindIndex(s => s.Qualifier == marker) + 1;
-        var page = all.Skip(start).Take(maxItems).ToList();
-        var next = start + page.Count < all.Count ? page[^1].Qualifier : null;
+        var (page, next) = ListPage.Of(http, all, s => s.Qualifier);
         var items = page.Select(s => Dto(s, FunctionArns.Qualified(arn, s.Qualifier))).ToList();
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListProvisionedConcurrencyConfigsResponse(items, next), LambdaJsonContext.Default.ListProvisionedConcurrencyConfigsResponse);
     }

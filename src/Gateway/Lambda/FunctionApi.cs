@@ -199,12 +199,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
     public async Task ListVersionsAsync(HttpContext http, string functionName)
     {
         var grain = grains.GetGrain<IFunctionGrain>(FunctionTarget.From(http, functionName, Region, AccountId).Name);
-        var maxItems = MaxItems(http);
-        var marker = http.Request.Query["Marker"].FirstOrDefault();
-        var all = await grain.ListVersionsAsync();
-        var start = marker is null ? 0 : all.ToList().FindIndex(v => v.Version == marker) + 1;
-        var page = all.Skip(start).Take(maxItems).ToList();
-        var next = start + page.Count < all.Count ? page[^1].Version : null;
+        var (page, next) = ListPage.Of(http, await grain.ListVersionsAsync(), v => v.Version);
         var versions = page.Select(v => FunctionConfigurations.From(v, ConfigurationView.List)).ToList();
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListVersionsByFunctionResponse(versions, next), LambdaJsonContext.Default.ListVersionsByFunctionResponse);
     }

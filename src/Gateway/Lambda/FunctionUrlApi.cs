@@ -55,11 +55,7 @@ public sealed partial class FunctionUrlApi(IGrainFactory grains, IOptions<NodeOp
         var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, target.Name);
         var all = await grains.GetGrain<IFunctionGrain>(target.Name).ListUrlsAsync();
         var items = all.Select(u => Dto(u, u.Qualifier is null ? arn : FunctionArns.Qualified(arn, u.Qualifier), view: "get")).ToList();
-        var maxItems = FunctionApi.MaxItems(http);
-        var marker = http.Request.Query["Marker"].FirstOrDefault();
-        var start = marker is null ? 0 : items.FindIndex(i => i.FunctionUrl == marker) + 1;
-        var page = items.Skip(start).Take(maxItems).ToList();
-        var next = start + page.Count < items.Count ? page[^1].FunctionUrl : null;
+        var (page, next) = ListPage.Of(http, items, i => i.FunctionUrl);
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListFunctionUrlConfigsResponse(page, next), LambdaJsonContext.Default.ListFunctionUrlConfigsResponse);
     }
 

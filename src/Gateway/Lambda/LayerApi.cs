@@ -89,7 +89,7 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
             }
         }
 
-        var (page, next) = Page(http, items, i => i.LayerName);
+        var (page, next) = ListPage.Of(http, items, i => i.LayerName);
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListLayersResponse(page, next), LambdaJsonContext.Default.ListLayersResponse);
     }
 
@@ -100,7 +100,7 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
             .Where(v => Matches(v, query["CompatibleRuntime"].FirstOrDefault(), query["CompatibleArchitecture"].FirstOrDefault()))
             .Select(ListItem)
             .ToList();
-        var (page, next) = Page(http, versions, v => v.Version.ToString(CultureInfo.InvariantCulture));
+        var (page, next) = ListPage.Of(http, versions, v => v.Version.ToString(CultureInfo.InvariantCulture));
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListLayerVersionsResponse(page, next), LambdaJsonContext.Default.ListLayerVersionsResponse);
     }
 
@@ -108,15 +108,6 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
     {
         await grains.GetGrain<ILayerGrain>(LayerName(layerName)).DeleteAsync(VersionNumber(versionNumber));
         await LambdaResults.EmptyAsync(http, StatusCodes.Status204NoContent);
-    }
-
-    private static (List<T> Page, string? Next) Page<T>(HttpContext http, List<T> all, Func<T, string> key)
-    {
-        var maxItems = FunctionApi.MaxItems(http);
-        var marker = http.Request.Query["Marker"].FirstOrDefault();
-        var start = marker is null ? 0 : all.FindIndex(i => key(i) == marker) + 1;
-        var page = all.Skip(start).Take(maxItems).ToList();
-        return (page, start + page.Count < all.Count ? key(page[^1]) : null);
     }
 
     private static bool Matches(LayerVersionDefinition version, string? runtime, string? architecture) =>

@@ -68,6 +68,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IReadOnlyList<(SiloAddress Silo, ExecutionEnvironment Environment)> LiveEnvironments() =>
         [.. Cluster.Silos.Where(s => s.IsActive).SelectMany(s => s.ServiceProvider.GetRequiredService<EnvironmentSupervisor>().Environments.Select(e => (s.SiloAddress, e)))];
 
+    /// <summary>
+    /// Placement follows load: environments earlier tests left on some silos (until their keep-warm window ends)
+    /// rightly attract new ones to the emptiest silo. Tests about spreading start from a quiet cluster, with
+    /// load samples (taken every second) that show it.
+    /// </summary>
+    public async Task WaitForQuietAsync()
+    {
+        await Waits.UntilAsync("no on-demand environment left by earlier tests",
+            () => Task.FromResult(LiveEnvironments().Count(e => !e.Environment.Provisioned)),
+            count => count == 0,
+            KeepWarm * 4);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+    }
+
     /// <summary>Kills a silo abruptly as a crashed machine would go, and its processes with it.</summary>
     public async Task KillSiloAsync(InProcessSiloHandle silo)
     {

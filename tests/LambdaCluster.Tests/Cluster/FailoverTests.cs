@@ -16,6 +16,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
     {
         const string name = "failover";
         await ClusterFunctions.CreatePythonAsync(fixture, name);
+        await fixture.WaitForQuietAsync();
         var pool = fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name));
         var inFlight = Enumerable.Range(0, 9).Select(_ => OutcomeAsync(_calls.InvokeAsync(name, new { sleep = 4 }))).ToList();
         var busy = await Waits.UntilAsync("9 busy environments", () => pool.DescribeAsync(), p => p.Busy == 9, TimeSpan.FromSeconds(30));

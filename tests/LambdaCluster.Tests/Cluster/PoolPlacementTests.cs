@@ -14,6 +14,7 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
     {
         const string name = "spread";
         await ClusterFunctions.CreatePythonAsync(fixture, name);
+        await fixture.WaitForQuietAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _calls.InvokeAsync(name, new { sleep = 0.5 })));
 
