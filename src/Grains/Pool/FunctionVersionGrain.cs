@@ -34,6 +34,8 @@ public sealed partial class FunctionVersionGrain(
     private int _allocated;
     private IGrainTimer? _reaper;
     private IAccountConcurrencyGrain? _account;
+    private IFunctionConcurrencyGrain? _functionConcurrency;
+    private int _functionSlots;
     private readonly Queue<TaskCompletionSource<PoolEntry>> _waiters = new();
     private int _warmBusy;
 
@@ -41,6 +43,8 @@ public sealed partial class FunctionVersionGrain(
     private static readonly TimeSpan ReleaseWait = TimeSpan.FromMilliseconds(5);
 
     private string Key => this.GetPrimaryKeyString();
+
+    private IFunctionConcurrencyGrain FunctionConcurrency => _functionConcurrency ??= GrainFactory.GetGrain<IFunctionConcurrencyGrain>(FunctionVersionKey.FunctionName(Key));
 
     private IAccountConcurrencyGrain Account => _account ??= GrainFactory.GetGrain<IAccountConcurrencyGrain>(node.Value.AccountId);
 
@@ -77,9 +81,15 @@ public sealed partial class FunctionVersionGrain(
         // near the caller first → else a new one on the least loaded silo, within the scaling rate. Any refusal
         // gives the concurrency back and is a 429 with Lambda's Reason.
         var settings = _settings ?? await LoadSettingsAsync();
-        if (settings.ReservedConcurrency is { } reserved && _busy >= reserved)
+        if (settings.ReservedConcurrency is { } reserved)
         {
-            throw Throttled(ThrottleReasons.ReservedFunctionConcurrentInvocationLimitExceeded);
+            // The reservation spans every version of the function: one count, kept by the function's concurrency grain.
+            if (_busy >= reserved || !await FunctionConcurrency.TryEnterAsync(reserved))
+            {
+                throw Throttled(ThrottleReasons.ReservedFunctionConcurrentInvocationLimitExceeded);
+            }
+
+            _functionSlots++;
         }
 
         if (settings.ReservedConcurrency is null && _busy >= _allocated)
@@ -130,6 +140,7 @@ public sealed partial class FunctionVersionGrain(
         catch
         {
             _busy--;
+            LeaveFunctionSlot();
             TrimAllocation();
             throw;
         }
@@ -146,6 +157,7 @@ public sealed partial class FunctionVersionGrain(
         {
             entry.Busy = false;
             _busy--;
+            LeaveFunctionSlot();
             if (entry.Warm)
             {
                 _warmBusy--;
@@ -225,6 +237,7 @@ public sealed partial class FunctionVersionGrain(
             if (entry.Busy)
             {
                 _busy--;
+                LeaveFunctionSlot();
                 _warmBusy -= entry.Warm ? 1 : 0;
             }
         }
@@ -410,6 +423,16 @@ public sealed partial class FunctionVersionGrain(
         if (shutdownReason is not null)
         {
             _ = ShutdownAsync(entry.EnvironmentKey, shutdownReason);
+        }
+    }
+
+    /// <summary>An invocation that took one of the function's reserved slots has ended.</summary>
+    private void LeaveFunctionSlot()
+    {
+        if (_functionSlots > 0)
+        {
+            _functionSlots--;
+            _ = FunctionConcurrency.ExitAsync();
         }
     }
 

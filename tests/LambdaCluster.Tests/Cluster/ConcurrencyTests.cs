@@ -35,6 +35,34 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ReservedConcurrency_IsOneCapAcrossVersions()
+    {
+        const string name = "reserved-versions";
+        var function = await ClusterFunctions.CreatePythonAsync(fixture, name);
+        var one = await function.PublishVersionAsync(new Grains.Functions.PublishVersionRequest(null, null, null));
+        await function.UpdateConfigurationAsync(new Grains.Functions.FunctionConfigurationUpdate { Description = "second" });
+        var two = await function.PublishVersionAsync(new Grains.Functions.PublishVersionRequest(null, null, null));
+        await function.SetReservedConcurrencyAsync(3);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            try
+            {
+                await _calls.InvokeAsync(name, new { sleep = 2 }, i % 2 == 0 ? one.Version : two.Version);
+                return "ok";
+            }
+            catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException)
+            {
+                return e.Reason!;
+            }
+        }));
+
+        Assert.Equal(3, outcomes.Count(o => o == "ok"));
+        Assert.Equal(9, outcomes.Count(o => o == ThrottleReasons.ReservedFunctionConcurrentInvocationLimitExceeded));
+        Assert.Null((await _calls.InvokeAsync(name, new { sleep = 0 }, two.Version)).FunctionError); // slots come back
+    }
+
+    [Fact]
     public async Task ReservedConcurrencyZero_ThrottlesEverything_UntilTheReservationIsRemoved()
     {
         const string name = "reserved-0";
