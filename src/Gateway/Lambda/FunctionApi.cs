@@ -114,8 +114,30 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var registry = grains.GetGrain<IFunctionRegistryGrain>(AccountId);
         var names = await registry.ListAsync(marker, maxItems + 1);
         var page = names.Take(maxItems).ToList();
-        var definitions = await Task.WhenAll(page.Select(n => grains.GetGrain<IFunctionGrain>(n).GetAsync()));
-        var functions = definitions.OfType<FunctionDefinition>().Select(d => FunctionConfigurations.From(d, ConfigurationView.List)).ToList();
+        List<FunctionConfigurationDto> functions;
+        if (version == "ALL")
+        {
+            // Every version of each function, $LATEST under its qualified ARN as Lambda lists it (pages hold whole functions).
+            var all = await Task.WhenAll(page.Select(async n =>
+            {
+                try
+                {
+                    return await grains.GetGrain<IFunctionGrain>(n).ListVersionsAsync();
+                }
+                catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.ResourceNotFoundException)
+                {
+                    return []; // deleted between the listing and now
+                }
+            }));
+            functions = [.. all.SelectMany(v => v).Select(d => FunctionConfigurations.From(
+                d.Version == "$LATEST" ? d with { FunctionArn = FunctionArns.Qualified(d.FunctionArn, "$LATEST") } : d, ConfigurationView.List))];
+        }
+        else
+        {
+            var definitions = await Task.WhenAll(page.Select(n => grains.GetGrain<IFunctionGrain>(n).GetAsync()));
+            functions = [.. definitions.OfType<FunctionDefinition>().Select(d => FunctionConfigurations.From(d, ConfigurationView.List))];
+        }
+
         var next = names.Count > maxItems ? page[^1] : null;
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListFunctionsResponse(functions, next), LambdaJsonContext.Default.ListFunctionsResponse);
     }

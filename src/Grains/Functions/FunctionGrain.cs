@@ -113,10 +113,19 @@ public sealed class FunctionGrain(
         Existing();
         if (version is not null)
         {
-            if (!state.State.Versions.Remove(version))
+            if (!state.State.Versions.ContainsKey(version))
             {
                 throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, version));
             }
+
+            var referencing = state.State.Aliases.Values.Where(a => a.FunctionVersion == version || a.AdditionalVersion == version).Select(a => a.Name).Order(StringComparer.Ordinal).ToList();
+            if (referencing.Count > 0)
+            {
+                throw new LambdaServiceException(LambdaErrorType.ResourceConflictException,
+                    $"Unable to delete version because the following aliases reference it: [{string.Join(", ", referencing)}]");
+            }
+
+            state.State.Versions.Remove(version);
 
             state.State.Provisioned.Remove(version);
             await state.WriteStateAsync();

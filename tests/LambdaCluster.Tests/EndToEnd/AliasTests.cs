@@ -29,6 +29,13 @@ public sealed class AliasTests(NodeFixture fixture)
         Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "create-alias", "--function-name", name, "--name", "nope", "--function-version", "9")).Stderr);
         Assert.Contains("InvalidParameterValueException", (await Tools.AwsAsync(Node, "lambda", "create-alias", "--function-name", name, "--name", "latest-split", "--function-version", "$LATEST", "--routing-config", "AdditionalVersionWeights={2=0.5}")).Stderr);
 
+        var referenced = await Tools.AwsAsync(Node, "lambda", "delete-function", "--function-name", name, "--qualifier", "2");
+        Assert.Contains("ResourceConflictException", referenced.Stderr);
+        Assert.Contains("[live]", referenced.Stderr);
+        var everyVersion = Json(await OkAsync("lambda", "list-functions", "--function-version", "ALL")).GetProperty("Functions").EnumerateArray()
+            .Select(f => f.GetProperty("FunctionArn").GetString()!).Where(a => a.Contains($":function:{name}:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Equal([$"arn:aws:lambda:us-east-1:000000000000:function:{name}:$LATEST", $"arn:aws:lambda:us-east-1:000000000000:function:{name}:1", $"arn:aws:lambda:us-east-1:000000000000:function:{name}:2"], everyVersion);
+
         var counts = await ExecutedVersionsAsync(name, "live", 1000);
         Assert.Equal(1000, counts.GetValueOrDefault("1") + counts.GetValueOrDefault("2"));
         Assert.InRange(counts.GetValueOrDefault("2"), 70, 130); // 10 % of 1000, within three standard deviations
