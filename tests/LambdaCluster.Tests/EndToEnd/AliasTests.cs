@@ -15,12 +15,12 @@ public sealed class AliasTests(NodeFixture fixture)
     {
         const string name = "aliased";
         var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "import os\ndef handler(event, context):\n    return os.environ['AWS_LAMBDA_FUNCTION_VERSION']\n"));
-        await OkAsync("lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
-        await OkAsync("lambda", "publish-version", "--function-name", name);
-        await OkAsync("lambda", "update-function-configuration", "--function-name", name, "--description", "second");
-        Assert.Equal("2", Json(await OkAsync("lambda", "publish-version", "--function-name", name)).GetProperty("Version").GetString());
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
+        await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", name);
+        await Tools.AwsOkAsync(Node, "lambda", "update-function-configuration", "--function-name", name, "--description", "second");
+        Assert.Equal("2", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", name)).GetProperty("Version").GetString());
 
-        var created = Json(await OkAsync("lambda", "create-alias", "--function-name", name, "--name", "live", "--function-version", "1",
+        var created = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "create-alias", "--function-name", name, "--name", "live", "--function-version", "1",
             "--routing-config", "AdditionalVersionWeights={2=0.1}"));
         Assert.Equal($"arn:aws:lambda:us-east-1:000000000000:function:{name}:live", created.GetProperty("AliasArn").GetString());
         Assert.Equal(0.1, created.GetProperty("RoutingConfig").GetProperty("AdditionalVersionWeights").GetProperty("2").GetDouble());
@@ -32,7 +32,7 @@ public sealed class AliasTests(NodeFixture fixture)
         var referenced = await Tools.AwsAsync(Node, "lambda", "delete-function", "--function-name", name, "--qualifier", "2");
         Assert.Contains("ResourceConflictException", referenced.Stderr);
         Assert.Contains("[live]", referenced.Stderr);
-        var everyVersion = Json(await OkAsync("lambda", "list-functions", "--function-version", "ALL")).GetProperty("Functions").EnumerateArray()
+        var everyVersion = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-functions", "--function-version", "ALL")).GetProperty("Functions").EnumerateArray()
             .Select(f => f.GetProperty("FunctionArn").GetString()!).Where(a => a.Contains($":function:{name}:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Equal([$"arn:aws:lambda:us-east-1:000000000000:function:{name}:$LATEST", $"arn:aws:lambda:us-east-1:000000000000:function:{name}:1", $"arn:aws:lambda:us-east-1:000000000000:function:{name}:2"], everyVersion);
 
@@ -40,20 +40,20 @@ public sealed class AliasTests(NodeFixture fixture)
         Assert.Equal(1000, counts.GetValueOrDefault("1") + counts.GetValueOrDefault("2"));
         Assert.InRange(counts.GetValueOrDefault("2"), 70, 130); // 10 % of 1000, within three standard deviations
 
-        var configuration = Json(await OkAsync("lambda", "get-function-configuration", "--function-name", name, "--qualifier", "live"));
+        var configuration = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", name, "--qualifier", "live"));
         Assert.Equal("1", configuration.GetProperty("Version").GetString());
         Assert.EndsWith(":live", configuration.GetProperty("FunctionArn").GetString(), StringComparison.Ordinal);
 
-        await OkAsync("lambda", "update-alias", "--function-name", name, "--name", "live", "--function-version", "2", "--routing-config", "AdditionalVersionWeights={}");
-        var updated = Json(await OkAsync("lambda", "get-alias", "--function-name", name, "--name", "live"));
+        await Tools.AwsOkAsync(Node, "lambda", "update-alias", "--function-name", name, "--name", "live", "--function-version", "2", "--routing-config", "AdditionalVersionWeights={}");
+        var updated = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-alias", "--function-name", name, "--name", "live"));
         Assert.Equal("2", updated.GetProperty("FunctionVersion").GetString());
         Assert.False(updated.TryGetProperty("RoutingConfig", out _));
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // gateways cache an alias for a second
         Assert.Equal(new Dictionary<string, int> { ["2"] = 20 }, await ExecutedVersionsAsync(name, "live", 20));
 
-        var listed = Json(await OkAsync("lambda", "list-aliases", "--function-name", name)).GetProperty("Aliases");
+        var listed = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-aliases", "--function-name", name)).GetProperty("Aliases");
         Assert.Equal(["live"], listed.EnumerateArray().Select(a => a.GetProperty("Name").GetString()));
-        await OkAsync("lambda", "delete-alias", "--function-name", name, "--name", "live");
+        await Tools.AwsOkAsync(Node, "lambda", "delete-alias", "--function-name", name, "--name", "live");
         Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-alias", "--function-name", name, "--name", "live")).Stderr);
         Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "invoke", "--function-name", name, "--qualifier", "gone", Path.Combine(fixture.WorkDirectory, "gone.json"))).Stderr);
     }
@@ -86,13 +86,4 @@ public sealed class AliasTests(NodeFixture fixture)
 
         return counts;
     }
-
-    private async Task<string> OkAsync(params string[] arguments)
-    {
-        var result = await Tools.AwsAsync(Node, arguments);
-        Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)}: {result.Stderr}");
-        return result.Stdout;
-    }
-
-    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 }

@@ -74,22 +74,22 @@ public sealed class FunctionUrlTests(NodeFixture fixture)
         using var response = await http.SendAsync(signed);
         Assert.Equal("{\"hello\":\"world\"}", await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("AWS_IAM", Json(await OkAsync("lambda", "get-function-url-config", "--function-name", "web-iam")).GetProperty("AuthType").GetString());
-        Assert.Single(Json(await OkAsync("lambda", "list-function-url-configs", "--function-name", "web-iam")).GetProperty("FunctionUrlConfigs").EnumerateArray());
+        Assert.Equal("AWS_IAM", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-url-config", "--function-name", "web-iam")).GetProperty("AuthType").GetString());
+        Assert.Single(Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-function-url-configs", "--function-name", "web-iam")).GetProperty("FunctionUrlConfigs").EnumerateArray());
         Assert.Contains("ResourceConflictException", (await Tools.AwsAsync(Node, "lambda", "create-function-url-config", "--function-name", "web-iam", "--auth-type", "NONE")).Stderr);
-        await OkAsync("lambda", "update-function-url-config", "--function-name", "web-iam", "--auth-type", "NONE");
+        await Tools.AwsOkAsync(Node, "lambda", "update-function-url-config", "--function-name", "web-iam", "--auth-type", "NONE");
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // gateways cache a URL's settings for a second
         Assert.Equal("{\"hello\":\"world\"}", await CurlAsync(PathForm(url)));
-        await OkAsync("lambda", "delete-function-url-config", "--function-name", "web-iam");
+        await Tools.AwsOkAsync(Node, "lambda", "delete-function-url-config", "--function-name", "web-iam");
         Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-function-url-config", "--function-name", "web-iam")).Stderr);
     }
 
     private async Task<string> CreateAsync(string name, string authType, string? cors)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, ("app.py", Web.Replace("PNG_BASE64", Png, StringComparison.Ordinal)));
-        await OkAsync("lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "app.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "app.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
         string[] arguments = ["lambda", "create-function-url-config", "--function-name", name, "--auth-type", authType, .. cors is null ? Array.Empty<string>() : ["--cors", cors]];
-        var created = Json(await OkAsync(arguments));
+        var created = Tools.Json(await Tools.AwsOkAsync(Node, arguments));
         return created.GetProperty("FunctionUrl").GetString()!;
     }
 
@@ -102,13 +102,4 @@ public sealed class FunctionUrlTests(NodeFixture fixture)
         Assert.True(result.ExitCode == 0, result.Stderr);
         return result.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
-
-    private async Task<string> OkAsync(params string[] arguments)
-    {
-        var result = await Tools.AwsAsync(Node, arguments);
-        Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)}: {result.Stderr}");
-        return result.Stdout;
-    }
-
-    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 }

@@ -24,7 +24,7 @@ public sealed class LayerTests(NodeFixture fixture)
         Assert.Equal("\"hello node from a layer\"", await InvokeAsync("layered-node", "{\"name\":\"node\"}"));
         Assert.Equal("\"hi order from the later layer\"", await InvokeAsync("layered-order", "{\"name\":\"order\"}"));
 
-        var configuration = Json(await OkAsync("lambda", "get-function-configuration", "--function-name", "layered-order")).GetProperty("Layers");
+        var configuration = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", "layered-order")).GetProperty("Layers");
         Assert.Equal([pyLayer, pyOverride], configuration.EnumerateArray().Select(l => l.GetProperty("Arn").GetString()));
         Assert.True(configuration[0].GetProperty("CodeSize").GetInt64() > 0);
     }
@@ -37,13 +37,13 @@ public sealed class LayerTests(NodeFixture fixture)
         Assert.EndsWith(":lifecycle-layer:1", first, StringComparison.Ordinal);
         Assert.EndsWith(":lifecycle-layer:2", second, StringComparison.Ordinal);
 
-        var got = Json(await OkAsync("lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"));
+        var got = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"));
         Assert.Equal(first, got.GetProperty("LayerVersionArn").GetString());
         Assert.Equal(["python3.12"], got.GetProperty("CompatibleRuntimes").EnumerateArray().Select(r => r.GetString()));
         Assert.StartsWith("http", got.GetProperty("Content").GetProperty("Location").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, Json(await OkAsync("lambda", "get-layer-version-by-arn", "--arn", second)).GetProperty("Version").GetInt64());
-        Assert.Equal([2L, 1L], Json(await OkAsync("lambda", "list-layer-versions", "--layer-name", "lifecycle-layer")).GetProperty("LayerVersions").EnumerateArray().Select(v => v.GetProperty("Version").GetInt64()));
-        var listed = Json(await OkAsync("lambda", "list-layers", "--compatible-runtime", "python3.12")).GetProperty("Layers").EnumerateArray()
+        Assert.Equal(2, Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-layer-version-by-arn", "--arn", second)).GetProperty("Version").GetInt64());
+        Assert.Equal([2L, 1L], Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-layer-versions", "--layer-name", "lifecycle-layer")).GetProperty("LayerVersions").EnumerateArray().Select(v => v.GetProperty("Version").GetInt64()));
+        var listed = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-layers", "--compatible-runtime", "python3.12")).GetProperty("Layers").EnumerateArray()
             .Single(l => l.GetProperty("LayerName").GetString() == "lifecycle-layer");
         Assert.Equal(first, listed.GetProperty("LatestMatchingVersion").GetProperty("LayerVersionArn").GetString());
 
@@ -53,7 +53,7 @@ public sealed class LayerTests(NodeFixture fixture)
         var twice = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "same-layer-twice", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", first, second);
         Assert.Contains("InvalidParameterValueException", twice.Stderr);
 
-        await OkAsync("lambda", "delete-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1");
+        await Tools.AwsOkAsync(Node, "lambda", "delete-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1");
         Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1")).Stderr);
         var missing = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "missing-layer", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", first);
         Assert.Contains($"Layer version {first} does not exist.", missing.Stderr);
@@ -66,30 +66,21 @@ public sealed class LayerTests(NodeFixture fixture)
     private async Task<string> PublishAsync(string layer, string runtime, params (string Name, string Content)[] files)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, files);
-        var published = Json(await OkAsync("lambda", "publish-layer-version", "--layer-name", layer, "--zip-file", $"fileb://{zip}", "--compatible-runtimes", runtime));
+        var published = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "publish-layer-version", "--layer-name", layer, "--zip-file", $"fileb://{zip}", "--compatible-runtimes", runtime));
         return published.GetProperty("LayerVersionArn").GetString()!;
     }
 
     private async Task CreateAsync(string name, string runtime, string handler, (string Name, string Content) file, params string[] layers)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, file);
-        await OkAsync(["lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", handler, "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", .. layers]);
+        await Tools.AwsOkAsync(Node, ["lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", handler, "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", .. layers]);
     }
 
     private async Task<string> InvokeAsync(string name, string payload)
     {
         var outFile = Path.Combine(fixture.WorkDirectory, $"{name}.json");
-        var invoked = Json(await OkAsync("lambda", "invoke", "--function-name", name, "--payload", payload, outFile));
+        var invoked = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", name, "--payload", payload, outFile));
         Assert.False(invoked.TryGetProperty("FunctionError", out _), await File.ReadAllTextAsync(outFile));
         return await File.ReadAllTextAsync(outFile);
     }
-
-    private async Task<string> OkAsync(params string[] arguments)
-    {
-        var result = await Tools.AwsAsync(Node, arguments);
-        Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)}: {result.Stderr}");
-        return result.Stdout;
-    }
-
-    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 }

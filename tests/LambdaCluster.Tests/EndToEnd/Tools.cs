@@ -22,6 +22,16 @@ public static class Tools
     public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments) =>
         AwsAtAsync(node.Endpoint, maxAttempts: 1, arguments);
 
+    /// <summary>The aws CLI against a node, failing the test (with the CLI's error) unless it succeeds; its JSON output.</summary>
+    public static async Task<string> AwsOkAsync(NodeProcess node, params string[] arguments)
+    {
+        var result = await AwsAsync(node, arguments);
+        Xunit.Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)}: {result.Stderr}");
+        return result.Stdout;
+    }
+
+    public static System.Text.Json.JsonElement Json(string text) => System.Text.Json.JsonDocument.Parse(text).RootElement;
+
     /// <summary>The aws CLI against any endpoint; <paramref name="maxAttempts"/> above 1 lets it retry 5xx and throttles as it does by default.</summary>
     public static Task<ProcessResult> AwsAtAsync(string endpoint, int maxAttempts, params string[] arguments)
     {
