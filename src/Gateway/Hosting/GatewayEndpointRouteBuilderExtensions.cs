@@ -1,5 +1,6 @@
 using LambdaCluster.Gateway.Http;
 using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Gateway.Urls;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +18,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.UseMiddleware<GatewayRequestMiddleware>();
         var functions = app.Services.GetRequiredService<FunctionApi>();
         var invoke = app.Services.GetRequiredService<InvokeApi>();
+        var invokeStream = app.Services.GetRequiredService<InvokeStreamApi>();
         var logs = app.Services.GetRequiredService<LogsApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
@@ -56,6 +58,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapGet("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.GetProvisionedAsync(http, functionName));
         app.MapDelete("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.DeleteProvisionedAsync(http, functionName));
         app.MapPost("/2015-03-31/functions/{functionName}/invocations", (HttpContext http, string functionName) => invoke.InvokeAsync(http, functionName));
+        app.MapPost("/2021-11-15/functions/{functionName}/response-streaming-invocations", (HttpContext http, string functionName) => invokeStream.InvokeAsync(http, functionName));
         app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", (HttpContext http, string functionName) => invoke.InvokeAsyncLegacy(http, functionName));
         app.MapPost("/", logs.HandleAsync);
         app.MapGet($"{CodeDownload.PathPrefix}/{{sha256}}", (HttpContext http, string sha256) => code.ServeAsync(http, sha256));

@@ -2,6 +2,7 @@ using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Events;
 using LambdaCluster.Gateway.Hosting;
 using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Grains.Invocation;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<CodeDownload>();
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
+        services.AddSingleton<InvokeStreamApi>();
         services.AddSingleton<ConcurrencyApi>();
         services.AddSingleton<AliasApi>();
         services.AddSingleton<AliasRoutes>();

@@ -96,11 +96,6 @@ public sealed partial class FunctionUrlApi(IGrainFactory grains, IOptions<NodeOp
             throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{request.InvokeMode}' at 'invokeMode' failed to satisfy constraint: Member must satisfy enum value set: [BUFFERED, RESPONSE_STREAM]");
         }
 
-        if (request.InvokeMode == "RESPONSE_STREAM")
-        {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "InvokeMode RESPONSE_STREAM is not supported by this cluster yet; use BUFFERED.");
-        }
-
         if (request.Cors is { } cors && (cors.MaxAge is < 0 or > 86400 || cors.AllowMethods is { Count: > 6 } || cors.AllowOrigins is { Count: > 100 } || cors.AllowHeaders is { Count: > 100 } || cors.ExposeHeaders is { Count: > 100 }))
         {
             throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value at 'cors' failed to satisfy constraint: MaxAge 0-86400, at most 6 AllowMethods and 100 AllowOrigins, AllowHeaders, ExposeHeaders");

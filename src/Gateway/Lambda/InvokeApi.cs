@@ -34,12 +34,7 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
             throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
         }
 
-        var logType = headers["X-Amz-Log-Type"].FirstOrDefault() ?? "None";
-        if (logType is not ("None" or "Tail"))
-        {
-            throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]");
-        }
-
+        var logType = LogType(headers);
         var target = FunctionTarget.From(http, functionName, node.Value.Region, node.Value.AccountId);
         var (name, qualifier) = (target.Name, target.Qualifier);
         var payload = http.Body();
@@ -50,17 +45,8 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
         }
 
         payload = CheckJson(payload);
-        var clientContext = ClientContext(headers["X-Amz-Client-Context"].FirstOrDefault());
         var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, name);
-        var request = new InvocationRequest
-        {
-            RequestId = http.TraceIdentifier,
-            Payload = payload,
-            InvokedFunctionArn = qualifier is null ? arn : FunctionArns.Qualified(arn, qualifier),
-            ClientContext = clientContext,
-            TraceId = TraceIds.For(headers["X-Amzn-Trace-Id"].FirstOrDefault(), System.Diagnostics.Activity.Current, time.GetUtcNow()),
-            WantsLogTail = logType == "Tail" && invocationType == "RequestResponse",
-        };
+        var request = Request(http, target, arn, payload, wantsLogTail: logType == "Tail" && invocationType == "RequestResponse", time);
 
         var version = await aliases.VersionAsync(name, qualifier);
         if (invocationType != "RequestResponse")
@@ -120,8 +106,32 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
         await http.Response.WriteAsync("{\"Status\":202}");
     }
 
+    /// <summary>The <c>X-Amz-Log-Type</c> header, validated: None (the default) or Tail.</summary>
+    internal static string LogType(IHeaderDictionary headers)
+    {
+        var logType = headers["X-Amz-Log-Type"].FirstOrDefault() ?? "None";
+        return logType is "None" or "Tail"
+            ? logType
+            : throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]");
+    }
+
+    /// <summary>The invocation as the environment receives it: request id, event, invoked ARN, client context, trace id.</summary>
+    internal static InvocationRequest Request(HttpContext http, FunctionTarget target, string functionArn, byte[] payload, bool wantsLogTail, TimeProvider time)
+    {
+        var headers = http.Request.Headers;
+        return new InvocationRequest
+        {
+            RequestId = http.TraceIdentifier,
+            Payload = payload,
+            InvokedFunctionArn = target.Qualifier is null ? functionArn : FunctionArns.Qualified(functionArn, target.Qualifier),
+            ClientContext = ClientContext(headers["X-Amz-Client-Context"].FirstOrDefault()),
+            TraceId = TraceIds.For(headers["X-Amzn-Trace-Id"].FirstOrDefault(), System.Diagnostics.Activity.Current, time.GetUtcNow()),
+            WantsLogTail = wantsLogTail,
+        };
+    }
+
     /// <summary>An empty payload is the event <c>{}</c>; anything else must be JSON, as Lambda requires.</summary>
-    private static byte[] CheckJson(byte[] payload)
+    internal static byte[] CheckJson(byte[] payload)
     {
         if (payload.Length == 0)
         {

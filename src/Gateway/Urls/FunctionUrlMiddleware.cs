@@ -35,7 +35,8 @@ public sealed class FunctionUrlMiddleware(
     public async Task InvokeAsync(HttpContext http)
     {
         // Flow: which URL → its setting (cached a second) → CORS preflight → AWS_IAM signature → payload 2.0 event
-        // → invoke the function (alias routing included) → its result as the HTTP response, with CORS headers.
+        // → invoke the function (alias routing included) → its result as the HTTP response, with CORS headers; a
+        // RESPONSE_STREAM URL writes the response as the function streams it.
         if (!TryMatch(http.Request, out var urlId, out var rawPath))
         {
             await next(http);
@@ -78,43 +79,57 @@ public sealed class FunctionUrlMiddleware(
         var now = time.GetUtcNow();
         var domain = $"{url.UrlId}.{gateway.Value.UrlDomain}";
         var payload = FunctionUrlEvent.Build(http, url, domain, rawPath, body.Bytes, node.Value.AccountId, caller, now);
-        InvocationResult result;
+        var request = new InvocationRequest
+        {
+            RequestId = http.TraceIdentifier,
+            Payload = payload,
+            InvokedFunctionArn = Grains.Functions.FunctionArns.Function(node.Value.Region, node.Value.AccountId, url.FunctionName) + (url.Qualifier is null ? "" : $":{url.Qualifier}"),
+            TraceId = TraceIds.For(http.Request.Headers["X-Amzn-Trace-Id"].FirstOrDefault(), System.Diagnostics.Activity.Current, now),
+        };
+
         try
         {
             var version = await aliases.VersionAsync(url.FunctionName, url.Qualifier);
-            result = await invoker.InvokeAsync(url.FunctionName, version, new InvocationRequest
+            if (url.InvokeMode == "RESPONSE_STREAM")
             {
-                RequestId = http.TraceIdentifier,
-                Payload = payload,
-                InvokedFunctionArn = Grains.Functions.FunctionArns.Function(node.Value.Region, node.Value.AccountId, url.FunctionName) + (url.Qualifier is null ? "" : $":{url.Qualifier}"),
-                TraceId = TraceIds.For(http.Request.Headers["X-Amzn-Trace-Id"].FirstOrDefault(), System.Diagnostics.Activity.Current, now),
-            });
+                var parts = invoker.InvokeStreamingAsync(url.FunctionName, version, request, http.RequestAborted);
+                await new FunctionUrlStreamResponse(http, _ => ApplyCors(http, url)).WriteAsync(parts);
+                return;
+            }
+
+            var result = await invoker.InvokeAsync(url.FunctionName, version, request);
+            ApplyCors(http, url);
+            if (result.FunctionError is not null)
+            {
+                http.Response.StatusCode = StatusCodes.Status502BadGateway;
+                http.Response.ContentType = "text/plain";
+                await http.Response.WriteAsync("Internal Server Error");
+                return;
+            }
+
+            await FunctionUrlResponse.WriteAsync(http.Response, result.Payload);
         }
-        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException)
+        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException && !http.Response.HasStarted)
         {
             await MessageAsync(http, StatusCodes.Status429TooManyRequests, "Rate Exceeded.");
-            return;
         }
-        catch (LambdaServiceException)
+        catch (Exception e) when (e is LambdaServiceException or InvalidDataException or System.Text.Json.JsonException && !http.Response.HasStarted)
         {
             await MessageAsync(http, StatusCodes.Status502BadGateway, "Internal Server Error");
-            return;
         }
+        catch (Exception e) when (e is LambdaServiceException or InvalidDataException or System.Text.Json.JsonException or IOException or OperationCanceledException)
+        {
+            // Mid-stream: the head is sent, so the client learns of the failure from a cut connection.
+            http.Abort();
+        }
+    }
 
+    private static void ApplyCors(HttpContext http, FunctionUrlSetting url)
+    {
         if (url.Cors is { } cors)
         {
             FunctionUrlCorsHeaders.Apply(http, cors, preflight: false);
         }
-
-        if (result.FunctionError is not null)
-        {
-            http.Response.StatusCode = StatusCodes.Status502BadGateway;
-            http.Response.ContentType = "text/plain";
-            await http.Response.WriteAsync("Internal Server Error");
-            return;
-        }
-
-        await FunctionUrlResponse.WriteAsync(http.Response, result.Payload);
     }
 
     private bool TryMatch(HttpRequest request, out string urlId, out string rawPath)

@@ -15,6 +15,14 @@ public interface IExecutionEnvironmentGrain : IGrainWithStringKey
     [Alias("Invoke"), ResponseTimeout("00:16:00")]
     Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request);
 
+    /// <summary>
+    /// Runs one invocation under a lease with its response streamed back as the function writes it: a head (content
+    /// type), the chunks, then the completion. Cancelling (or disposing the enumeration early) means the caller went
+    /// away: the invocation is abandoned and its environment destroyed.
+    /// </summary>
+    [Alias("InvokeStreaming")]
+    IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(EnvironmentLease lease, InvocationRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Provisioned concurrency: starts the environment and runs INIT ahead of traffic. False when INIT failed.</summary>
     [Alias("Prepare"), ResponseTimeout("00:16:00")]
     Task<bool> PrepareAsync(EnvironmentLease lease);

@@ -5,6 +5,7 @@ using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Telemetry;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LambdaCluster.Grains.Invocation;
@@ -39,17 +40,7 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
         var pool = Pool(functionName, version);
         for (var attempt = 1; ; attempt++)
         {
-            EnvironmentLease lease;
-            try
-            {
-                lease = await pool.AcquireAsync(_near);
-            }
-            catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException)
-            {
-                LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(functionName));
-                throw;
-            }
-
+            var lease = await AcquireAsync(pool, functionName);
             try
             {
                 return await RunAsync(lease, request);
@@ -67,6 +58,103 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
                 await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
                 throw new LambdaServiceException(LambdaErrorType.ServiceException, "The node running this invocation's execution environment left the cluster. Please try again.");
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs one invocation with its response streamed back as the function writes it (head, chunks, completion).
+    /// Same path as <see cref="InvokeAsync(string, string, InvocationRequest)"/>: an environment found gone before
+    /// anything arrived is replaced by another lease; once parts have flowed, a lost silo ends the stream with
+    /// ServiceException. Cancelling, or stopping the enumeration early, abandons the invocation.
+    /// </summary>
+    public async IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string functionName, string version, InvocationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var pool = Pool(functionName, version);
+        for (var attempt = 1; ; attempt++)
+        {
+            var lease = await AcquireAsync(pool, functionName);
+            var parts = lease.Environment.InvokeStreamingAsync(lease, request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                var step = await StepAsync(parts, lease, pool, retryable: attempt < Attempts);
+                if (step == Step.Retry)
+                {
+                    continue;
+                }
+
+                while (step == Step.Part)
+                {
+                    yield return parts.Current;
+                    step = await StepAsync(parts, lease, pool, retryable: false);
+                }
+
+                yield break;
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(parts);
+            }
+        }
+    }
+
+    private enum Step
+    {
+        Part,
+        End,
+        Retry,
+    }
+
+    private async Task<Step> StepAsync(IAsyncEnumerator<ResponseStreamPart> parts, EnvironmentLease lease, IFunctionVersionGrain pool, bool retryable)
+    {
+        try
+        {
+            var next = parts.MoveNextAsync().AsTask();
+            if (_departures is not null && await Task.WhenAny(next, _departures.WhenGone(lease.Silo)) != next)
+            {
+                _ = next.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                throw new SiloLostException();
+            }
+
+            return await next ? Step.Part : Step.End;
+        }
+        catch (EnvironmentUnavailableException) when (retryable)
+        {
+            await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
+            return Step.Retry;
+        }
+        catch (EnvironmentUnavailableException)
+        {
+            throw new LambdaServiceException(LambdaErrorType.ServiceException, "No execution environment could be started for this invocation. Please try again.");
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or SiloLostException)
+        {
+            await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
+            throw new LambdaServiceException(LambdaErrorType.ServiceException, "The node running this invocation's execution environment left the cluster. Please try again.");
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(IAsyncEnumerator<ResponseStreamPart> parts)
+    {
+        try
+        {
+            await parts.DisposeAsync();
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException)
+        {
+            // The environment's silo is gone or the caller cancelled: nothing is left to release there.
+        }
+    }
+
+    private async Task<EnvironmentLease> AcquireAsync(IFunctionVersionGrain pool, string functionName)
+    {
+        try
+        {
+            return await pool.AcquireAsync(_near);
+        }
+        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException)
+        {
+            LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(functionName));
+            throw;
         }
     }
 

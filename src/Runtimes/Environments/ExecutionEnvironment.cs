@@ -90,11 +90,14 @@ public sealed partial class ExecutionEnvironment
     /// <c>/response</c>, <c>/error</c>, process exit, deadline → drain output → END, REPORT → result.
     /// A function error keeps the environment warm; a failed INIT, a crash or a timeout destroys it
     /// (the result says it is not reusable). Throws <see cref="EnvironmentUnavailableException"/> only
-    /// when the environment was already gone, before anything ran.
+    /// when the environment was already gone, before anything ran. With a <paramref name="stream"/> the response goes
+    /// there as the runtime streams it (the result then carries only how it ended), and cancelling
+    /// <paramref name="cancellationToken"/> means the caller went away: the invocation is abandoned and the
+    /// environment destroyed, which stops the function.
     /// </summary>
-    public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
+    public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken, ChannelWriter<ResponseStreamPart>? stream = null)
     {
-        var invocation = new ActiveInvocation(request);
+        var invocation = new ActiveInvocation(request, stream);
         bool cold;
         lock (_gate)
         {
@@ -230,7 +233,47 @@ public sealed partial class ExecutionEnvironment
         Complete(requestId, new RuntimeOutcome.Response(body, string.IsNullOrEmpty(contentType) ? "application/json" : contentType));
 
     public RuntimePostOutcome PostResponseTooLarge(string requestId, long size) =>
-        Complete(requestId, new RuntimeOutcome.ResponseTooLarge(size));
+        Complete(requestId, new RuntimeOutcome.ResponseTooLarge(size, MaxResponseBytes));
+
+    /// <summary>
+    /// The runtime's <c>/response</c> in streaming mode: the body that follows is written to the returned stream as it
+    /// arrives. Refused like any other response for an id that is not the one in flight.
+    /// </summary>
+    public RuntimePostOutcome BeginStreamedResponse(string requestId, string? contentType, out StreamedResponse? response)
+    {
+        response = null;
+        lock (_gate)
+        {
+            if (_current is not { Delivered: true, Responding: false } current || current.Request.RequestId != requestId || current.Outcome.Task.IsCompleted)
+            {
+                return RuntimePostOutcome.InvalidRequestId;
+            }
+
+            if (_lifecycle.State is not EnvironmentState.Invoking)
+            {
+                return RuntimePostOutcome.InvalidStateTransition;
+            }
+
+            current.Responding = true;
+            response = new StreamedResponse(this, current, string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType);
+            return RuntimePostOutcome.Accepted;
+        }
+    }
+
+    /// <summary>A streamed response ended (or went over its limit): the invocation's outcome, unless it already ended.</summary>
+    internal RuntimePostOutcome CompleteStreamed(ActiveInvocation invocation, RuntimeOutcome outcome)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_current, invocation) || invocation.Outcome.Task.IsCompleted || !_lifecycle.TryMoveTo(EnvironmentState.Idle))
+            {
+                return RuntimePostOutcome.InvalidRequestId;
+            }
+
+            invocation.End(outcome);
+            return outcome is RuntimeOutcome.ResponseTooLarge ? RuntimePostOutcome.PayloadTooLarge : RuntimePostOutcome.Accepted;
+        }
+    }
 
     public RuntimePostOutcome PostError(string requestId, string? errorType, byte[] body) =>
         Complete(requestId, new RuntimeOutcome.FunctionError(NormaliseErrorType(errorType), body));
@@ -262,7 +305,7 @@ public sealed partial class ExecutionEnvironment
             }
 
             process = _process;
-            _current?.Outcome.TrySetResult(new RuntimeOutcome.Exited("signal: killed"));
+            _current?.End(new RuntimeOutcome.Exited("signal: killed"));
         }
 
         LogShutdown(_services.Logger, Id, Spec.FunctionName, reason);
@@ -367,6 +410,16 @@ public sealed partial class ExecutionEnvironment
         {
             outcome = new RuntimeOutcome.TimedOut();
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = new RuntimeOutcome.Abandoned();
+        }
+
+        lock (_gate)
+        {
+            // However it ended, a response still streaming in stops here (a timeout or a caller gone ends it first).
+            invocation.End(outcome);
+        }
 
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
         _process?.DrainOutput();
@@ -380,7 +433,8 @@ public sealed partial class ExecutionEnvironment
         {
             RuntimeOutcome.Response r => (r.Body, (string?)null, (string?)null, (string?)null, true),
             RuntimeOutcome.FunctionError e => (e.Body, FunctionErrorTypes.Unhandled, null, null, true),
-            RuntimeOutcome.ResponseTooLarge t => (ErrorDocument(FunctionErrorTypes.ResponseSizeTooLarge, $"Response payload size ({t.Size} bytes) exceeded maximum allowed payload size ({MaxResponseBytes} bytes)."), FunctionErrorTypes.Unhandled, null, null, true),
+            RuntimeOutcome.ResponseTooLarge t => (ErrorDocument(FunctionErrorTypes.ResponseSizeTooLarge, $"Response payload size ({t.Size} bytes) exceeded maximum allowed payload size ({t.Limit} bytes)."), FunctionErrorTypes.Unhandled, null, null, true),
+            RuntimeOutcome.Abandoned => ([], (string?)null, (string?)null, (string?)null, false),
             RuntimeOutcome.Exited x => (ErrorDocument(FunctionErrorTypes.RuntimeExitError, $"RequestId: {requestId} Error: Runtime exited with error: {x.How}"), FunctionErrorTypes.Unhandled, "error", FunctionErrorTypes.RuntimeExitError, false),
             _ => (ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: Task timed out after {Spec.Timeout:0.00} seconds"), FunctionErrorTypes.Unhandled, "timeout", (string?)null, false),
         };
@@ -423,7 +477,12 @@ public sealed partial class ExecutionEnvironment
 
         if (!reusable)
         {
-            Shutdown(status == "timeout" ? "invocation timed out" : "runtime exited during invocation");
+            Shutdown(outcome switch
+            {
+                RuntimeOutcome.TimedOut => "invocation timed out",
+                RuntimeOutcome.Abandoned => "the streaming caller went away",
+                _ => "runtime exited during invocation",
+            });
         }
 
         return new InvocationResult
@@ -433,6 +492,8 @@ public sealed partial class ExecutionEnvironment
             LogTail = tail,
             ExecutedVersion = Spec.Version,
             EnvironmentReusable = reusable,
+            ContentType = outcome is RuntimeOutcome.Response { } response && invocation.Stream is not null ? response.ContentType : "application/json",
+            Streamed = invocation.Responding,
         };
     }
 
@@ -481,12 +542,13 @@ public sealed partial class ExecutionEnvironment
                 return RuntimePostOutcome.InvalidRequestId;
             }
 
-            if (!_lifecycle.TryMoveTo(EnvironmentState.Idle))
+            if (current.Responding || !_lifecycle.TryMoveTo(EnvironmentState.Idle))
             {
+                // A response is already streaming for this id.
                 return RuntimePostOutcome.InvalidStateTransition;
             }
 
-            current.Outcome.TrySetResult(outcome);
+            current.End(outcome);
             return outcome is RuntimeOutcome.ResponseTooLarge ? RuntimePostOutcome.PayloadTooLarge : RuntimePostOutcome.Accepted;
         }
     }
@@ -496,7 +558,7 @@ public sealed partial class ExecutionEnvironment
         bool idle;
         lock (_gate)
         {
-            _current?.Outcome.TrySetResult(new RuntimeOutcome.Exited(how));
+            _current?.End(new RuntimeOutcome.Exited(how));
             idle = _lifecycle.State is EnvironmentState.Idle && _current is null;
         }
 

@@ -10,10 +10,13 @@ internal abstract record RuntimeOutcome
     public sealed record FunctionError(string ErrorType, byte[] Body) : RuntimeOutcome;
 
     /// <summary>The runtime's response exceeded Lambda's buffered limit.</summary>
-    public sealed record ResponseTooLarge(long Size) : RuntimeOutcome;
+    public sealed record ResponseTooLarge(long Size, long Limit) : RuntimeOutcome;
 
     /// <summary>The process ended before answering.</summary>
     public sealed record Exited(string How) : RuntimeOutcome;
+
+    /// <summary>The streaming caller went away before the response was complete.</summary>
+    public sealed record Abandoned : RuntimeOutcome;
 
     /// <summary>The deadline passed.</summary>
     public sealed record TimedOut : RuntimeOutcome;

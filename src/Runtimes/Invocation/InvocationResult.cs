@@ -14,4 +14,6 @@ public sealed record InvocationResult
     [Id(4)] public string ContentType { get; init; } = "application/json";
     /// <summary>False when the environment was destroyed by this invocation (timeout, crash, init failure).</summary>
     [Id(5)] public bool EnvironmentReusable { get; init; } = true;
+    /// <summary>True when the runtime streamed its response (to a streaming caller the bytes went ahead of this result).</summary>
+    [Id(6)] public bool Streamed { get; init; }
 }

@@ -9,6 +9,8 @@ namespace LambdaCluster.Runtimes.RuntimeApi;
 internal static class RuntimeApiRoutes
 {
     private const string Prefix = "/2018-06-01/runtime";
+    private const string ResponseModeHeader = "Lambda-Runtime-Function-Response-Mode";
+    private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
     public static void Map(WebApplication app, EnvironmentSupervisor supervisor)
     {
@@ -72,11 +74,80 @@ internal static class RuntimeApiRoutes
             return;
         }
 
+        var mode = http.Request.Headers[ResponseModeHeader].ToString();
+        if (mode.Length > 0)
+        {
+            if (mode != "streaming")
+            {
+                await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "InvalidFunctionResponseMode", $"Invalid function response mode: '{mode}'. The only supported mode is 'streaming'.");
+                return;
+            }
+
+            await StreamedResponseAsync(http, environment, requestId);
+            return;
+        }
+
         var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
         var outcome = body.TooLarge
             ? environment.PostResponseTooLarge(requestId, body.Length)
             : environment.PostResponse(requestId, body.Bytes, http.Request.ContentType);
         await WriteOutcomeAsync(http, outcome);
+    }
+
+    /// <summary>
+    /// A response in streaming mode: a chunked body passed on piece by piece as it arrives, ended by the
+    /// error trailers when the function failed mid-stream. Flow: claim the response for the id → copy the body
+    /// into the invocation's stream until it ends, goes over its limit, or the invocation ends (then the
+    /// connection is dropped so the runtime's writes fail) → read the trailers → complete → 202.
+    /// </summary>
+    private static async Task StreamedResponseAsync(HttpContext http, ExecutionEnvironment environment, string requestId)
+    {
+        var begun = environment.BeginStreamedResponse(requestId, http.Request.ContentType, out var stream);
+        if (stream is null)
+        {
+            await WriteOutcomeAsync(http, begun);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stream.Ended);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, stop.Token)) > 0)
+            {
+                if (!await stream.WriteAsync(buffer.AsMemory(0, read)))
+                {
+                    await WriteOutcomeAsync(http, RuntimePostOutcome.PayloadTooLarge);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stream.Ended.IsCancellationRequested)
+        {
+            http.Abort(); // the invocation is over (timed out, or its caller went away): the runtime's writes now fail
+            return;
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // The runtime's connection broke before the body ended.
+            var document = ExecutionEnvironment.ErrorDocument("Runtime.TruncatedResponse", $"RequestId: {requestId} Error: the runtime's streamed response ended before it was complete ({stream.Length} bytes received).");
+            await stream.CompleteAsync("Runtime.TruncatedResponse", Convert.ToBase64String(document));
+            return;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        string? errorType = null, errorBody = null;
+        if (http.Request.SupportsTrailers() && http.Request.CheckTrailersAvailable())
+        {
+            errorType = http.Request.GetTrailer(ErrorTypeHeader).ToString();
+            errorBody = http.Request.GetTrailer("Lambda-Runtime-Function-Error-Body").ToString();
+        }
+
+        await WriteOutcomeAsync(http, await stream.CompleteAsync(errorType, errorBody));
     }
 
     private static async Task ErrorAsync(HttpContext http, EnvironmentSupervisor supervisor, string requestId)
@@ -88,7 +159,7 @@ internal static class RuntimeApiRoutes
         }
 
         var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
-        var errorType = http.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+        var errorType = http.Request.Headers[ErrorTypeHeader].ToString();
         await WriteOutcomeAsync(http, environment.PostError(requestId, errorType, body.Bytes));
     }
 
@@ -101,7 +172,7 @@ internal static class RuntimeApiRoutes
         }
 
         var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
-        var errorType = http.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
+        var errorType = http.Request.Headers[ErrorTypeHeader].ToString();
         await WriteOutcomeAsync(http, environment.PostInitError(errorType, body.Bytes));
     }
 

@@ -16,9 +16,16 @@ public static class ClusterFunctions
             return {"event": event, "init": os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE"), "pid": os.getpid()}
         """;
 
-    public static async Task<IFunctionGrain> CreatePythonAsync(ClusterFixture fixture, string name, string code = SleepyEcho)
+    public static Task<IFunctionGrain> CreatePythonAsync(ClusterFixture fixture, string name, string code = SleepyEcho) =>
+        CreateAsync(fixture, name, "python3.12", ("app.py", code));
+
+    /// <summary>A Node.js function whose handler is <c>app.handler</c> in <c>app.mjs</c>.</summary>
+    public static Task<IFunctionGrain> CreateNodeAsync(ClusterFixture fixture, string name, string code) =>
+        CreateAsync(fixture, name, "nodejs22.x", ("app.mjs", code));
+
+    private static async Task<IFunctionGrain> CreateAsync(ClusterFixture fixture, string name, string runtime, (string Name, string Content) file)
     {
-        var zip = Zip(("app.py", code));
+        var zip = Zip(file);
         var hash = CodeHash.Of(zip);
         await fixture.CodeStore.PutAsync(hash.Hex, zip, CancellationToken.None);
         var grain = fixture.Client.GetGrain<IFunctionGrain>(name);
@@ -26,7 +33,7 @@ public static class ClusterFunctions
         {
             FunctionName = name,
             FunctionArn = FunctionArns.Function("us-east-1", "000000000000", name),
-            Runtime = "python3.12",
+            Runtime = runtime,
             Role = "arn:aws:iam::000000000000:role/lambda-role",
             Handler = "app.handler",
             Timeout = 30,

@@ -15,14 +15,20 @@ public sealed class ClusterInvocations(ClusterFixture fixture, IServiceProvider?
     private readonly FunctionInvoker _invoker = (caller ?? fixture.Client.ServiceProvider).GetRequiredService<FunctionInvoker>();
 
     public Task<InvocationResult> InvokeAsync(string function, object payload, string version = "$LATEST", bool tail = false) =>
-        _invoker.InvokeAsync(function, version, new InvocationRequest
+        _invoker.InvokeAsync(function, version, Request(function, payload, tail));
+
+    public IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string function, object payload, CancellationToken cancellationToken = default) =>
+        _invoker.InvokeStreamingAsync(function, "$LATEST", Request(function, payload, tail: false), cancellationToken);
+
+    private static InvocationRequest Request(string function, object payload, bool tail) =>
+        new()
         {
             RequestId = Guid.NewGuid().ToString(),
             Payload = JsonSerializer.SerializeToUtf8Bytes(payload),
             InvokedFunctionArn = $"arn:aws:lambda:us-east-1:000000000000:function:{function}",
             TraceId = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0",
             WantsLogTail = tail,
-        });
+        };
 
     public static JsonElement Json(InvocationResult result) => JsonDocument.Parse(result.Payload).RootElement;
 

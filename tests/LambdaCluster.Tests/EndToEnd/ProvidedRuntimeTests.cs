@@ -4,7 +4,7 @@ using Xunit;
 
 namespace LambdaCluster.Tests.EndToEnd;
 
-/// <summary>Unmodified third-party runtime clients as provided runtimes: the documented shell bootstrap and AWS's aws-lambda-ric.</summary>
+/// <summary>Unmodified third-party runtime clients as provided runtimes (the documented shell bootstrap, AWS's aws-lambda-ric), and a hand-written streaming one.</summary>
 [Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
 public sealed class ProvidedRuntimeTests(NodeFixture fixture)
 {
@@ -58,27 +58,81 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture)
         Assert.DoesNotContain("Init Duration", warm.Tail);
     }
 
+    /// <summary>
+    /// A custom runtime streaming through the Runtime API by hand: a chunked POST in streaming mode, one chunk every
+    /// 300 ms, ended by the error trailers when the event asks it to fail; on request it reports how the Runtime API
+    /// answered a bad response mode, a second response while streaming, and a stream for an id not in flight.
+    /// </summary>
+    private const string StreamingBootstrap = """
+        #!/usr/bin/python3
+        import base64, http.client, json, os, socket, time
+        api = os.environ["AWS_LAMBDA_RUNTIME_API"]
+        host, port = api.split(":")
+        while True:
+            conn = http.client.HTTPConnection(host, int(port))
+            conn.request("GET", "/2018-06-01/runtime/invocation/next")
+            response = conn.getresponse()
+            event = json.loads(response.read())
+            request_id = response.getheader("Lambda-Runtime-Aws-Request-Id")
+            conn.close()
+            def post(path, headers, body=b"x"):
+                c = http.client.HTTPConnection(host, int(port))
+                c.request("POST", path, body=body, headers=headers)
+                r = c.getresponse()
+                return f"{r.status}:{json.loads(r.read())['errorType']}"
+            checks = [post(f"/2018-06-01/runtime/invocation/{request_id}/response", {"Lambda-Runtime-Function-Response-Mode": "bogus"})]
+            s = socket.create_connection((host, int(port)))
+            s.sendall((f"POST /2018-06-01/runtime/invocation/{request_id}/response HTTP/1.1\r\nHost: {api}\r\n"
+                       "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n"
+                       "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n").encode())
+            for i in range(3):
+                data = f"line {i}\n".encode()
+                s.sendall(b"%x\r\n%s\r\n" % (len(data), data))
+                time.sleep(0.3)
+                if i == 0:
+                    # While the stream is open: a second response for the id, and a stream for an id not in flight.
+                    checks.append(post(f"/2018-06-01/runtime/invocation/{request_id}/response", {}))
+                    checks.append(post("/2018-06-01/runtime/invocation/not-this-one/response", {"Lambda-Runtime-Function-Response-Mode": "streaming"}))
+            if event.get("checks"):
+                data = " ".join(checks).encode()
+                s.sendall(b"%x\r\n%s\r\n" % (len(data), data))
+            if event.get("fail"):
+                body = base64.b64encode(json.dumps({"errorType": "CustomError", "errorMessage": "failed after three lines"}).encode()).decode()
+                s.sendall(f"0\r\nLambda-Runtime-Function-Error-Type: CustomError\r\nLambda-Runtime-Function-Error-Body: {body}\r\n\r\n".encode())
+            else:
+                s.sendall(b"0\r\n\r\n")
+            assert b" 202 " in s.recv(4096)
+            s.close()
+        """;
+
+    [Fact]
+    public async Task CustomRuntime_StreamsThroughTheRuntimeApi_WithErrorTrailers()
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, ("bootstrap", StreamingBootstrap + "\n"));
+        Assert.Equal(0, (await Create("custom-streamer", zip, "unused.handler")).ExitCode);
+
+        var ok = await StreamAsync("custom-streamer", "{}");
+        var chunks = ok.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal(["line 0\n", "line 1\n", "line 2\n"], chunks.Select(c => c.GetProperty("text").GetString()));
+        Assert.True(chunks[2].GetProperty("at").GetInt32() - chunks[0].GetProperty("at").GetInt32() >= 500);
+        Assert.Equal("text/plain", ok.GetProperty("contentType").GetString());
+        Assert.False(ok.GetProperty("complete").TryGetProperty("ErrorCode", out _));
+
+        var reported = await StreamAsync("custom-streamer", "{\"checks\":true}");
+        Assert.Equal(
+            "400:InvalidFunctionResponseMode 403:InvalidStateTransition 400:InvalidRequestID",
+            reported.GetProperty("chunks").EnumerateArray().Last().GetProperty("text").GetString());
+
+        var failed = await StreamAsync("custom-streamer", "{\"fail\":true}");
+        Assert.Equal(3, failed.GetProperty("chunks").GetArrayLength());
+        Assert.Equal("CustomError", failed.GetProperty("complete").GetProperty("ErrorCode").GetString());
+        Assert.Equal("failed after three lines", failed.GetProperty("complete").GetProperty("ErrorDetails").GetString());
+    }
+
     [Fact]
     public async Task AwsLambdaRic_ServesColdAndWarmInvocations()
     {
-        var modules = Tools.RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
-        var zip = Path.Combine(fixture.WorkDirectory, "ric.zip");
-        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
-        {
-            foreach (var package in new[] { "aws-lambda-ric", "@aws/lambda-invoke-store" })
-            {
-                var root = Path.Combine(modules, package);
-                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-                {
-                    var entry = archive.CreateEntryFromFile(file, $"node_modules/{package}/{Path.GetRelativePath(root, file)}");
-                    entry.ExternalAttributes = (int)File.GetUnixFileMode(file) << 16;
-                }
-            }
-
-            Add(archive, "bootstrap", "#!/bin/sh\ncd \"$LAMBDA_TASK_ROOT\"\nexec node node_modules/aws-lambda-ric/index.mjs \"$_HANDLER\"\n", 0b111_101_101);
-            Add(archive, "index.mjs", "export const handler = async (event, context) => { console.log('ric says hi'); return { got: event, fn: context.functionName }; };\n", 0b110_100_100);
-        }
-
+        var zip = RicPackage("ric.zip", "export const handler = async (event, context) => { console.log('ric says hi'); return { got: event, fn: context.functionName }; };\n");
         Assert.Equal(0, (await Create("aws-lambda-ric", zip, "index.handler")).ExitCode);
         var cold = await Invoke("aws-lambda-ric");
         var warm = await Invoke("aws-lambda-ric");
@@ -87,6 +141,56 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture)
         Assert.Contains("Init Duration", cold.Tail);
         Assert.Equal(cold.Body, warm.Body);
         Assert.DoesNotContain("Init Duration", warm.Tail);
+    }
+
+    [Fact]
+    public async Task AwsLambdaRic_StreamsAStreamifiedHandler()
+    {
+        const string handler = """
+            export const handler = awslambda.streamifyResponse(async (event, stream) => {
+              stream.setContentType('text/plain');
+              stream.write('ric ');
+              await new Promise((r) => setTimeout(r, 400));
+              stream.write('streams');
+              stream.end();
+            });
+
+            """;
+        var zip = RicPackage("ric-stream.zip", handler);
+        Assert.Equal(0, (await Create("aws-lambda-ric-stream", zip, "index.handler")).ExitCode);
+        var streamed = await StreamAsync("aws-lambda-ric-stream", "{}");
+        var chunks = streamed.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal("ric streams", string.Concat(chunks.Select(c => c.GetProperty("text").GetString())));
+        Assert.True(chunks.Count >= 2 && chunks[^1].GetProperty("at").GetInt32() - chunks[0].GetProperty("at").GetInt32() >= 300, streamed.ToString());
+        Assert.Equal("text/plain", streamed.GetProperty("contentType").GetString());
+    }
+
+    /// <summary>AWS's Node.js runtime client from npm, unmodified, as a provided runtime's bootstrap, with the given handler.</summary>
+    private string RicPackage(string name, string handler)
+    {
+        var modules = Tools.RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
+        var zip = Path.Combine(fixture.WorkDirectory, name);
+        using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
+        foreach (var package in new[] { "aws-lambda-ric", "@aws/lambda-invoke-store" })
+        {
+            var root = Path.Combine(modules, package);
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                var entry = archive.CreateEntryFromFile(file, $"node_modules/{package}/{Path.GetRelativePath(root, file)}");
+                entry.ExternalAttributes = (int)File.GetUnixFileMode(file) << 16;
+            }
+        }
+
+        Add(archive, "bootstrap", "#!/bin/sh\ncd \"$LAMBDA_TASK_ROOT\"\nexec node node_modules/aws-lambda-ric/index.mjs \"$_HANDLER\"\n", 0b111_101_101);
+        Add(archive, "index.mjs", handler, 0b110_100_100);
+        return zip;
+    }
+
+    private async Task<JsonElement> StreamAsync(string name, string payload)
+    {
+        var run = await Tools.NodeScriptAsync(fixture.Node, "stream-check.mjs", name, payload);
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        return JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement;
     }
 
     private static void Add(ZipArchive archive, string name, string content, int mode)

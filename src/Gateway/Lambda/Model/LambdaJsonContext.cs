@@ -14,6 +14,7 @@ namespace LambdaCluster.Gateway.Lambda.Model;
 [JsonSerializable(typeof(PublishVersionRequestDto))]
 [JsonSerializable(typeof(ListVersionsByFunctionResponse))]
 [JsonSerializable(typeof(ConcurrencyDto))]
+[JsonSerializable(typeof(InvokeCompleteEventDto))]
 [JsonSerializable(typeof(PutProvisionedConcurrencyConfigRequest))]
 [JsonSerializable(typeof(ProvisionedConcurrencyConfigDto))]
 [JsonSerializable(typeof(ListProvisionedConcurrencyConfigsResponse))]

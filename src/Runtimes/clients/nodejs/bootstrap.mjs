@@ -65,6 +65,98 @@ function toErrorDocument(err) {
   return { errorType: typeof err, errorMessage: String(err), trace: [] };
 }
 
+// ---- response streaming: awslambda.streamifyResponse and awslambda.HttpResponseStream, as Lambda's Node.js runtime has them
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
+
+globalThis.awslambda = {
+  streamifyResponse(handler, options) {
+    handler[STREAMING] = 'response';
+    if (options?.highWaterMark) handler[HIGH_WATER_MARK] = options.highWaterMark;
+    return handler;
+  },
+  HttpResponseStream: {
+    // The prelude (status, headers, cookies) goes ahead of the body, ended by 8 NUL bytes; the URL turns it into the HTTP head.
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION);
+      const json = JSON.stringify(prelude ?? {});
+      stream._onBeforeFirstWrite = (write) => {
+        write(json);
+        write(new Uint8Array(8));
+      };
+      return stream;
+    },
+  },
+};
+
+// The response stream is a chunked POST to /response in streaming mode: each write is a chunk sent at once, and a
+// failure ends the body with the error trailers. The request (and its headers) goes out with the first write.
+function createResponseStream(requestId) {
+  const req = http.request({
+    host: apiHost, port: apiPort, method: 'POST', agent,
+    path: `/2018-06-01/runtime/invocation/${requestId}/response`,
+    headers: {
+      'Lambda-Runtime-Function-Response-Mode': 'streaming',
+      'Transfer-Encoding': 'chunked',
+      Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+      'Content-Type': 'application/octet-stream',
+    },
+  });
+  let written = false;
+  const answered = new Promise((resolve, reject) => {
+    req.on('response', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', reject);
+  });
+  answered.catch(() => {});
+  req.setContentType = (contentType) => {
+    if (written) throw new LambdaError('Runtime.InvalidStreamingOperation', 'Cannot set content-type, too late.');
+    req.setHeader('Content-Type', contentType);
+  };
+  const write = req.write.bind(req);
+  req.write = (chunk, encoding, callback) => {
+    if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk) && !(chunk instanceof Uint8Array)) chunk = JSON.stringify(chunk);
+    if (!written) {
+      written = true;
+      if (typeof req._onBeforeFirstWrite === 'function') req._onBeforeFirstWrite((c) => write(c));
+    }
+    return write(chunk, encoding, callback);
+  };
+  const end = req.end.bind(req);
+  req.end = (chunk, encoding, callback) => {
+    if (typeof chunk === 'function') return req.end(undefined, undefined, chunk);
+    if (chunk !== undefined && chunk !== null) req.write(chunk, encoding);
+    else if (!written && typeof req._onBeforeFirstWrite === 'function') { written = true; req._onBeforeFirstWrite((c) => write(c)); }
+    return end(callback);
+  };
+  const fail = (err) => {
+    if (req.writableEnded || req.destroyed) return;
+    const doc = toErrorDocument(err);
+    req.addTrailers({ [ERROR_TYPE_TRAILER]: doc.errorType, [ERROR_BODY_TRAILER]: Buffer.from(JSON.stringify(doc)).toString('base64') });
+    end();
+  };
+  return { stream: req, answered, fail };
+}
+
+async function invokeStreaming(handler, event, headers, requestId) {
+  const { stream, answered, fail } = createResponseStream(requestId);
+  const context = makeContext(headers, () => {});
+  try {
+    const returned = handler(event, stream, context);
+    if (!returned || typeof returned.then !== 'function') throw new LambdaError('Runtime.InvalidStreamingOperation', 'Streaming does not support non-async handlers.');
+    const result = await returned;
+    if (result !== undefined) console.warn('Streaming handlers ignore return values.');
+    if (!stream.writableEnded) throw new LambdaError('Runtime.InvalidStreamingOperation', 'Response stream is not finished.');
+  } catch (err) {
+    const doc = toErrorDocument(err);
+    console.error('Invoke Error \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
+    fail(err);
+  }
+  await answered.catch(() => {});
+}
+
 // ---- handler loading (NRIC's order: extensionless, .js (CJS, or ESM under "type":"module"), .mjs, .cjs)
 function isEsmPackage(dir) {
   for (let d = dir; d.startsWith(taskRoot); d = path.dirname(d)) {
@@ -211,6 +303,20 @@ for (;;) {
   inFlightId = requestId;
   if (next.headers['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = next.headers['lambda-runtime-trace-id'];
   else delete process.env._X_AMZN_TRACE_ID;
+
+  if (handler[STREAMING] === 'response') {
+    let event;
+    try {
+      event = JSON.parse(next.body.toString('utf8'));
+    } catch (err) {
+      await postJson(`/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(toErrorDocument(err)));
+      inFlightId = undefined;
+      continue;
+    }
+    await invokeStreaming(handler, event, next.headers, requestId);
+    inFlightId = undefined;
+    continue;
+  }
 
   let outcome;
   try {

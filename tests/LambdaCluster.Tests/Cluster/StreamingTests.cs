@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+using Xunit;
+
+namespace LambdaCluster.Tests.Cluster;
+
+/// <summary>Streamed responses across silos: parts reach an Orleans client as written, and a client that stops reading stops the function.</summary>
+[Collection(ClusterCollection.Name), Trait("Category", "Cluster")]
+public sealed class StreamingTests(ClusterFixture fixture)
+{
+    private const string Streamer = """
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        export const handler = awslambda.streamifyResponse(async (event, stream) => {
+          for (let i = 0; i < (event.n ?? 1e9); i++) {
+            stream.write(`part ${i}\n`);
+            await sleep(300);
+          }
+          stream.end();
+        });
+        """;
+
+    private readonly ClusterInvocations _calls = new(fixture);
+
+    [Fact]
+    public async Task StreamedParts_ReachTheClient_AsTheFunctionWritesThem()
+    {
+        await ClusterFunctions.CreateNodeAsync(fixture, "cluster-streamer", Streamer);
+
+        // Three at once, so that environments on more than one silo stream back.
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ReadAllAsync("cluster-streamer", new { n = 3 })));
+
+        foreach (var parts in runs)
+        {
+            Assert.Equal("application/octet-stream", parts[0].Part.ContentType);
+            var chunks = parts.Where(p => p.Part.Chunk is not null).ToList();
+            Assert.Equal("part 0\npart 1\npart 2\n", string.Concat(chunks.Select(c => Encoding.UTF8.GetString(c.Part.Chunk!))));
+            Assert.True(chunks[^1].At - chunks[0].At >= TimeSpan.FromMilliseconds(450), $"chunks at {string.Join(", ", chunks.Select(c => c.At))}");
+            Assert.Null(parts[^1].Part.Completion!.FunctionError);
+            Assert.True(parts[^1].Part.Completion!.Streamed);
+        }
+    }
+
+    [Fact]
+    public async Task AClientThatStopsReading_StopsTheFunction()
+    {
+        const string name = "cluster-streamer-abandoned";
+        await ClusterFunctions.CreateNodeAsync(fixture, name, Streamer);
+
+        var chunks = 0;
+        await foreach (var part in _calls.InvokeStreamingAsync(name, new { }))
+        {
+            if (part.Chunk is not null && ++chunks == 2)
+            {
+                break; // leaving the loop disposes the enumeration: the environment's silo abandons the invocation
+            }
+        }
+
+        await Waits.UntilAsync("the abandoned function's environment to be gone",
+            () => Task.FromResult(fixture.LiveEnvironments().Count(e => e.Environment.Spec.FunctionName == name)),
+            count => count == 0,
+            TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<List<(TimeSpan At, Runtimes.Invocation.ResponseStreamPart Part)>> ReadAllAsync(string function, object payload)
+    {
+        var clock = Stopwatch.StartNew();
+        var parts = new List<(TimeSpan, Runtimes.Invocation.ResponseStreamPart)>();
+        await foreach (var part in _calls.InvokeStreamingAsync(function, payload))
+        {
+            parts.Add((clock.Elapsed, part));
+        }
+
+        return parts;
+    }
+}

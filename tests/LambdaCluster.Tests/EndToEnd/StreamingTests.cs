@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using Xunit;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>
+/// Response streaming end to end: InvokeWithResponseStream read by the JavaScript SDK chunk by chunk, RESPONSE_STREAM
+/// function URLs read by curl, streams beyond the 6 MB buffered limit, mid-stream errors, and a caller hanging up.
+/// </summary>
+[Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class StreamingTests(NodeFixture fixture)
+{
+    /// <summary>One streaming handler for every case; it logs a line per tick so a test can see whether it still runs.</summary>
+    private const string Streamer = """
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+          const path = event.rawPath;
+          const bigMb = Number(event.bigMb ?? event.queryStringParameters?.bigMb ?? 0);
+          if (bigMb) {
+            const block = Buffer.alloc(1024 * 1024, 'x');
+            for (let i = 0; i < bigMb; i++) {
+              if (!responseStream.write(block)) await new Promise((r) => responseStream.once('drain', r));
+            }
+            responseStream.end();
+            return;
+          }
+          if (path === '/page') {
+            const page = awslambda.HttpResponseStream.from(responseStream, { statusCode: 201, headers: { 'content-type': 'text/html', 'x-streamed': 'yes' }, cookies: ['session=abc; Path=/'] });
+            page.write('<p>first</p>\n');
+            await sleep(1500);
+            page.write('<p>second</p>\n');
+            page.end();
+            return;
+          }
+          if (path === '/fail') {
+            responseStream.write('partial\n');
+            await sleep(50);
+            throw new Error('broke after a line');
+          }
+          if (path === '/forever') {
+            for (let i = 0; ; i++) {
+              console.log(`tick ${i}`);
+              responseStream.write(`tick ${i}\n`);
+              await sleep(100);
+            }
+          }
+          responseStream.setContentType('text/plain');
+          for (let i = 0; i < (event.n ?? 3); i++) {
+            responseStream.write(`chunk ${i}\n`);
+            await sleep(event.delay ?? 100);
+          }
+          if (event.fail) throw new Error('boom mid-stream');
+          responseStream.end();
+        });
+        """;
+
+    private NodeProcess Node => fixture.Node;
+
+    [Fact]
+    public async Task InvokeWithResponseStream_DeliversChunksAsTheFunctionWritesThem_ToTheJavaScriptSdk()
+    {
+        await CreateAsync("streamer-sdk");
+        var run = await Tools.NodeScriptAsync(Node, "stream-check.mjs", "streamer-sdk");
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        var result = Tools.Json(run.Stdout.Trim().Split('\n')[^1]);
+
+        // Three chunks written 500 ms apart arrive 500 ms apart: the first long before the function finishes.
+        var slow = result.GetProperty("slow");
+        Assert.Equal(200, slow.GetProperty("status").GetInt32());
+        Assert.Equal("$LATEST", slow.GetProperty("version").GetString());
+        Assert.Equal("text/plain", slow.GetProperty("contentType").GetString());
+        var chunks = slow.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal(["chunk 0\n", "chunk 1\n", "chunk 2\n"], chunks.Select(c => c.GetProperty("text").GetString()));
+        var firstAt = chunks[0].GetProperty("at").GetInt32();
+        var completeAt = slow.GetProperty("complete").GetProperty("at").GetInt32();
+        Assert.True(completeAt - firstAt >= 1200, $"first chunk at {firstAt} ms, complete at {completeAt} ms");
+        Assert.True(chunks[1].GetProperty("at").GetInt32() - firstAt >= 400);
+        Assert.False(slow.GetProperty("complete").TryGetProperty("ErrorCode", out _));
+        Assert.Contains("REPORT RequestId:", slow.GetProperty("complete").GetProperty("LogResult").GetString());
+
+        // A failure after two chunks: the chunks, then InvokeComplete with the function's error.
+        var failing = result.GetProperty("failing");
+        Assert.Equal(2, failing.GetProperty("chunks").GetArrayLength());
+        Assert.Equal("Error", failing.GetProperty("complete").GetProperty("ErrorCode").GetString());
+        Assert.Equal("boom mid-stream", failing.GetProperty("complete").GetProperty("ErrorDetails").GetString());
+
+        // 10 MB streams through, beyond the 6 MB limit of a buffered response.
+        Assert.Equal(10 * 1024 * 1024, result.GetProperty("big").GetProperty("bytes").GetInt64());
+        Assert.False(result.GetProperty("big").GetProperty("complete").TryGetProperty("ErrorCode", out _));
+
+        // The same function through buffered Invoke: the whole stream as one payload.
+        Assert.Equal("chunk 0\nchunk 1\nchunk 2\n", result.GetProperty("buffered").GetProperty("body").GetString());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("buffered").GetProperty("error").ValueKind);
+        Assert.Equal(204, result.GetProperty("dryRun").GetInt32());
+        Assert.Equal("ValidationException:400", result.GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public async Task BufferedInvokeOfAStreamBeyondSixMegabytes_IsResponseSizeTooLarge()
+    {
+        await CreateAsync("streamer-too-big");
+        var outFile = Path.Combine(fixture.WorkDirectory, "too-big.json");
+        var result = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", "streamer-too-big", "--payload", "{\"bigMb\":7}", outFile));
+        Assert.Equal("Unhandled", result.GetProperty("FunctionError").GetString());
+        Assert.Contains("Function.ResponseSizeTooLarge", await File.ReadAllTextAsync(outFile));
+    }
+
+    [Fact]
+    public async Task ResponseStreamUrl_SendsTheHeadAndFirstChunk_BeforeTheFunctionFinishes()
+    {
+        var url = await CreateUrlAsync("streamer-url");
+
+        // -w prints when the first byte came and when the transfer ended; the function sleeps 1.5 s between its two parts.
+        var timed = await CurlAsync("-i", "-w", "\n%{time_starttransfer} %{time_total}", $"{url}page");
+        var lines = timed.Split('\n');
+        var times = lines[^1].Split(' ').Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(times[1] - times[0] >= 1.2, $"first byte at {times[0]} s, end at {times[1]} s");
+        Assert.StartsWith("HTTP/1.1 201", timed, StringComparison.Ordinal);
+        Assert.Contains("content-type: text/html", timed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("x-streamed: yes", timed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Set-Cookie: session=abc; Path=/", timed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<p>first</p>\n<p>second</p>\n", timed, StringComparison.Ordinal);
+
+        // 20 MB through the URL, byte for byte.
+        var big = Path.Combine(fixture.WorkDirectory, "big.out");
+        await CurlAsync("-o", big, $"{url}?bigMb=20");
+        Assert.Equal(20L * 1024 * 1024, new FileInfo(big).Length);
+
+        // A failure after the head went out cuts the connection: curl sees a broken transfer (exit 18 or 56), not a whole answer.
+        var failed = await Tools.RunAsync("curl", ["-s", "--max-time", "30", $"{url}fail"]);
+        Assert.Contains(failed.ExitCode, new[] { 18, 56 });
+        Assert.Equal("partial\n", failed.Stdout);
+    }
+
+    [Fact]
+    public async Task CallerHangingUp_StopsTheFunction_AndTheNextCallIsServed()
+    {
+        var url = await CreateUrlAsync("streamer-hangup");
+        var cut = await Tools.RunAsync("curl", ["-s", "-N", "--max-time", "1.5", $"{url}forever"]);
+        Assert.Equal(28, cut.ExitCode); // curl's own timeout: it hung up mid-stream
+        Assert.StartsWith("tick 0\n", cut.Stdout, StringComparison.Ordinal);
+
+        // The function logged a tick per chunk; once the caller is gone the ticks stop.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var ticksSoonAfter = await TicksAsync("streamer-hangup");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(ticksSoonAfter, await TicksAsync("streamer-hangup"));
+        Assert.InRange(ticksSoonAfter, 1, 30);
+
+        Assert.Equal("chunk 0\nchunk 1\nchunk 2\n", await CurlAsync($"{url}plain"));
+    }
+
+    private async Task<int> TicksAsync(string function)
+    {
+        var events = Tools.Json(await Tools.AwsOkAsync(Node, "logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", "tick"));
+        return events.GetProperty("events").GetArrayLength();
+    }
+
+    private async Task CreateAsync(string name)
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.mjs", Streamer));
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--timeout", "30", "--memory-size", "256", "--zip-file", $"fileb://{zip}");
+    }
+
+    /// <summary>A RESPONSE_STREAM URL for a new streaming function, in its path-based form.</summary>
+    private async Task<string> CreateUrlAsync(string name)
+    {
+        await CreateAsync(name);
+        var created = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "create-function-url-config", "--function-name", name, "--auth-type", "NONE", "--invoke-mode", "RESPONSE_STREAM"));
+        Assert.Equal("RESPONSE_STREAM", created.GetProperty("InvokeMode").GetString());
+        return $"{Node.Endpoint}/_lambda/url/{new Uri(created.GetProperty("FunctionUrl").GetString()!).Host.Split('.')[0]}/";
+    }
+
+    private static async Task<string> CurlAsync(params string[] arguments)
+    {
+        var result = await Tools.RunAsync("curl", ["-s", "--max-time", "30", .. arguments]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return result.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}
