@@ -2,6 +2,7 @@ using LambdaCluster.Gateway.Http;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
+using LambdaCluster.Gateway.Queues;
 using LambdaCluster.Gateway.Urls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +21,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var invoke = app.Services.GetRequiredService<InvokeApi>();
         var invokeStream = app.Services.GetRequiredService<InvokeStreamApi>();
         var logs = app.Services.GetRequiredService<LogsApi>();
+        var sqs = app.Services.GetRequiredService<SqsApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
         var aliases = app.Services.GetRequiredService<AliasApi>();
@@ -60,7 +62,10 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPost("/2015-03-31/functions/{functionName}/invocations", (HttpContext http, string functionName) => invoke.InvokeAsync(http, functionName));
         app.MapPost("/2021-11-15/functions/{functionName}/response-streaming-invocations", (HttpContext http, string functionName) => invokeStream.InvokeAsync(http, functionName));
         app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", (HttpContext http, string functionName) => invoke.InvokeAsyncLegacy(http, functionName));
-        app.MapPost("/", logs.HandleAsync);
+        // JSON-protocol services share the root path; X-Amz-Target says which. SDKs that use a queue's URL as their
+        // endpoint post SQS calls to the queue's path.
+        app.MapPost("/", (HttpContext http) => GatewayRequestMiddleware.IsSqsRequest(http.Request) ? sqs.HandleAsync(http) : logs.HandleAsync(http));
+        app.MapPost("/{account:regex(^\\d{{12}}$)}/{queue}", (HttpContext http) => sqs.HandleAsync(http));
         app.MapGet($"{CodeDownload.PathPrefix}/{{sha256}}", (HttpContext http, string sha256) => code.ServeAsync(http, sha256));
         return app;
     }

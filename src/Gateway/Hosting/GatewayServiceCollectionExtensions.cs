@@ -2,6 +2,7 @@ using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Events;
 using LambdaCluster.Gateway.Hosting;
 using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Gateway.Queues;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Grains.Invocation;
@@ -27,6 +28,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
         services.AddSingleton<InvokeStreamApi>();
+        services.AddSingleton<SqsApi>();
         services.AddSingleton<ConcurrencyApi>();
         services.AddSingleton<AliasApi>();
         services.AddSingleton<AliasRoutes>();

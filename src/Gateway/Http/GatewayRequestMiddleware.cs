@@ -37,7 +37,7 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             return;
         }
 
-        var service = IsLogsRequest(http.Request) ? "logs" : "lambda";
+        var service = IsLogsRequest(http.Request) ? "logs" : IsSqsRequest(http.Request) ? "sqs" : "lambda";
         if (verifier.Verify(http.Request, body.Bytes, service) is { } failure)
         {
             await LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, failure.Code, failure.Message);
@@ -62,6 +62,9 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
 
     public static bool IsLogsRequest(HttpRequest request) =>
         request.Headers["X-Amz-Target"].ToString().StartsWith("Logs_", StringComparison.Ordinal);
+
+    public static bool IsSqsRequest(HttpRequest request) =>
+        request.Headers["X-Amz-Target"].ToString().StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal);
 
     private static string OperationName(HttpContext http) =>
         http.Request.Path.Value?.EndsWith("/invocations", StringComparison.Ordinal) == true ? "InvokeFunction" : "CreateFunction";

@@ -2,6 +2,7 @@ using LambdaCluster.Runtimes.Code;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
+using LambdaCluster.Runtimes.Journals;
 using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.RuntimeApi;
 using LambdaCluster.Runtimes.Storage;
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RuntimesServiceCollectionExtensions
 {
     /// <summary>
-    /// Where code blobs and logs live, for every role: files under the data directory in the embedded
+    /// Where code blobs, logs and journals (queues, streams) live, for every role: files under the data directory in the embedded
     /// default, Redis in cluster mode (<see cref="ClusterModeOptions.Redis"/> set).
     /// </summary>
     public static IServiceCollection AddLambdaStorage(this IServiceCollection services, IConfiguration configuration)
@@ -28,11 +29,13 @@ public static class RuntimesServiceCollectionExtensions
             services.TryAddSingleton<RedisConnection>();
             services.TryAddSingleton<ICodeStore, RedisCodeStore>();
             services.TryAddSingleton<ILogStore, RedisLogStore>();
+            services.TryAddSingleton<IJournalStore, RedisJournalStore>();
         }
         else
         {
             services.TryAddSingleton<ICodeStore, FileCodeStore>();
             services.TryAddSingleton<ILogStore, FileLogStore>();
+            services.TryAddSingleton<IJournalStore, FileJournalStore>();
         }
 
         services.AddHostedService<LogFlushService>();

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace LambdaCluster.Tests.EndToEnd;
 
-/// <summary>Functions, their code and their logs survive a restart of the node.</summary>
+/// <summary>Functions, their code, their logs and queued messages survive a restart of the node.</summary>
 [Trait("Category", "EndToEnd")]
 public sealed class RestartTests
 {
@@ -19,6 +19,10 @@ public sealed class RestartTests
                 Assert.Equal(0, (await Tools.AwsAsync(first, "lambda", "create-function", "--function-name", "survivor", "--runtime", "python3.12",
                     "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}")).ExitCode);
                 Assert.Equal(0, (await Tools.AwsAsync(first, "lambda", "invoke", "--function-name", "survivor", Path.Combine(work, "1.json"))).ExitCode);
+                var queue = Tools.Json(await Tools.AwsOkAsync(first, "sqs", "create-queue", "--queue-name", "kept")).GetProperty("QueueUrl").GetString()!;
+                await Tools.AwsOkAsync(first, "sqs", "send-message", "--queue-url", queue, "--message-body", "first");
+                await Tools.AwsOkAsync(first, "sqs", "send-message", "--queue-url", queue, "--message-body", "second");
+                await Tools.AwsOkAsync(first, "sqs", "receive-message", "--queue-url", queue, "--visibility-timeout", "0");
             }
 
             await using var second = await NodeProcess.StartAsync(data);
@@ -28,6 +32,13 @@ public sealed class RestartTests
             Assert.Equal("\"still here\"", await File.ReadAllTextAsync(Path.Combine(work, "2.json")));
             var logs = await Tools.AwsAsync(second, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/survivor", "--filter-pattern", "kept");
             Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(logs.Stdout, "kept across restarts").Count);
+
+            // Both messages are still queued, and the one received before the restart remembers it.
+            var url = Tools.Json(await Tools.AwsOkAsync(second, "sqs", "get-queue-url", "--queue-name", "kept")).GetProperty("QueueUrl").GetString()!;
+            var messages = Tools.Json(await Tools.AwsOkAsync(second, "sqs", "receive-message", "--queue-url", url, "--max-number-of-messages", "10", "--attribute-names", "ApproximateReceiveCount"))
+                .GetProperty("Messages").EnumerateArray().ToDictionary(m => m.GetProperty("Body").GetString()!, m => m.GetProperty("Attributes").GetProperty("ApproximateReceiveCount").GetString());
+            Assert.Equal("2", messages["first"]);
+            Assert.Equal("1", messages["second"]);
         }
         finally
         {

@@ -1,0 +1,38 @@
+namespace LambdaCluster.Grains.Queues;
+
+/// <summary>
+/// One queue (key: its name), the single place its messages are kept and handed out: SQS's semantics of visibility
+/// timeouts, delays, long polling, redrive to a dead-letter queue and FIFO ordering with deduplication. Every change
+/// is in the queue's journal before the call returns.
+/// </summary>
+[Alias("lambda.IQueueGrain")]
+public interface IQueueGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the queue, or confirms it exists with the same settings (else QueueNameExists).</summary>
+    [Alias("Create")] Task CreateAsync(QueueSettings settings);
+
+    /// <summary>The settings, or QueueDoesNotExist.</summary>
+    [Alias("GetSettings")] Task<QueueSettings> GetSettingsAsync();
+
+    [Alias("Exists")] Task<bool> ExistsAsync();
+
+    [Alias("SetSettings")] Task SetSettingsAsync(QueueSettings settings);
+
+    [Alias("Counts")] Task<QueueCounts> CountsAsync();
+
+    [Alias("Delete")] Task DeleteAsync();
+
+    [Alias("Purge")] Task PurgeAsync();
+
+    [Alias("Send")] Task<IReadOnlyList<SentMessage>> SendAsync(IReadOnlyList<OutgoingMessage> messages);
+
+    /// <summary>Up to <paramref name="maxMessages"/> visible messages, waiting up to <paramref name="waitSeconds"/> for one to arrive.</summary>
+    [Alias("Receive"), ResponseTimeout("00:01:00")]
+    Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, int? visibilityTimeout, int waitSeconds);
+
+    /// <summary>Deletes by receipt handle; per handle, null when deleted or the error it met.</summary>
+    [Alias("DeleteMessages")] Task<IReadOnlyList<QueueErrorType?>> DeleteMessagesAsync(IReadOnlyList<string> receiptHandles);
+
+    /// <summary>Changes the visibility of in-flight messages; per handle, null when changed or the error it met.</summary>
+    [Alias("ChangeVisibility")] Task<IReadOnlyList<QueueErrorType?>> ChangeVisibilityAsync(IReadOnlyList<(string ReceiptHandle, int VisibilityTimeout)> changes);
+}
