@@ -22,6 +22,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var invokeStream = app.Services.GetRequiredService<InvokeStreamApi>();
         var logs = app.Services.GetRequiredService<LogsApi>();
         var sqs = app.Services.GetRequiredService<SqsApi>();
+        var eventInvokeConfigs = app.Services.GetRequiredService<EventInvokeConfigApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
         var aliases = app.Services.GetRequiredService<AliasApi>();
@@ -60,6 +61,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapGet("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.GetProvisionedAsync(http, functionName));
         app.MapDelete("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.DeleteProvisionedAsync(http, functionName));
         app.MapPost("/2015-03-31/functions/{functionName}/invocations", (HttpContext http, string functionName) => invoke.InvokeAsync(http, functionName));
+        app.MapPut("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.PutAsync(http, functionName));
+        app.MapPost("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.UpdateAsync(http, functionName));
+        app.MapGet("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.GetAsync(http, functionName));
+        app.MapDelete("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.DeleteAsync(http, functionName));
+        app.MapGet("/2019-09-25/functions/{functionName}/event-invoke-config/list", (HttpContext http, string functionName) => eventInvokeConfigs.ListAsync(http, functionName));
         app.MapPost("/2021-11-15/functions/{functionName}/response-streaming-invocations", (HttpContext http, string functionName) => invokeStream.InvokeAsync(http, functionName));
         app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", (HttpContext http, string functionName) => invoke.InvokeAsyncLegacy(http, functionName));
         // JSON-protocol services share the root path; X-Amz-Target says which. SDKs that use a queue's URL as their

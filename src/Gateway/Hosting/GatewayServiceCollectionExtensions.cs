@@ -1,10 +1,10 @@
 using LambdaCluster.Gateway.Auth;
-using LambdaCluster.Gateway.Events;
 using LambdaCluster.Gateway.Hosting;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Queues;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
+using LambdaCluster.Grains.AsyncInvocation;
 using LambdaCluster.Grains.Invocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +14,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>The HTTP surface: SigV4, the Lambda and Logs APIs, and the queue of asynchronous invocations.</summary>
+    /// <summary>The HTTP surface: SigV4, the Lambda, Logs and SQS APIs.</summary>
     public static IServiceCollection AddLambdaGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
@@ -36,8 +36,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<LayerReferences>();
         services.AddSingleton<FunctionUrlApi>();
         services.AddSingleton<LogsApi>();
-        services.AddSingleton<EventInvocationQueue>();
-        services.AddHostedService(sp => sp.GetRequiredService<EventInvocationQueue>());
+        services.AddSingleton<EventInvokeConfigApi>();
+        services.TryAddSingleton<AsyncInvocations>();
         return services;
     }
 }

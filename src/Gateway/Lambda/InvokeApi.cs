@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LambdaCluster.Gateway.Events;
+using LambdaCluster.Grains.AsyncInvocation;
 using LambdaCluster.Gateway.Http;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Functions;
@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>Invoke (RequestResponse, Event, DryRun) and the deprecated InvokeAsync.</summary>
-public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, EventInvocationQueue events, AliasRoutes aliases, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, AsyncInvocations events, AliasRoutes aliases, IOptions<NodeOptions> node, TimeProvider time)
 {
     /// <summary>Lambda's synchronous payload limit.</summary>
     public const int MaxSyncPayloadBytes = 6 * 1024 * 1024;
@@ -58,7 +58,7 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
 
             if (invocationType == "Event")
             {
-                events.Enqueue(name, version, request);
+                await events.EnqueueAsync(name, version, qualifier, request); // journaled before the 202
             }
 
             await LambdaResults.EmptyAsync(http, invocationType == "Event" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent);
@@ -100,7 +100,7 @@ public sealed class InvokeApi(IGrainFactory grains, FunctionInvoker invoker, Eve
             throw LambdaServiceException.FunctionNotFound(arn);
         }
 
-        events.Enqueue(name, "$LATEST", new InvocationRequest { RequestId = http.TraceIdentifier, Payload = payload, InvokedFunctionArn = arn, TraceId = TraceIds.New(time.GetUtcNow()) });
+        await events.EnqueueAsync(name, "$LATEST", null, new InvocationRequest { RequestId = http.TraceIdentifier, Payload = payload, InvokedFunctionArn = arn, TraceId = TraceIds.New(time.GetUtcNow()) });
         http.Response.StatusCode = StatusCodes.Status202Accepted;
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync("{\"Status\":202}");

@@ -146,6 +146,7 @@ public sealed class FunctionGrain(
 
         await Task.WhenAll(versions.Append("$LATEST").Select(v => Pool(v).ConfigureAsync(null)));
         await Task.WhenAll(urls.Select(id => GrainFactory.GetGrain<IFunctionUrlIndexGrain>(id).SetAsync(null)));
+        await GrainFactory.GetGrain<AsyncInvocation.IEventInvokeConfigGrain>(Name).ClearAsync();
         DeactivateOnIdle();
     }
 

@@ -1,4 +1,6 @@
+using LambdaCluster.Grains.AsyncInvocation;
 using LambdaCluster.Grains.Cluster;
+using LambdaCluster.Grains.Pollers;
 using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Grains.Invocation;
@@ -33,6 +35,10 @@ public static class GrainsSiloBuilderExtensions
         silo.Services.AddSingleton<ClusterView>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<ClusterView>());
         silo.Services.TryAddSingleton<FunctionInvoker>();
+        silo.Services.AddOptions<AsyncInvokeOptions>().Bind(configuration.GetSection(AsyncInvokeOptions.Section));
+        silo.Services.TryAddSingleton<AsyncInvocations>();
+        silo.Services.AddSingleton<DestinationDelivery>();
+        silo.Services.AddHostedService<PollerKeeper>();
         return silo;
     }
 
@@ -46,6 +52,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<SiloDepartures>();
         services.AddHostedService<ClientSiloWatcher>();
         services.TryAddSingleton<FunctionInvoker>();
+        services.TryAddSingleton<AsyncInvocations>();
         return services;
     }
 

@@ -33,6 +33,12 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <summary>Deletes by receipt handle; per handle, null when deleted or the error it met.</summary>
     [Alias("DeleteMessages")] Task<IReadOnlyList<QueueErrorType?>> DeleteMessagesAsync(IReadOnlyList<string> receiptHandles);
 
+    /// <summary>
+    /// Makes every in-flight message visible again at once. For a queue with one consumer (a function's internal queue
+    /// of asynchronous events): a new consumer knows that whatever is in flight was abandoned by the one before it.
+    /// </summary>
+    [Alias("ReleaseInFlight")] Task<int> ReleaseInFlightAsync();
+
     /// <summary>Changes the visibility of in-flight messages; per handle, null when changed or the error it met.</summary>
     [Alias("ChangeVisibility")] Task<IReadOnlyList<QueueErrorType?>> ChangeVisibilityAsync(IReadOnlyList<(string ReceiptHandle, int VisibilityTimeout)> changes);
 }

@@ -249,6 +249,17 @@ public sealed partial class QueueGrain(IJournalStore journals, TimeProvider time
         return outcomes;
     }
 
+    public async Task<int> ReleaseInFlightAsync()
+    {
+        _ = Settings;
+        var now = Now;
+        var released = _byOrder.Values.Where(m => m.ReceiptHandle is not null && m.VisibleAt > now).ToList();
+        var records = released.Select(m => Apply(new QueueJournalRecord { Op = "visibility", MessageId = m.MessageId, VisibleAt = now })).ToArray();
+        Signal();
+        await Record(records);
+        return released.Count;
+    }
+
     private QueueSettings Settings => _settings ?? throw QueueServiceException.NotFound();
 
     /// <summary>

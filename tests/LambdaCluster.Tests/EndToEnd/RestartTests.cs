@@ -2,7 +2,7 @@ using Xunit;
 
 namespace LambdaCluster.Tests.EndToEnd;
 
-/// <summary>Functions, their code, their logs and queued messages survive a restart of the node.</summary>
+/// <summary>Functions, their code, their logs, queued messages and accepted asynchronous events survive a restart of the node.</summary>
 [Trait("Category", "EndToEnd")]
 public sealed class RestartTests
 {
@@ -39,6 +39,42 @@ public sealed class RestartTests
                 .GetProperty("Messages").EnumerateArray().ToDictionary(m => m.GetProperty("Body").GetString()!, m => m.GetProperty("Attributes").GetProperty("ApproximateReceiveCount").GetString());
             Assert.Equal("2", messages["first"]);
             Assert.Equal("1", messages["second"]);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AsyncEventsAccepted_BeforeTheNodeIsKilled_RunAfterItRestarts()
+    {
+        var work = Directory.CreateTempSubdirectory("lambda-restart-async-").FullName;
+        try
+        {
+            var data = Path.Combine(work, "data");
+            var zip = Tools.Zip(work, ("index.py", "import time\ndef handler(e, c):\n    time.sleep(5)\n    print(f\"ran {e['n']}\")\n"));
+            await using (var first = await NodeProcess.StartAsync(data))
+            {
+                await Tools.AwsOkAsync(first, "lambda", "create-function", "--function-name", "patient", "--runtime", "python3.12", "--timeout", "10",
+                    "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
+                foreach (var n in new[] { 1, 2, 3 })
+                {
+                    var accepted = Tools.Json(await Tools.AwsOkAsync(first, "lambda", "invoke", "--function-name", "patient", "--invocation-type", "Event", "--payload", $"{{\"n\":{n}}}", Path.Combine(work, $"{n}.json")));
+                    Assert.Equal(202, accepted.GetProperty("StatusCode").GetInt32());
+                }
+            } // killed (SIGKILL) while the events are queued or running: none has finished its 5 s
+
+            await using var second = await NodeProcess.StartAsync(data);
+            var ran = new HashSet<string>();
+            for (var i = 0; i < 60 && ran.Count < 3; i++)
+            {
+                await Task.Delay(500);
+                var logs = Tools.Json(await Tools.AwsOkAsync(second, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/patient", "--filter-pattern", "ran"));
+                ran = [.. logs.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()!.Trim()).Where(m => m.StartsWith("ran ", StringComparison.Ordinal))];
+            }
+
+            Assert.Equal(["ran 1", "ran 2", "ran 3"], ran.Order());
         }
         finally
         {

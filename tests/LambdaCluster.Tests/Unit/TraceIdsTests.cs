@@ -1,3 +1,4 @@
+using LambdaCluster.Runtimes.Invocation;
 using System.Diagnostics;
 using LambdaCluster.Gateway.Lambda;
 using Xunit;

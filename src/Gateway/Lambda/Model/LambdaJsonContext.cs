@@ -15,6 +15,8 @@ namespace LambdaCluster.Gateway.Lambda.Model;
 [JsonSerializable(typeof(ListVersionsByFunctionResponse))]
 [JsonSerializable(typeof(ConcurrencyDto))]
 [JsonSerializable(typeof(InvokeCompleteEventDto))]
+[JsonSerializable(typeof(FunctionEventInvokeConfigDto))]
+[JsonSerializable(typeof(ListFunctionEventInvokeConfigsResponse))]
 [JsonSerializable(typeof(PutProvisionedConcurrencyConfigRequest))]
 [JsonSerializable(typeof(ProvisionedConcurrencyConfigDto))]
 [JsonSerializable(typeof(ListProvisionedConcurrencyConfigsResponse))]

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace LambdaCluster.Gateway.Lambda;
+namespace LambdaCluster.Runtimes.Invocation;
 
 /// <summary>X-Ray trace headers as Lambda hands them to runtimes: <c>Root=1-{8 hex}-{24 hex};Parent={16 hex};Sampled=0|1</c>.</summary>
 public static class TraceIds

@@ -1,0 +1,6 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed class DestinationDto
+{
+    public string? Destination { get; init; }
+}
