@@ -23,6 +23,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var logs = app.Services.GetRequiredService<LogsApi>();
         var sqs = app.Services.GetRequiredService<SqsApi>();
         var eventInvokeConfigs = app.Services.GetRequiredService<EventInvokeConfigApi>();
+        var mappings = app.Services.GetRequiredService<EventSourceMappingApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
         var concurrency = app.Services.GetRequiredService<ConcurrencyApi>();
         var aliases = app.Services.GetRequiredService<AliasApi>();
@@ -61,6 +62,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapGet("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.GetProvisionedAsync(http, functionName));
         app.MapDelete("/2019-09-30/functions/{functionName}/provisioned-concurrency", (HttpContext http, string functionName) => concurrency.DeleteProvisionedAsync(http, functionName));
         app.MapPost("/2015-03-31/functions/{functionName}/invocations", (HttpContext http, string functionName) => invoke.InvokeAsync(http, functionName));
+        app.MapPost("/2015-03-31/event-source-mappings", mappings.CreateAsync);
+        app.MapGet("/2015-03-31/event-source-mappings", mappings.ListAsync);
+        app.MapGet("/2015-03-31/event-source-mappings/{uuid}", (HttpContext http, string uuid) => mappings.GetAsync(http, uuid));
+        app.MapPut("/2015-03-31/event-source-mappings/{uuid}", (HttpContext http, string uuid) => mappings.UpdateAsync(http, uuid));
+        app.MapDelete("/2015-03-31/event-source-mappings/{uuid}", (HttpContext http, string uuid) => mappings.DeleteAsync(http, uuid));
         app.MapPut("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.PutAsync(http, functionName));
         app.MapPost("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.UpdateAsync(http, functionName));
         app.MapGet("/2019-09-25/functions/{functionName}/event-invoke-config", (HttpContext http, string functionName) => eventInvokeConfigs.GetAsync(http, functionName));

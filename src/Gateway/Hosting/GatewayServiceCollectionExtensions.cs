@@ -37,6 +37,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<FunctionUrlApi>();
         services.AddSingleton<LogsApi>();
         services.AddSingleton<EventInvokeConfigApi>();
+        services.AddSingleton<EventSourceMappingApi>();
         services.TryAddSingleton<AsyncInvocations>();
         return services;
     }

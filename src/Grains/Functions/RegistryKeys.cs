@@ -11,4 +11,6 @@ public static class RegistryKeys
     public static string Layers(string accountId) => $"{accountId}/layers";
 
     public static string Queues(string accountId) => $"{accountId}/queues";
+
+    public static string EventSourceMappings(string accountId) => $"{accountId}/event-source-mappings";
 }

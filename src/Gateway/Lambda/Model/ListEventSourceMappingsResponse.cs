@@ -1,0 +1,8 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed class ListEventSourceMappingsResponse
+{
+    public required IReadOnlyList<EventSourceMappingConfigurationDto> EventSourceMappings { get; init; }
+
+    public string? NextMarker { get; init; }
+}

@@ -1,0 +1,69 @@
+using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Pollers;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
+
+namespace LambdaCluster.Grains.EventSources;
+
+/// <inheritdoc cref="IEventSourceMappingGrain"/>
+[Reentrant, GrainType("event-source-mapping")]
+public sealed class EventSourceMappingGrain(
+    [PersistentState("event-source-mapping", GrainStorageNames.Functions)] IPersistentState<EventSourceMappingState> state,
+    IServiceProvider services) : Grain, IEventSourceMappingGrain
+{
+    private SqsPoller? _poller;
+
+    public async Task<EventSourceMapping> PutAsync(EventSourceMapping mapping)
+    {
+        state.State.Mapping = mapping;
+        await state.WriteStateAsync();
+        await Registry.AddAsync(this.GetGrainId());
+        Restart();
+        return mapping;
+    }
+
+    public Task<EventSourceMapping?> GetAsync() =>
+        Task.FromResult(state.State.Mapping is { } mapping && _poller?.LastProcessingResult is { } result ? mapping with { LastProcessingResult = result } : state.State.Mapping);
+
+    public async Task<EventSourceMapping?> DeleteAsync()
+    {
+        var mapping = state.State.Mapping;
+        _poller?.Stop();
+        _poller = null;
+        if (mapping is not null)
+        {
+            await state.ClearStateAsync();
+            state.State = new EventSourceMappingState();
+        }
+
+        await Registry.RemoveAsync(this.GetGrainId());
+        DeactivateOnIdle();
+        return mapping;
+    }
+
+    public Task EnsureRunningAsync()
+    {
+        if (_poller is null or { Running: false } && state.State.Mapping is { Enabled: true } mapping)
+        {
+            _poller = ActivatorUtilities.CreateInstance<SqsPoller>(services, mapping, GrainFactory);
+            _poller.Start();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _poller?.Stop();
+        return Task.CompletedTask;
+    }
+
+    private void Restart()
+    {
+        _poller?.Stop();
+        _poller = null;
+        _ = EnsureRunningAsync();
+    }
+
+    private IPollerRegistryGrain Registry => GrainFactory.GetGrain<IPollerRegistryGrain>(PollerRegistryGrain.Key);
+}
