@@ -26,7 +26,7 @@ public sealed class SqsTests(NodeFixture fixture)
         // A message with attributes: the CLI checks MD5OfMessageBody and MD5OfMessageAttributes of both answers.
         await Sqs("send-message", "--queue-url", url, "--message-body", "hello", "--message-attributes",
             """{"Title":{"DataType":"String","StringValue":"The Whistler"},"Count":{"DataType":"Number","StringValue":"3"},"Blob":{"DataType":"Binary","BinaryValue":"AAEC"}}""");
-        var first = Message(await Sqs("receive-message", "--queue-url", url, "--attribute-names", "All", "--message-attribute-names", "All", "--visibility-timeout", "2"));
+        var first = Message(await Sqs("receive-message", "--queue-url", url, "--attribute-names", "All", "--message-attribute-names", "All", "--visibility-timeout", "4"));
         var hiddenUntil = Stopwatch.StartNew();
         Assert.Equal("hello", first.GetProperty("Body").GetString());
         Assert.Equal("1", first.GetProperty("Attributes").GetProperty("ApproximateReceiveCount").GetString());
@@ -34,7 +34,7 @@ public sealed class SqsTests(NodeFixture fixture)
 
         // Hidden while its visibility timeout runs, then back with its receive count up.
         Assert.Equal("", (await Sqs("receive-message", "--queue-url", url)).Trim());
-        await UntilAsync(hiddenUntil, seconds: 2.2);
+        await UntilAsync(hiddenUntil, seconds: 4.2);
         var again = Message(await Sqs("receive-message", "--queue-url", url, "--attribute-names", "ApproximateReceiveCount"));
         Assert.Equal("2", again.GetProperty("Attributes").GetProperty("ApproximateReceiveCount").GetString());
         var handle = again.GetProperty("ReceiptHandle").GetString()!;
@@ -44,12 +44,12 @@ public sealed class SqsTests(NodeFixture fixture)
         Assert.Contains("AWS.SimpleQueueService.MessageNotInflight", await SqsError("change-message-visibility", "--queue-url", url, "--receipt-handle", handle, "--visibility-timeout", "5"));
 
         // A delayed message shows up only after its delay.
-        await Sqs("send-message", "--queue-url", url, "--message-body", "later", "--delay-seconds", "3");
+        await Sqs("send-message", "--queue-url", url, "--message-body", "later", "--delay-seconds", "4");
         var delayed = Stopwatch.StartNew();
         var counts = Json(await Sqs("get-queue-attributes", "--queue-url", url, "--attribute-names", "All")).GetProperty("Attributes");
         Assert.Equal("1", counts.GetProperty("ApproximateNumberOfMessagesDelayed").GetString());
         Assert.Equal("", (await Sqs("receive-message", "--queue-url", url)).Trim());
-        await UntilAsync(delayed, seconds: 3.2);
+        await UntilAsync(delayed, seconds: 4.2);
         Assert.Equal("later", Message(await Sqs("receive-message", "--queue-url", url)).GetProperty("Body").GetString());
 
         // A long poll returns as soon as a message arrives, not at the end of its wait.

@@ -1,6 +1,9 @@
 // Drives InvokeWithResponseStream with @aws-sdk/client-lambda: chunk arrival times, a mid-stream error, a stream
 // beyond the 6 MB buffered limit, the same function through buffered Invoke, DryRun, and a refused invocation type.
 // With a payload argument it streams that one invocation only.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { LambdaClient, InvokeWithResponseStreamCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 
 const [name, onePayload] = process.argv.slice(2);
@@ -14,6 +17,7 @@ async function stream(payload, extra = {}) {
   for await (const event of response.EventStream) {
     if (event.PayloadChunk) {
       const text = Buffer.from(event.PayloadChunk.Payload);
+      if (out.bytes === 0 && payload.gate) fs.writeFileSync(payload.gate, ''); // tells the function its first chunk arrived
       out.bytes += text.length;
       if (out.chunks.length < 10) out.chunks.push({ at: Math.round(performance.now() - started), text: text.length < 200 ? text.toString() : `${text.length} bytes` });
     }
@@ -27,7 +31,10 @@ if (onePayload) {
   process.exit(0);
 }
 
-result.slow = await stream({ n: 3, delay: 500 }, { LogType: 'Tail' });
+// The function waits after its first chunk until that chunk has reached this script (the gate file).
+const gate = path.join(os.tmpdir(), `stream-gate-${process.pid}-${Date.now()}`);
+result.slow = await stream({ n: 3, delay: 100, gate }, { LogType: 'Tail' });
+fs.rmSync(gate, { force: true });
 result.slow.complete.LogResult = Buffer.from(result.slow.complete.LogResult ?? '', 'base64').toString();
 result.failing = await stream({ n: 2, delay: 10, fail: true });
 result.big = await stream({ bigMb: 10 });
