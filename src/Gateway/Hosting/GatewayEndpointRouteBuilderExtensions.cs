@@ -3,6 +3,7 @@ using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Gateway.Queues;
+using LambdaCluster.Gateway.Streams;
 using LambdaCluster.Gateway.Urls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,6 +23,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var invokeStream = app.Services.GetRequiredService<InvokeStreamApi>();
         var logs = app.Services.GetRequiredService<LogsApi>();
         var sqs = app.Services.GetRequiredService<SqsApi>();
+        var kinesis = app.Services.GetRequiredService<KinesisApi>();
         var eventInvokeConfigs = app.Services.GetRequiredService<EventInvokeConfigApi>();
         var mappings = app.Services.GetRequiredService<EventSourceMappingApi>();
         var code = app.Services.GetRequiredService<CodeDownload>();
@@ -76,7 +78,12 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", (HttpContext http, string functionName) => invoke.InvokeAsyncLegacy(http, functionName));
         // JSON-protocol services share the root path; X-Amz-Target says which. SDKs that use a queue's URL as their
         // endpoint post SQS calls to the queue's path.
-        app.MapPost("/", (HttpContext http) => GatewayRequestMiddleware.IsSqsRequest(http.Request) ? sqs.HandleAsync(http) : logs.HandleAsync(http));
+        app.MapPost("/", (HttpContext http) => GatewayRequestMiddleware.ServiceOf(http.Request) switch
+        {
+            "sqs" => sqs.HandleAsync(http),
+            "kinesis" => kinesis.HandleAsync(http),
+            _ => logs.HandleAsync(http),
+        });
         app.MapPost("/{account:regex(^\\d{{12}}$)}/{queue}", (HttpContext http) => sqs.HandleAsync(http));
         app.MapGet($"{CodeDownload.PathPrefix}/{{sha256}}", (HttpContext http, string sha256) => code.ServeAsync(http, sha256));
         return app;

@@ -2,6 +2,7 @@ using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Hosting;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Queues;
+using LambdaCluster.Gateway.Streams;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Grains.AsyncInvocation;
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>The HTTP surface: SigV4, the Lambda, Logs and SQS APIs.</summary>
+    /// <summary>The HTTP surface: SigV4, the Lambda, Logs, SQS and Kinesis APIs.</summary>
     public static IServiceCollection AddLambdaGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
@@ -29,6 +30,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<InvokeApi>();
         services.AddSingleton<InvokeStreamApi>();
         services.AddSingleton<SqsApi>();
+        services.AddSingleton<KinesisApi>();
         services.AddSingleton<ConcurrencyApi>();
         services.AddSingleton<AliasApi>();
         services.AddSingleton<AliasRoutes>();

@@ -37,7 +37,7 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             return;
         }
 
-        var service = IsLogsRequest(http.Request) ? "logs" : IsSqsRequest(http.Request) ? "sqs" : "lambda";
+        var service = ServiceOf(http.Request);
         if (verifier.Verify(http.Request, body.Bytes, service) is { } failure)
         {
             await LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, failure.Code, failure.Message);
@@ -60,11 +60,15 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
         }
     }
 
-    public static bool IsLogsRequest(HttpRequest request) =>
-        request.Headers["X-Amz-Target"].ToString().StartsWith("Logs_", StringComparison.Ordinal);
-
-    public static bool IsSqsRequest(HttpRequest request) =>
-        request.Headers["X-Amz-Target"].ToString().StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal);
+    /// <summary>The SigV4 service a request is for: the JSON-protocol services say so in X-Amz-Target; the rest is Lambda's REST API.</summary>
+    public static string ServiceOf(HttpRequest request)
+    {
+        var target = request.Headers["X-Amz-Target"].ToString();
+        return target.StartsWith("Logs_", StringComparison.Ordinal) ? "logs"
+            : target.StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal) ? "sqs"
+            : target.StartsWith(Streams.KinesisApi.TargetPrefix, StringComparison.Ordinal) ? "kinesis"
+            : "lambda";
+    }
 
     private static string OperationName(HttpContext http) =>
         http.Request.Path.Value?.EndsWith("/invocations", StringComparison.Ordinal) == true ? "InvokeFunction" : "CreateFunction";

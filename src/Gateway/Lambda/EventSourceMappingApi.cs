@@ -3,13 +3,14 @@ using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.EventSources;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Grains.Queues;
+using LambdaCluster.Grains.Streams;
 using LambdaCluster.Runtimes.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Gateway.Lambda;
 
-/// <summary>Create/Get/Update/Delete/ListEventSourceMappings. Each mapping is an <see cref="IEventSourceMappingGrain"/>, which polls while enabled.</summary>
+/// <summary>Create/Get/Update/Delete/ListEventSourceMappings for SQS queues and Kinesis streams. Each mapping is an <see cref="IEventSourceMappingGrain"/>, which polls while enabled.</summary>
 public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOptions> node, TimeProvider time)
 {
     private string Region => node.Value.Region;
@@ -18,27 +19,30 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
 
     public async Task CreateAsync(HttpContext http)
     {
-        // Flow: read → the function (and qualifier) must exist → the source must be a queue of this cluster → the
+        // Flow: read → the function (and qualifier) must exist → the source must be a queue or stream of this cluster → the
         // settings must be valid for it → one mapping per source and function → store, start polling → 202 Creating.
         var request = JsonBody.Read(http, LambdaJsonContext.Default.EventSourceMappingRequestDto);
         var sourceArn = request.EventSourceArn ?? throw Missing("eventSourceArn");
         var (function, qualifier) = await FunctionAsync(request.FunctionName ?? throw Missing("functionName"));
-        var queue = await QueueAsync(sourceArn);
-        var mapping = Validated(new EventSourceMapping
+        var source = await SourceAsync(sourceArn);
+        var fresh = new EventSourceMapping
         {
             Uuid = Guid.NewGuid().ToString(),
             EventSourceArn = sourceArn,
             FunctionName = function,
             Qualifier = qualifier,
             LastModified = time.GetUtcNow(),
-        }, request, (await grains.GetGrain<IQueueGrain>(queue).GetSettingsAsync()).FifoQueue);
+            BatchSize = source.Stream ? 100 : 10,
+        };
+        var mapping = source.Stream ? ValidatedStream(fresh, request, creating: true) : Validated(fresh, request, source.Fifo);
 
         foreach (var existing in await AllAsync())
         {
             if (existing.EventSourceArn == sourceArn && existing.FunctionName == function)
             {
-                throw new LambdaServiceException(LambdaErrorType.ResourceConflictException,
-                    $"An event source mapping with SQS arn (\" {sourceArn} \") and function (\" {function} \") already exists. Please update or delete the existing mapping with UUID {existing.Uuid}");
+                throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, source.Stream
+                    ? $"The event source arn (\" {sourceArn} \") and function (\" {function} \") provided mapping already exists. Please update or delete the existing mapping with UUID {existing.Uuid}"
+                    : $"An event source mapping with SQS arn (\" {sourceArn} \") and function (\" {function} \") already exists. Please update or delete the existing mapping with UUID {existing.Uuid}");
             }
         }
 
@@ -63,9 +67,9 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
         }
 
         var (function, qualifier) = request.FunctionName is { } name ? await FunctionAsync(name) : (current.FunctionName, current.Qualifier);
-        var queue = await QueueAsync(current.EventSourceArn);
-        var updated = Validated(current with { FunctionName = function, Qualifier = qualifier, LastModified = time.GetUtcNow() }, request,
-            (await grains.GetGrain<IQueueGrain>(queue).GetSettingsAsync()).FifoQueue);
+        var source = await SourceAsync(current.EventSourceArn);
+        var changed = current with { FunctionName = function, Qualifier = qualifier, LastModified = time.GetUtcNow() };
+        var updated = source.Stream ? ValidatedStream(changed, request, creating: false) : Validated(changed, request, source.Fifo);
         await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(updated);
         await LambdaResults.WriteAsync(http, StatusCodes.Status202Accepted, Dto(updated, "Updating"), LambdaJsonContext.Default.EventSourceMappingConfigurationDto);
     }
@@ -154,21 +158,119 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
         return exists ? (reference.Name, reference.Qualifier) : throw LambdaServiceException.FunctionNotFound(reference.Qualifier is null ? arn : FunctionArns.Qualified(arn, reference.Qualifier));
     }
 
-    /// <summary>The queue an SQS ARN names, which must exist; any other source is not one this cluster polls.</summary>
-    private async Task<string> QueueAsync(string sourceArn)
+    /// <summary>The source an ARN names, which must exist: a queue or a stream of this cluster; any other is not one it polls.</summary>
+    private async Task<(bool Stream, bool Fifo)> SourceAsync(string sourceArn)
     {
+        if (StreamKeys.FromArn(sourceArn, Region, AccountId) is { } stream)
+        {
+            return await grains.GetGrain<IStreamGrain>(stream).DescribeAsync() is not null
+                ? (true, false)
+                : throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Stream not found: {sourceArn}");
+        }
+
         if (QueueNames.FromArn(sourceArn, Region, AccountId) is not { } queue)
         {
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Unrecognized event source.");
         }
 
-        if (!await grains.GetGrain<IQueueGrain>(queue).ExistsAsync())
+        var grain = grains.GetGrain<IQueueGrain>(queue);
+        if (!await grain.ExistsAsync())
         {
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException,
                 "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.");
         }
 
-        return queue;
+        return (false, (await grain.GetSettingsAsync()).FifoQueue);
+    }
+
+    /// <summary>Kinesis settings by Lambda's rules (StartingPosition on create, retries, record age, bisect, parallelization, on-failure destination).</summary>
+    private EventSourceMapping ValidatedStream(EventSourceMapping mapping, EventSourceMappingRequestDto request, bool creating)
+    {
+        if (request.ScalingConfig is not null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "ScalingConfig is only valid for SQS event sources.");
+        }
+
+        if (request.FilterCriteria is not null || request.TumblingWindowInSeconds is > 0)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "FilterCriteria and TumblingWindowInSeconds are not supported by this cluster yet.");
+        }
+
+        var startingPosition = mapping.StartingPosition;
+        var timestamp = mapping.StartingPositionTimestamp;
+        if (creating)
+        {
+            startingPosition = request.StartingPosition ?? throw Missing("startingPosition");
+            if (startingPosition is not ("TRIM_HORIZON" or "LATEST" or "AT_TIMESTAMP"))
+            {
+                throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{startingPosition}' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]");
+            }
+
+            timestamp = request.StartingPositionTimestamp is { } seconds ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null;
+            if (startingPosition == "AT_TIMESTAMP" && timestamp is null)
+            {
+                throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "StartingPositionTimestamp must be set when StartingPosition is AT_TIMESTAMP.");
+            }
+        }
+        else if (request.StartingPosition is not null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "The starting position of a mapping cannot be changed.");
+        }
+
+        var batchSize = request.BatchSize ?? mapping.BatchSize;
+        var window = request.MaximumBatchingWindowInSeconds ?? mapping.MaximumBatchingWindowInSeconds;
+        var parallelization = request.ParallelizationFactor ?? mapping.ParallelizationFactor;
+        var retries = request.MaximumRetryAttempts ?? mapping.MaximumRetryAttempts;
+        var age = request.MaximumRecordAgeInSeconds ?? mapping.MaximumRecordAgeInSeconds;
+        Range("batchSize", batchSize, 1, 10_000);
+        Range("maximumBatchingWindowInSeconds", window, 0, 300);
+        Range("parallelizationFactor", parallelization, 1, 10);
+        Range("maximumRetryAttempts", retries, -1, 10_000);
+        if (age != -1)
+        {
+            Range("maximumRecordAgeInSeconds", age, 60, 604_800);
+        }
+
+        var onFailure = request.DestinationConfig is { } destinations ? destinations.OnFailure?.Destination : mapping.OnFailureDestination;
+        if (request.DestinationConfig?.OnSuccess?.Destination is not null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Unsupported DestinationConfig parameter for given event source mapping type.");
+        }
+
+        if (onFailure is not null && QueueNames.FromArn(onFailure, Region, AccountId) is null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"The on-failure destination {onFailure} must be an SQS queue of this account and region.");
+        }
+
+        var types = request.FunctionResponseTypes;
+        if (types is not null && (types.Count > 1 || types.Any(t => t != "ReportBatchItemFailures")))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy enum value set: [ReportBatchItemFailures]");
+        }
+
+        return mapping with
+        {
+            Enabled = request.Enabled ?? mapping.Enabled,
+            BatchSize = batchSize,
+            MaximumBatchingWindowInSeconds = window,
+            StartingPosition = startingPosition,
+            StartingPositionTimestamp = timestamp,
+            ParallelizationFactor = parallelization,
+            BisectBatchOnFunctionError = request.BisectBatchOnFunctionError ?? mapping.BisectBatchOnFunctionError,
+            MaximumRetryAttempts = retries,
+            MaximumRecordAgeInSeconds = age,
+            OnFailureDestination = onFailure,
+            ReportBatchItemFailures = types is null ? mapping.ReportBatchItemFailures : types.Count == 1,
+        };
+    }
+
+    private static void Range(string member, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException,
+                $"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have value {(value < min ? $"greater than or equal to {min}" : $"less than or equal to {max}")}");
+        }
     }
 
     private async Task<EventSourceMapping> MappingAsync(string uuid) =>
@@ -206,6 +308,14 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
             FunctionResponseTypes = mapping.ReportBatchItemFailures ? ["ReportBatchItemFailures"] : [],
             ScalingConfig = mapping.MaximumConcurrency is { } maximum ? new ScalingConfigDto { MaximumConcurrency = maximum } : null,
             EventSourceMappingArn = $"arn:aws:lambda:{Region}:{AccountId}:event-source-mapping:{mapping.Uuid}",
+            StartingPosition = mapping.IsStream ? mapping.StartingPosition : null,
+            StartingPositionTimestamp = mapping.StartingPositionTimestamp is { } at ? at.ToUnixTimeMilliseconds() / 1000.0 : null,
+            ParallelizationFactor = mapping.IsStream ? mapping.ParallelizationFactor : null,
+            BisectBatchOnFunctionError = mapping.IsStream ? mapping.BisectBatchOnFunctionError : null,
+            MaximumRetryAttempts = mapping.IsStream ? mapping.MaximumRetryAttempts : null,
+            MaximumRecordAgeInSeconds = mapping.IsStream ? mapping.MaximumRecordAgeInSeconds : null,
+            TumblingWindowInSeconds = mapping.IsStream ? 0 : null,
+            DestinationConfig = mapping.IsStream ? new DestinationConfigDto { OnFailure = new DestinationDto { Destination = mapping.OnFailureDestination } } : null,
         };
     }
 }

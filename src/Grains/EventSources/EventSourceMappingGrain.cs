@@ -11,12 +11,13 @@ public sealed class EventSourceMappingGrain(
     [PersistentState("event-source-mapping", GrainStorageNames.Functions)] IPersistentState<EventSourceMappingState> state,
     IServiceProvider services) : Grain, IEventSourceMappingGrain
 {
-    private SqsPoller? _poller;
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private IEventSourcePoller? _poller;
 
     public async Task<EventSourceMapping> PutAsync(EventSourceMapping mapping)
     {
         state.State.Mapping = mapping;
-        await state.WriteStateAsync();
+        await WriteAsync();
         await Registry.AddAsync(this.GetGrainId());
         Restart();
         return mapping;
@@ -32,8 +33,16 @@ public sealed class EventSourceMappingGrain(
         _poller = null;
         if (mapping is not null)
         {
-            await state.ClearStateAsync();
-            state.State = new EventSourceMappingState();
+            await _writes.WaitAsync();
+            try
+            {
+                await state.ClearStateAsync();
+                state.State = new EventSourceMappingState();
+            }
+            finally
+            {
+                _writes.Release();
+            }
         }
 
         await Registry.RemoveAsync(this.GetGrainId());
@@ -45,7 +54,9 @@ public sealed class EventSourceMappingGrain(
     {
         if (_poller is null or { Running: false } && state.State.Mapping is { Enabled: true } mapping)
         {
-            _poller = ActivatorUtilities.CreateInstance<SqsPoller>(services, mapping, GrainFactory);
+            _poller = mapping.IsStream
+                ? ActivatorUtilities.CreateInstance<KinesisPoller>(services, mapping, new Dictionary<int, string>(state.State.Checkpoints), (Func<int, string, Task>)SaveCheckpointAsync, GrainFactory)
+                : ActivatorUtilities.CreateInstance<SqsPoller>(services, mapping, GrainFactory);
             _poller.Start();
         }
 
@@ -56,6 +67,32 @@ public sealed class EventSourceMappingGrain(
     {
         _poller?.Stop();
         return Task.CompletedTask;
+    }
+
+    /// <summary>A stream shard's progress, persisted so that a restart or another silo resumes after it.</summary>
+    private async Task SaveCheckpointAsync(int shard, string sequenceNumber)
+    {
+        if (state.State.Mapping is null)
+        {
+            return;
+        }
+
+        state.State.Checkpoints[shard] = sequenceNumber;
+        await WriteAsync();
+    }
+
+    /// <summary>One write at a time: shard loops and API calls interleave in this reentrant grain.</summary>
+    private async Task WriteAsync()
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writes.Release();
+        }
     }
 
     private void Restart()

@@ -19,13 +19,13 @@ namespace LambdaCluster.Grains.EventSources;
 /// redrive policy moves a message that keeps failing to its dead-letter queue. A supervisor sizes the worker count
 /// from the backlog (each second, at most five more), up to ScalingConfig.MaximumConcurrency.
 /// </summary>
-public sealed partial class SqsPoller(
+internal sealed partial class SqsPoller(
     EventSourceMapping mapping,
     IGrainFactory grains,
     FunctionInvoker invoker,
     IOptions<NodeOptions> node,
     TimeProvider time,
-    ILogger<SqsPoller> logger)
+    ILogger<SqsPoller> logger) : IEventSourcePoller
 {
     /// <summary>Lambda's ceiling for one SQS mapping without a ScalingConfig.</summary>
     private const int DefaultMaximumConcurrency = 1000;

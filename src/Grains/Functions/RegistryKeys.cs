@@ -13,4 +13,6 @@ public static class RegistryKeys
     public static string Queues(string accountId) => $"{accountId}/queues";
 
     public static string EventSourceMappings(string accountId) => $"{accountId}/event-source-mappings";
+
+    public static string Streams(string accountId) => $"{accountId}/streams";
 }

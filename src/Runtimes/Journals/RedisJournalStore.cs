@@ -3,20 +3,26 @@ using StackExchange.Redis;
 
 namespace LambdaCluster.Runtimes.Journals;
 
-/// <summary>Journals as Redis lists (<c>{prefix}journal:{name}</c>), for cluster mode: any silo can take a journal over.</summary>
+/// <summary>
+/// Journals as Redis Streams (<c>{prefix}journal:{name}</c>, one entry per record), for cluster mode: any silo can take
+/// a journal over. Appends of one call are pipelined in order on the one connection.
+/// </summary>
 public sealed class RedisJournalStore(RedisConnection redis) : IJournalStore
 {
+    private const string Field = "r";
+
     public async Task<IReadOnlyList<string>> ReadAsync(string journal, CancellationToken cancellationToken)
     {
         var database = await redis.DatabaseAsync();
-        var values = await database.ListRangeAsync(Key(journal));
-        return values.Select(v => v.ToString()).ToList();
+        var entries = await database.StreamRangeAsync(Key(journal));
+        return entries.Select(e => e[Field].ToString()).ToList();
     }
 
     public async Task AppendAsync(string journal, IReadOnlyList<string> records, CancellationToken cancellationToken)
     {
         var database = await redis.DatabaseAsync();
-        await database.ListRightPushAsync(Key(journal), records.Select(r => (RedisValue)r).ToArray());
+        var key = Key(journal);
+        await Task.WhenAll(records.Select(r => database.StreamAddAsync(key, Field, r)));
     }
 
     public async Task ReplaceAsync(string journal, IReadOnlyList<string> records, CancellationToken cancellationToken)
@@ -25,9 +31,9 @@ public sealed class RedisJournalStore(RedisConnection redis) : IJournalStore
         var key = Key(journal);
         var transaction = database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(key);
-        if (records.Count > 0)
+        foreach (var record in records)
         {
-            _ = transaction.ListRightPushAsync(key, records.Select(r => (RedisValue)r).ToArray());
+            _ = transaction.StreamAddAsync(key, Field, record);
         }
 
         await transaction.ExecuteAsync();

@@ -15,4 +15,12 @@ public sealed class EventSourceMappingConfigurationDto
     public IReadOnlyList<string> FunctionResponseTypes { get; init; } = [];
     public ScalingConfigDto? ScalingConfig { get; init; }
     public required string EventSourceMappingArn { get; init; }
+    public string? StartingPosition { get; init; }
+    public double? StartingPositionTimestamp { get; init; }
+    public int? ParallelizationFactor { get; init; }
+    public bool? BisectBatchOnFunctionError { get; init; }
+    public int? MaximumRetryAttempts { get; init; }
+    public int? MaximumRecordAgeInSeconds { get; init; }
+    public int? TumblingWindowInSeconds { get; init; }
+    public DestinationConfigDto? DestinationConfig { get; init; }
 }
