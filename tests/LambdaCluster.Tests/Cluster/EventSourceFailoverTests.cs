@@ -1,0 +1,71 @@
+using LambdaCluster.Grains.EventSources;
+using LambdaCluster.Grains.Streams;
+using Orleans.Runtime.Placement;
+using Xunit;
+
+namespace LambdaCluster.Tests.Cluster;
+
+/// <summary>A stream mapping's poller moves with its grain: when its silo dies it resumes on another from the persisted checkpoint.</summary>
+[Collection(ClusterCollection.Name), Trait("Category", "Cluster")]
+public sealed class EventSourceFailoverTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task StreamMapping_ResumesFromItsCheckpoint_AfterItsSiloIsKilled()
+    {
+        const string stream = "failover-stream";
+        const string function = "failover-stream-consumer";
+        var processed = Path.Combine(Path.GetTempPath(), $"processed-{Guid.NewGuid():N}.txt");
+        try
+        {
+            // The function appends the data of every record it gets to a file all silos' processes share.
+            await ClusterFunctions.CreatePythonAsync(fixture, function, $$"""
+                import base64
+                def handler(event, context):
+                    with open("{{processed}}", "a") as out:
+                        for r in event["Records"]:
+                            out.write(base64.b64decode(r["kinesis"]["data"]).decode() + "\n")
+                """);
+            await fixture.Client.GetGrain<IStreamGrain>(stream).CreateAsync(1);
+            await PutAsync(stream, 1, 6);
+
+            // The mapping's grain starts on the second silo (a placement hint), which is then killed.
+            var victim = fixture.Cluster.Silos[1];
+            var uuid = Guid.NewGuid().ToString();
+            var mapping = fixture.Client.GetGrain<IEventSourceMappingGrain>(uuid);
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
+            await mapping.PutAsync(new EventSourceMapping
+            {
+                Uuid = uuid,
+                EventSourceArn = $"arn:aws:kinesis:us-east-1:000000000000:stream/{stream}",
+                FunctionName = function,
+                StartingPosition = "TRIM_HORIZON",
+                BatchSize = 2,
+                LastModified = DateTimeOffset.UtcNow,
+            });
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            Assert.Equal(victim.SiloAddress, await fixture.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(mapping));
+
+            await Waits.UntilAsync("records 1-6 processed", () => Task.FromResult(Lines(processed).Count), count => count >= 6, TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the last batch's checkpoint is written right after it ran
+            await fixture.KillSiloAsync(victim);
+            await PutAsync(stream, 7, 10);
+
+            // A surviving silo's poller keeper wakes the mapping, which resumes after its checkpoint, not from the start.
+            await Waits.UntilAsync("records 7-10 processed after the failover", () => Task.FromResult(Lines(processed)), lines => Enumerable.Range(7, 4).All(n => lines.Contains($"{n}")), TimeSpan.FromSeconds(60));
+            var lines = Lines(processed);
+            Assert.All(Enumerable.Range(1, 6), n => Assert.Equal(1, lines.Count(l => l == $"{n}")));
+            Assert.Equal(Enumerable.Range(1, 10).Select(n => $"{n}"), lines.Distinct());
+            await mapping.DeleteAsync();
+        }
+        finally
+        {
+            File.Delete(processed);
+            await fixture.Cluster.StartAdditionalSiloAsync();
+        }
+    }
+
+    private Task PutAsync(string stream, int from, int to) =>
+        fixture.Client.GetGrain<IStreamGrain>(stream).PutAsync(Enumerable.Range(from, to - from + 1).Select(n => ("key", (string?)null, System.Text.Encoding.UTF8.GetBytes($"{n}"))).ToList());
+
+    private static List<string> Lines(string path) => File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Length > 0)] : [];
+}
