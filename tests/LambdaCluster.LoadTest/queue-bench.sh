@@ -2,7 +2,9 @@
 # Queue-to-function figures of docs/benchmarks.md, in one run (Release build; one embedded node on loopback; stops what it starts).
 #   tests/LambdaCluster.LoadTest/queue-bench.sh [messages, default 5000]
 # 1. messages per second from a backlog to a nodejs22.x function through an SQS mapping, batch size 1 and 10
+#    (ScalingConfig.MaximumConcurrency 16: on 2 cores more concurrent environments only add contention)
 # 2. delay from SendMessage to the handler starting, one message at a time (low load): 100 probes
+# 3. stream records per second end to end: a backlog in a 2-shard stream to a nodejs22.x function (stream-throughput.py)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MESSAGES=${1:-5000}
@@ -16,17 +18,20 @@ quiet() { grep -v -i -E "warn|node >=|versions pub|will req|continue rec|securit
 
 dotnet build "$ROOT/Cluster.sln" -c Release -v quiet >/dev/null
 (cd "$JS" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
-(cd "$WORK" && printf 'export const handler = async (event) => {\n  const now = Date.now();\n  for (const r of event.Records) console.log(`lag ${now - Number(r.attributes.SentTimestamp)}`);\n};\n' > index.mjs && zip -q sink.zip index.mjs)
+(cd "$WORK" && printf 'export const handler = async (event) => {\n  const now = Date.now();\n  for (const r of event.Records) console.log(`lag ${now - Number(r.attributes.SentTimestamp)}`);\n};\n' > index.mjs && zip -q sink.zip index.mjs \
+  && printf 'export const handler = async (event) => { console.log(`got ${event.Records.length}`); };\n' > index.mjs && zip -q stream-sink.zip index.mjs)
 dotnet "$ROOT/src/Silo/bin/Release/net10.0/LambdaCluster.Silo.dll" --Node:DataDirectory="$WORK/node" --Gateway:Url=$E \
   --Silo:SiloPort=19801 --Silo:GatewayPort=19802 >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
 until grep -q "Lambda API listening" "$WORK/node.log"; do sleep 0.2; done
 aws --endpoint-url $E lambda create-function --function-name sink --runtime nodejs22.x --handler index.handler \
   --role arn:aws:iam::000000000000:role/bench --zip-file "fileb://$WORK/sink.zip" --query State --output text >/dev/null
+aws --endpoint-url $E lambda create-function --function-name stream-sink --runtime nodejs22.x --handler index.handler \
+  --role arn:aws:iam::000000000000:role/bench --zip-file "fileb://$WORK/stream-sink.zip" --query State --output text >/dev/null
 aws --endpoint-url $E sqs create-queue --queue-name bench >/dev/null
 mapping() { # batch-size window -> uuid of a disabled mapping
   aws --endpoint-url $E lambda create-event-source-mapping --function-name sink --event-source-arn arn:aws:sqs:us-east-1:000000000000:bench \
-    --batch-size "$1" --maximum-batching-window-in-seconds "$2" --no-enabled --query UUID --output text
+    --batch-size "$1" --maximum-batching-window-in-seconds "$2" --scaling-config MaximumConcurrency=16 --no-enabled --query UUID --output text
 }
 
 for batch in 1 10; do
@@ -45,3 +50,5 @@ sleep 1
 aws --endpoint-url $E logs filter-log-events --log-group-name /aws/lambda/sink --filter-pattern lag --start-time "$START" \
   --query 'events[].message' --output text | tr '\t' '\n' | awk '/^lag /{print $2}' | sort -n | awk '
   { v[NR] = $1 } END { printf "SendMessage -> handler start, %d probes: p50 %d ms  p90 %d ms  p99 %d ms  max %d ms\n", NR, v[int(NR*0.5)+1], v[int(NR*0.9)+1], v[int(NR*0.99)+1], v[NR] }'
+
+python3 "$ROOT/tests/LambdaCluster.LoadTest/stream-throughput.py" $E "$MESSAGES" 2

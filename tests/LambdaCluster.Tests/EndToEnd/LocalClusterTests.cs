@@ -5,8 +5,8 @@ namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>
 /// The deploy script's loopback cluster (Redis, three silos, a gateway-only process), driven by the aws CLI:
-/// any node serves the tutorial function, traffic continues while a silo is killed, and stopping every
-/// process loses neither functions nor logs.
+/// any node serves the tutorial function, traffic continues while a silo is killed, stopping every process loses
+/// neither functions nor logs, and asynchronous events accepted just before the stop run after the restart.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class LocalClusterTests : IAsyncLifetime
@@ -50,6 +50,16 @@ public sealed class LocalClusterTests : IAsyncLifetime
             Assert.Equal("\"{\\\"area\\\": 42}\"", await InvokeAsync(endpoint, maxAttempts: 3));
         }
 
+        // Asynchronous events accepted just before every process stops (each runs 5 s, so none finishes) run after the restart.
+        var patient = Tools.Zip(_workDirectory, ("index.py", "import time\ndef handler(e, c):\n    time.sleep(5)\n    print(f\"ran {e['n']}\")\n"));
+        Assert.Equal(0, (await Tools.AwsAtAsync(_cluster.Gateway, 1, "lambda", "create-function", "--function-name", "patient", "--runtime", "python3.12", "--timeout", "10",
+            "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{patient}")).ExitCode);
+        foreach (var n in new[] { 1, 2 })
+        {
+            var accepted = await Tools.AwsAtAsync(_cluster.Silo(n == 1 ? 1 : 3), 1, "lambda", "invoke", "--function-name", "patient", "--invocation-type", "Event", "--payload", $"{{\"n\":{n}}}", Path.Combine(_workDirectory, $"event-{n}.json"));
+            Assert.True(accepted.ExitCode == 0, accepted.Stderr);
+        }
+
         Assert.Equal(0, (await _cluster.RunAsync("stop")).ExitCode);
         var restarted = await _cluster.RunAsync("start");
         Assert.True(restarted.ExitCode == 0, restarted.Stdout + restarted.Stderr);
@@ -58,6 +68,16 @@ public sealed class LocalClusterTests : IAsyncLifetime
         Assert.True(logs.ExitCode == 0, logs.Stderr);
         var lines = JsonDocument.Parse(logs.Stdout).RootElement.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("message").GetString()!.Contains("The area is 42", StringComparison.Ordinal));
         Assert.True(lines >= 14, $"expected the 14 invocations' lines from before and after the restart, found {lines}");
+
+        var ran = new HashSet<string>();
+        for (var i = 0; i < 90 && ran.Count < 2; i++)
+        {
+            await Task.Delay(500);
+            var events = await Tools.AwsAtAsync(_cluster.Gateway, 1, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/patient", "--filter-pattern", "ran");
+            ran = events.ExitCode != 0 ? ran : [.. JsonDocument.Parse(events.Stdout).RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()!.Trim()).Where(m => m.StartsWith("ran ", StringComparison.Ordinal))];
+        }
+
+        Assert.Equal(["ran 1", "ran 2"], ran.Order());
     }
 
     private async Task<string> InvokeAsync(string endpoint, int maxAttempts)
