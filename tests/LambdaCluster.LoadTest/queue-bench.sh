@@ -4,7 +4,7 @@
 # 1. messages per second from a backlog to a nodejs22.x function through an SQS mapping, batch size 1 and 10
 #    (ScalingConfig.MaximumConcurrency 16: on 2 cores more concurrent environments only add contention)
 # 2. delay from SendMessage to the handler starting, one message at a time (low load): 100 probes
-# 3. stream records per second end to end: a backlog in a 2-shard stream to a nodejs22.x function (stream-throughput.py)
+# 3. stream records per second end to end: a backlog of 10x messages in a 2-shard stream to a nodejs22.x function (stream-throughput.py)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MESSAGES=${1:-5000}
@@ -51,4 +51,4 @@ aws --endpoint-url $E logs filter-log-events --log-group-name /aws/lambda/sink -
   --query 'events[].message' --output text | tr '\t' '\n' | awk '/^lag /{print $2}' | sort -n | awk '
   { v[NR] = $1 } END { printf "SendMessage -> handler start, %d probes: p50 %d ms  p90 %d ms  p99 %d ms  max %d ms\n", NR, v[int(NR*0.5)+1], v[int(NR*0.9)+1], v[int(NR*0.99)+1], v[NR] }'
 
-python3 "$ROOT/tests/LambdaCluster.LoadTest/stream-throughput.py" $E "$MESSAGES" 2
+python3 "$ROOT/tests/LambdaCluster.LoadTest/stream-throughput.py" $E $((MESSAGES * 10)) 2

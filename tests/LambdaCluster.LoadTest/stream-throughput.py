@@ -26,7 +26,7 @@ while seen < total and time.perf_counter() - begun < 300:
     seen, token = 0, None
     while True:
         page = logs.filter_log_events(logGroupName="/aws/lambda/stream-sink", filterPattern="got", startTime=started_ms, **({"nextToken": token} if token else {}))
-        seen += sum(int(e["message"].split()[-1]) for e in page["events"] if e["message"].startswith("got "))
+        seen += sum(int(e["message"].split()[-1]) for e in page["events"] if "\tgot " in e["message"])
         token = page.get("nextToken")
         if not token:
             break

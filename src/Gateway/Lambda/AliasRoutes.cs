@@ -17,7 +17,7 @@ public sealed class AliasRoutes(IGrainFactory grains, IOptions<NodeOptions> node
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<(string Function, string Alias), (AliasDefinition Alias, long At)> _cache = new();
 
-    public static bool IsAlias(string? qualifier) => qualifier is not null && qualifier != "$LATEST" && !qualifier.All(char.IsAsciiDigit);
+    public static bool IsAlias(string? qualifier) => FunctionVersions.IsAlias(qualifier);
 
     /// <summary>The version to run; ResourceNotFound when the alias does not exist.</summary>
     public async ValueTask<string> VersionAsync(string function, string? qualifier)

@@ -136,9 +136,9 @@ public sealed class EventInvokeConfigApi(IGrainFactory grains, IOptions<NodeOpti
         var target = FunctionTarget.From(http, functionName, Region, AccountId);
         var arn = FunctionArns.Qualified(FunctionArns.Function(Region, AccountId, target.Name), target.Version);
         var function = grains.GetGrain<IFunctionGrain>(target.Name);
-        var exists = target.Qualifier is null or "$LATEST" || target.Qualifier.All(char.IsAsciiDigit)
-            ? await function.GetVersionAsync(target.Version) is not null
-            : await function.GetAliasAsync(target.Qualifier) is not null;
+        var exists = FunctionVersions.IsAlias(target.Qualifier)
+            ? await function.GetAliasAsync(target.Qualifier!) is not null
+            : await function.GetVersionAsync(target.Version) is not null;
         return exists ? (target, arn) : throw LambdaServiceException.FunctionNotFound(arn);
     }
 

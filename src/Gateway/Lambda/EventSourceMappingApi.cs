@@ -131,11 +131,7 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
             throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{maximumConcurrency}' at 'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must be between 2 and 1000");
         }
 
-        var types = request.FunctionResponseTypes;
-        if (types is not null && (types.Count > 1 || types.Any(t => t != "ReportBatchItemFailures")))
-        {
-            throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy enum value set: [ReportBatchItemFailures]");
-        }
+        var reportFailures = ReportBatchItemFailures(request, mapping);
 
         return mapping with
         {
@@ -143,7 +139,7 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
             BatchSize = batchSize,
             MaximumBatchingWindowInSeconds = window,
             MaximumConcurrency = maximumConcurrency,
-            ReportBatchItemFailures = types is null ? mapping.ReportBatchItemFailures : types.Count == 1,
+            ReportBatchItemFailures = reportFailures,
         };
     }
 
@@ -151,9 +147,9 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
     {
         var reference = FunctionReference.Parse(functionName, Region, AccountId);
         var grain = grains.GetGrain<IFunctionGrain>(reference.Name);
-        var exists = reference.Qualifier is null or "$LATEST" || reference.Qualifier.All(char.IsAsciiDigit)
-            ? await grain.GetVersionAsync(reference.Qualifier ?? "$LATEST") is not null
-            : await grain.GetAliasAsync(reference.Qualifier) is not null;
+        var exists = FunctionVersions.IsAlias(reference.Qualifier)
+            ? await grain.GetAliasAsync(reference.Qualifier!) is not null
+            : await grain.GetVersionAsync(reference.Qualifier ?? "$LATEST") is not null;
         var arn = FunctionArns.Function(Region, AccountId, reference.Name);
         return exists ? (reference.Name, reference.Qualifier) : throw LambdaServiceException.FunctionNotFound(reference.Qualifier is null ? arn : FunctionArns.Qualified(arn, reference.Qualifier));
     }
@@ -242,11 +238,7 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"The on-failure destination {onFailure} must be an SQS queue of this account and region.");
         }
 
-        var types = request.FunctionResponseTypes;
-        if (types is not null && (types.Count > 1 || types.Any(t => t != "ReportBatchItemFailures")))
-        {
-            throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy enum value set: [ReportBatchItemFailures]");
-        }
+        var reportFailures = ReportBatchItemFailures(request, mapping);
 
         return mapping with
         {
@@ -260,8 +252,20 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
             MaximumRetryAttempts = retries,
             MaximumRecordAgeInSeconds = age,
             OnFailureDestination = onFailure,
-            ReportBatchItemFailures = types is null ? mapping.ReportBatchItemFailures : types.Count == 1,
+            ReportBatchItemFailures = reportFailures,
         };
+    }
+
+    /// <summary>FunctionResponseTypes: absent keeps the current setting; else empty or exactly [ReportBatchItemFailures].</summary>
+    private static bool ReportBatchItemFailures(EventSourceMappingRequestDto request, EventSourceMapping mapping)
+    {
+        var types = request.FunctionResponseTypes;
+        if (types is not null && (types.Count > 1 || types.Any(t => t != "ReportBatchItemFailures")))
+        {
+            throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy enum value set: [ReportBatchItemFailures]");
+        }
+
+        return types is null ? mapping.ReportBatchItemFailures : types.Count == 1;
     }
 
     private static void Range(string member, int value, int min, int max)

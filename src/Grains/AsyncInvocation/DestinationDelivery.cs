@@ -21,9 +21,7 @@ public sealed class DestinationDelivery(IGrainFactory grains, AsyncInvocations i
 
         if (FunctionArns.TryParseFunction(destinationArn, region, account, out var function, out var qualifier))
         {
-            var version = qualifier is null or "$LATEST" || qualifier.All(char.IsAsciiDigit)
-                ? qualifier ?? "$LATEST"
-                : (await grains.GetGrain<IFunctionGrain>(function).GetAliasAsync(qualifier))?.Pick(Random.Shared.NextDouble()) ?? "$LATEST";
+            var version = await FunctionVersions.ResolveAsync(grains, region, account, function, qualifier);
             var request = new InvocationRequest
             {
                 RequestId = Guid.NewGuid().ToString(),

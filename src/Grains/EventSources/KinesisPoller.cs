@@ -60,7 +60,7 @@ internal sealed partial class KinesisPoller(
             if (info is null)
             {
                 LastProcessingResult = $"PROBLEM: Stream not found: {mapping.EventSourceArn}";
-                await DelayAsync(TimeSpan.FromSeconds(5), stopping);
+                await Pause.ForAsync(TimeSpan.FromSeconds(5), time, stopping);
             }
         }
 
@@ -84,7 +84,7 @@ internal sealed partial class KinesisPoller(
                 var batch = await CollectAsync(shardGrain, position, info.RetentionPeriodHours, stopping);
                 if (batch.Count == 0)
                 {
-                    await DelayAsync(IdlePoll, stopping);
+                    await Pause.ForAsync(IdlePoll, time, stopping);
                     continue;
                 }
 
@@ -102,7 +102,7 @@ internal sealed partial class KinesisPoller(
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
                 LogPollFailed(logger, e, mapping.Uuid, shard);
-                await DelayAsync(TimeSpan.FromSeconds(1), stopping);
+                await Pause.ForAsync(TimeSpan.FromSeconds(1), time, stopping);
             }
         }
     }
@@ -140,7 +140,7 @@ internal sealed partial class KinesisPoller(
         var window = TimeSpan.FromSeconds(mapping.MaximumBatchingWindowInSeconds);
         while (batch.Count < mapping.BatchSize && time.GetElapsedTime(started) < window && !stopping.IsCancellationRequested)
         {
-            await DelayAsync(IdlePoll, stopping);
+            await Pause.ForAsync(IdlePoll, time, stopping);
             batch.AddRange((await shard.ReadAsync(ShardPosition.After(batch[^1].SequenceNumber), mapping.BatchSize - batch.Count, retentionHours)).Records);
         }
 
@@ -161,7 +161,7 @@ internal sealed partial class KinesisPoller(
             var (failedFrom, executedVersion, throttled) = await InvokeAsync(batch, shard, info, role);
             if (throttled)
             {
-                await DelayAsync(TimeSpan.FromSeconds(1), stopping); // not the function's failure: not a retry either
+                await Pause.ForAsync(TimeSpan.FromSeconds(1), time, stopping); // not the function's failure: not a retry either
                 continue;
             }
 
@@ -195,7 +195,7 @@ internal sealed partial class KinesisPoller(
                 return;
             }
 
-            await DelayAsync(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempts)), stopping);
+            await Pause.ForAsync(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempts)), time, stopping);
         }
     }
 
@@ -208,7 +208,7 @@ internal sealed partial class KinesisPoller(
         InvocationResult result;
         try
         {
-            result = await invoker.InvokeAsync(mapping.FunctionName, await VersionAsync(), new InvocationRequest
+            result = await invoker.InvokeAsync(mapping.FunctionName, await FunctionVersions.ResolveAsync(grains, node.Value.Region, node.Value.AccountId, mapping.FunctionName, mapping.Qualifier), new InvocationRequest
             {
                 RequestId = Guid.NewGuid().ToString(),
                 Payload = KinesisEvent.Build(batch, StreamKeys.ShardId(shard), StreamKeys.Arn(node.Value.Region, node.Value.AccountId, info.Name), node.Value.Region, role),
@@ -250,29 +250,6 @@ internal sealed partial class KinesisPoller(
         {
             var record = KinesisEvent.FailureRecord(batch, StreamKeys.ShardId(shard), StreamKeys.Arn(node.Value.Region, node.Value.AccountId, info.Name), FunctionArn, condition, invokeCount, executedVersion, time.GetUtcNow());
             await destinations.DeliverAsync(destination, record);
-        }
-    }
-
-    private async Task<string> VersionAsync()
-    {
-        if (mapping.Qualifier is null or "$LATEST" || mapping.Qualifier.All(char.IsAsciiDigit))
-        {
-            return mapping.Qualifier ?? "$LATEST";
-        }
-
-        var alias = await grains.GetGrain<IFunctionGrain>(mapping.FunctionName).GetAliasAsync(mapping.Qualifier)
-            ?? throw LambdaServiceException.FunctionNotFound(FunctionArn);
-        return alias.Pick(Random.Shared.NextDouble());
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken stopping)
-    {
-        try
-        {
-            await Task.Delay(delay, time, stopping);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

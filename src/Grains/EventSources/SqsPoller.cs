@@ -74,7 +74,7 @@ internal sealed partial class SqsPoller(
                 LogPollFailed(logger, e, mapping.Uuid);
             }
 
-            await Delay(TimeSpan.FromSeconds(1), stopping);
+            await Pause.ForAsync(TimeSpan.FromSeconds(1), time, stopping);
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed partial class SqsPoller(
         catch (Exception e) when (e is QueueServiceException or TimeoutException or OrleansException)
         {
             LogPollFailed(logger, e, mapping.Uuid);
-            await Delay(TimeSpan.FromSeconds(1), stopping);
+            await Pause.ForAsync(TimeSpan.FromSeconds(1), time, stopping);
         }
         finally
         {
@@ -142,7 +142,7 @@ internal sealed partial class SqsPoller(
         InvocationResult result;
         try
         {
-            var version = await VersionAsync();
+            var version = await FunctionVersions.ResolveAsync(grains, node.Value.Region, node.Value.AccountId, mapping.FunctionName, mapping.Qualifier);
             result = await invoker.InvokeAsync(mapping.FunctionName, version, new InvocationRequest
             {
                 RequestId = Guid.NewGuid().ToString(),
@@ -186,29 +186,6 @@ internal sealed partial class SqsPoller(
         {
             var arn = FunctionArns.Function(node.Value.Region, node.Value.AccountId, mapping.FunctionName);
             return mapping.Qualifier is null ? arn : FunctionArns.Qualified(arn, mapping.Qualifier);
-        }
-    }
-
-    private async Task<string> VersionAsync()
-    {
-        if (mapping.Qualifier is null or "$LATEST" || mapping.Qualifier.All(char.IsAsciiDigit))
-        {
-            return mapping.Qualifier ?? "$LATEST";
-        }
-
-        var alias = await grains.GetGrain<IFunctionGrain>(mapping.FunctionName).GetAliasAsync(mapping.Qualifier)
-            ?? throw LambdaServiceException.FunctionNotFound(FunctionArn);
-        return alias.Pick(Random.Shared.NextDouble());
-    }
-
-    private async Task Delay(TimeSpan delay, CancellationToken stopping)
-    {
-        try
-        {
-            await Task.Delay(delay, time, stopping);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
