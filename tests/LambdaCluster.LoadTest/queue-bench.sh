@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Queue-to-function figures of docs/benchmarks.md, in one run (Release build; one embedded node on loopback; stops what it starts).
 #   tests/LambdaCluster.LoadTest/queue-bench.sh [messages, default 5000]
+# 0. baseline: direct Invoke of the same function at concurrency 16 (what the queue path adds its cost to)
 # 1. messages per second from a backlog to a nodejs22.x function through an SQS mapping, batch size 1 and 10
 #    (ScalingConfig.MaximumConcurrency 16: on 2 cores more concurrent environments only add contention)
 # 2. delay from SendMessage to the handler starting, one message at a time (low load): 100 probes
@@ -33,6 +34,11 @@ mapping() { # batch-size window -> uuid of a disabled mapping
   aws --endpoint-url $E lambda create-event-source-mapping --function-name sink --event-source-arn arn:aws:sqs:us-east-1:000000000000:bench \
     --batch-size "$1" --maximum-batching-window-in-seconds "$2" --scaling-config MaximumConcurrency=16 --no-enabled --query UUID --output text
 }
+
+# Baseline in the same run: direct SigV4 Invoke of the same function with a one-record SQS event, concurrency 16.
+L="dotnet $ROOT/tests/LambdaCluster.LoadTest/bin/Release/net10.0/lambda-load.dll"
+EVENT='{"Records":[{"messageId":"m","body":"{}","attributes":{"SentTimestamp":"0"},"eventSource":"aws:sqs"}]}'
+printf 'baseline direct Invoke c=16: %s\n' "$($L --endpoint $E --function sink --concurrency 16 --duration 5s --warmup 1s --payload "$EVENT" | grep -E 'throughput' | tr -s ' ')"
 
 for batch in 1 10; do
   UUID=$(mapping $batch 0)
