@@ -25,9 +25,14 @@ public static class BatchItemFailures
                 return root.ValueKind == JsonValueKind.String && root.GetString() == "" ? [] : null;
             }
 
-            if (!root.TryGetProperty("batchItemFailures", out var failures) || failures.ValueKind == JsonValueKind.Null)
+            if (!root.TryGetProperty("batchItemFailures", out var failures))
             {
-                return root.EnumerateObject().Any() ? null : [];
+                return root.EnumerateObject().Any() ? null : []; // {} succeeded; another key is a malformed report
+            }
+
+            if (failures.ValueKind == JsonValueKind.Null)
+            {
+                return [];
             }
 
             if (failures.ValueKind != JsonValueKind.Array)

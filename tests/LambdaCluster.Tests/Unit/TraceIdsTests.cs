@@ -1,6 +1,5 @@
 using LambdaCluster.Runtimes.Invocation;
 using System.Diagnostics;
-using LambdaCluster.Gateway.Lambda;
 using Xunit;
 
 namespace LambdaCluster.Tests.Unit;
