@@ -32,6 +32,8 @@ public sealed partial class FunctionVersionGrain(
     private PoolSettings? _settings;
     private int _busy;
     private int _allocated;
+    private int _waitingForCover;
+    private Task<int>? _cover;
     private IGrainTimer? _reaper;
     private IAccountConcurrencyGrain? _account;
     private IFunctionConcurrencyGrain? _functionConcurrency;
@@ -94,16 +96,7 @@ public sealed partial class FunctionVersionGrain(
 
         if (settings.ReservedConcurrency is null && _busy >= _allocated)
         {
-            // This call counts as busy only once its unit is covered: concurrent calls waiting here each get
-            // their own grant (or refusal), never one another's.
-            // (Read the grant before adding: `_allocated += await ...` would add to the value from before the await.)
-            var granted = await Account.AllocateAsync(Key, Math.Max(1, _busy / 8));
-            _allocated += granted;
-            if (_busy >= _allocated)
-            {
-                TrimAllocation();
-                throw Throttled(ThrottleReasons.ConcurrentInvocationLimitExceeded);
-            }
+            await CoverAsync();
         }
 
         _busy++;
@@ -144,6 +137,53 @@ public sealed partial class FunctionVersionGrain(
             TrimAllocation();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Waits until the account's unreserved concurrency covers one more busy environment. Concurrent calls share one
+    /// request to the account grain at a time, sized for all of them: requests sized each on its own (and landing in
+    /// any order) could take the whole account while a call that just missed out still throttled.
+    /// </summary>
+    private async Task CoverAsync()
+    {
+        _waitingForCover++;
+        try
+        {
+            while (_busy >= _allocated)
+            {
+                var cover = _cover ??= GrantAsync(Math.Max(_waitingForCover, Math.Max(1, _busy / 8)));
+                int granted;
+                try
+                {
+                    granted = await cover;
+                }
+                finally
+                {
+                    if (ReferenceEquals(_cover, cover))
+                    {
+                        _cover = null; // the next request, if one is needed (or this one failed), is a new one
+                    }
+                }
+
+                if (granted == 0 && _busy >= _allocated)
+                {
+                    TrimAllocation();
+                    throw Throttled(ThrottleReasons.ConcurrentInvocationLimitExceeded);
+                }
+            }
+        }
+        finally
+        {
+            _waitingForCover--;
+        }
+    }
+
+    private async Task<int> GrantAsync(int count)
+    {
+        // Read the grant before adding: `_allocated += await ...` would add to the value from before the await.
+        var granted = await Account.AllocateAsync(Key, count);
+        _allocated += granted;
+        return granted;
     }
 
     public Task ReleaseAsync(string environmentKey, bool reusable)
