@@ -57,6 +57,10 @@ public sealed class SqsApi(IGrainFactory grains, IOptions<NodeOptions> node)
                 "DeleteMessageBatch" => await DeleteMessageBatchAsync(http, input),
                 "ChangeMessageVisibility" => await ChangeMessageVisibilityAsync(http, input),
                 "ChangeMessageVisibilityBatch" => await ChangeMessageVisibilityBatchAsync(http, input),
+                "TagQueue" => await TagQueueAsync(input),
+                "UntagQueue" => await UntagQueueAsync(input),
+                "ListQueueTags" => await ListQueueTagsAsync(input),
+                "ListDeadLetterSourceQueues" => await ListDeadLetterSourceQueuesAsync(http, input),
                 var other => throw new QueueServiceException(QueueErrorType.UnsupportedOperation, $"Operation {other} is not supported by this endpoint."),
             };
             http.Response.StatusCode = StatusCodes.Status200OK;
@@ -81,7 +85,14 @@ public sealed class SqsApi(IGrainFactory grains, IOptions<NodeOptions> node)
         var defaults = new QueueSettings { FifoQueue = name.EndsWith(".fifo", StringComparison.Ordinal) && !attributes.ContainsKey("FifoQueue") };
         var settings = QueueAttributeMap.Apply(defaults, attributes, name, creating: true, Region, Account);
         await CheckDeadLetterQueueAsync(settings);
-        await grains.GetGrain<IQueueGrain>(name).CreateAsync(settings);
+        var tags = Tags(input.StringMap("tags"));
+        var queue = grains.GetGrain<IQueueGrain>(name);
+        await queue.CreateAsync(settings);
+        if (tags.Count > 0)
+        {
+            await queue.TagAsync(tags);
+        }
+
         await Registry.AddAsync(name);
         return new JsonObject { ["QueueUrl"] = QueueUrl(http, name) };
     }
@@ -259,6 +270,84 @@ public sealed class SqsApi(IGrainFactory grains, IOptions<NodeOptions> node)
         var changes = entries.Select(e => (e.Required("ReceiptHandle"), e.Int("VisibilityTimeout", 0, 43_200) ?? 0)).ToList();
         var outcomes = await queue.ChangeVisibilityAsync(changes);
         return BatchResult(entries, outcomes, "Message does not exist or is not available for visibility timeout change.");
+    }
+
+    private async Task<JsonObject> TagQueueAsync(SqsInput input)
+    {
+        var tags = Tags(input.StringMap("Tags"));
+        if (tags.Count == 0)
+        {
+            throw new QueueServiceException(QueueErrorType.MissingParameter, "The request must contain the parameter Tags.");
+        }
+
+        await Queue(input).Grain.TagAsync(tags);
+        return [];
+    }
+
+    private async Task<JsonObject> UntagQueueAsync(SqsInput input)
+    {
+        var keys = input.Strings("TagKeys");
+        if (keys.Count == 0)
+        {
+            throw new QueueServiceException(QueueErrorType.MissingParameter, "The request must contain the parameter TagKeys.");
+        }
+
+        await Queue(input).Grain.UntagAsync(keys);
+        return [];
+    }
+
+    private async Task<JsonObject> ListQueueTagsAsync(SqsInput input)
+    {
+        var tags = await Queue(input).Grain.ListTagsAsync();
+        var output = new JsonObject();
+        if (tags.Count > 0)
+        {
+            output["Tags"] = new JsonObject(tags.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value)));
+        }
+
+        return output;
+    }
+
+    /// <summary>The queues whose redrive policy names this one as their dead-letter queue.</summary>
+    private async Task<JsonObject> ListDeadLetterSourceQueuesAsync(HttpContext http, SqsInput input)
+    {
+        var (name, queue) = Queue(input);
+        _ = await queue.GetSettingsAsync();
+        var max = input.Int("MaxResults", 1, 1000) ?? 1000;
+        var names = await Registry.ListAsync(input.String("NextToken"), 1000);
+        var settings = await Task.WhenAll(names.Select(async n =>
+        {
+            try
+            {
+                return (Name: n, Settings: (QueueSettings?)await grains.GetGrain<IQueueGrain>(n).GetSettingsAsync());
+            }
+            catch (QueueServiceException)
+            {
+                return (Name: n, Settings: null); // deleted meanwhile
+            }
+        }));
+        var sources = settings.Where(s => s.Settings?.DeadLetterQueue == name).Select(s => s.Name).ToList();
+        var output = new JsonObject { ["queueUrls"] = new JsonArray(sources.Take(max).Select(n => (JsonNode)QueueUrl(http, n)).ToArray()) };
+        if (sources.Count > max)
+        {
+            output["NextToken"] = sources[max - 1];
+        }
+
+        return output;
+    }
+
+    /// <summary>Tags as SQS limits them: keys of 1-128 characters, values of at most 256.</summary>
+    private static IReadOnlyDictionary<string, string> Tags(IReadOnlyDictionary<string, string> tags)
+    {
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is 0 or > 128 || value.Length > 256)
+            {
+                throw new QueueServiceException(QueueErrorType.InvalidParameterValue, $"Tag '{key}' is invalid: keys have 1 to 128 characters, values at most 256.");
+            }
+        }
+
+        return tags;
     }
 
     private IFunctionRegistryGrain Registry => grains.GetGrain<IFunctionRegistryGrain>(RegistryKeys.Queues(Account));

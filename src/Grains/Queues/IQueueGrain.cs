@@ -20,6 +20,13 @@ public interface IQueueGrain : IGrainWithStringKey
 
     [Alias("Counts")] Task<QueueCounts> CountsAsync();
 
+    /// <summary>Adds or replaces tags (at most 50 in all).</summary>
+    [Alias("Tag")] Task TagAsync(IReadOnlyDictionary<string, string> tags);
+
+    [Alias("Untag")] Task UntagAsync(IReadOnlyList<string> keys);
+
+    [Alias("ListTags")] Task<IReadOnlyDictionary<string, string>> ListTagsAsync();
+
     [Alias("Delete")] Task DeleteAsync();
 
     [Alias("Purge")] Task PurgeAsync();

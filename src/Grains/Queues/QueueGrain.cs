@@ -29,6 +29,7 @@ public sealed partial class QueueGrain(IJournalStore journals, TimeProvider time
     private readonly Dictionary<string, (long At, SentMessage Sent)> _deduplication = new(StringComparer.Ordinal);
     private readonly List<(string Line, TaskCompletionSource? Done)> _pending = [];
     private QueueSettings? _settings;
+    private Dictionary<string, string> _tags = new(StringComparer.Ordinal);
     private long _nextOrder = 1;
     private int _journalRecords;
     private bool _flushing;
@@ -107,10 +108,41 @@ public sealed partial class QueueGrain(IJournalStore journals, TimeProvider time
         return Task.FromResult(new QueueCounts(visible, inFlight, delayed));
     }
 
+    public async Task TagAsync(IReadOnlyDictionary<string, string> tags)
+    {
+        _ = Settings;
+        var merged = new Dictionary<string, string>(_tags, StringComparer.Ordinal);
+        foreach (var (key, value) in tags)
+        {
+            merged[key] = value;
+        }
+
+        if (merged.Count > 50)
+        {
+            throw new QueueServiceException(QueueErrorType.InvalidParameterValue, $"Too many tags added for queue {Name}: a queue can have at most 50 tags.");
+        }
+
+        await Record(Apply(new QueueJournalRecord { Op = "tags", Tags = merged }));
+    }
+
+    public async Task UntagAsync(IReadOnlyList<string> keys)
+    {
+        _ = Settings;
+        var remaining = _tags.Where(t => !keys.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        await Record(Apply(new QueueJournalRecord { Op = "tags", Tags = remaining }));
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> ListTagsAsync()
+    {
+        _ = Settings;
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(_tags, StringComparer.Ordinal));
+    }
+
     public async Task DeleteAsync()
     {
         _ = Settings;
         _settings = null;
+        _tags.Clear();
         _byOrder.Clear();
         _byId.Clear();
         _deduplication.Clear();
@@ -375,6 +407,9 @@ public sealed partial class QueueGrain(IJournalStore journals, TimeProvider time
             case "settings":
                 _settings = record.Settings;
                 break;
+            case "tags":
+                _tags = new Dictionary<string, string>(record.Tags ?? [], StringComparer.Ordinal);
+                break;
             case "send":
                 var message = record.Message!;
                 _byOrder[message.Order] = message;
@@ -485,7 +520,11 @@ public sealed partial class QueueGrain(IJournalStore journals, TimeProvider time
         _flushing = true;
         try
         {
-            var records = new List<string> { JsonSerializer.Serialize(new QueueJournalRecord { Op = "settings", Settings = _settings }, QueueJournalJsonContext.Default.QueueJournalRecord) };
+            var records = new List<string>
+            {
+                JsonSerializer.Serialize(new QueueJournalRecord { Op = "settings", Settings = _settings }, QueueJournalJsonContext.Default.QueueJournalRecord),
+                JsonSerializer.Serialize(new QueueJournalRecord { Op = "tags", Tags = _tags }, QueueJournalJsonContext.Default.QueueJournalRecord),
+            };
             records.AddRange(_byOrder.Values.Select(m => JsonSerializer.Serialize(new QueueJournalRecord { Op = "send", Message = m }, QueueJournalJsonContext.Default.QueueJournalRecord)));
             await journals.ReplaceAsync(Journal, records, cancellationToken);
             _journalRecords = records.Count;

@@ -6,7 +6,7 @@ namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>
 /// The queue service through `aws sqs` (which checks every MD5 it is sent) and @aws-sdk/client-sqs: lifecycle,
-/// attributes, visibility, delays, long polling, batches, redrive to a dead-letter queue, FIFO order and
+/// attributes, tags, visibility, delays, long polling, batches, redrive to a dead-letter queue, FIFO order and
 /// deduplication, and what happens to malformed and hostile requests.
 /// </summary>
 [Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
@@ -109,6 +109,24 @@ public sealed class SqsTests(NodeFixture fixture)
         Assert.Equal("poison", moved.GetProperty("Body").GetString());
         Assert.Equal("arn:aws:sqs:us-east-1:000000000000:redrive-source", moved.GetProperty("Attributes").GetProperty("DeadLetterQueueSourceArn").GetString());
         Assert.Contains("RedrivePolicy", Json(await Sqs("get-queue-attributes", "--queue-url", source, "--attribute-names", "All")).GetProperty("Attributes").ToString());
+    }
+
+    [Fact]
+    public async Task Tags_AndDeadLetterSources_AreListed()
+    {
+        var dlq = await CreateAsync("tags-dlq", null);
+        var url = Json(await Sqs("create-queue", "--queue-name", "tagged", "--tags", "team=payments,env=test",
+            "--attributes", JsonSerializer.Serialize(new { RedrivePolicy = JsonSerializer.Serialize(new { deadLetterTargetArn = "arn:aws:sqs:us-east-1:000000000000:tags-dlq", maxReceiveCount = 3 }) }))).GetProperty("QueueUrl").GetString()!;
+        await Sqs("tag-queue", "--queue-url", url, "--tags", "env=prod,owner=ops");
+        await Sqs("untag-queue", "--queue-url", url, "--tag-keys", "owner");
+        var tags = Json(await Sqs("list-queue-tags", "--queue-url", url)).GetProperty("Tags");
+        Assert.Equal("payments", tags.GetProperty("team").GetString());
+        Assert.Equal("prod", tags.GetProperty("env").GetString());
+        Assert.False(tags.TryGetProperty("owner", out _));
+        Assert.Contains("InvalidParameterValue", await SqsError("tag-queue", "--queue-url", url, "--tags", $"{new string('k', 129)}=v"));
+
+        var sources = Json(await Sqs("list-dead-letter-source-queues", "--queue-url", dlq)).GetProperty("queueUrls");
+        Assert.Equal([url], sources.EnumerateArray().Select(u => u.GetString()));
     }
 
     [Fact]
