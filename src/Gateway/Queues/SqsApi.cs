@@ -30,16 +30,7 @@ public sealed class SqsApi(IGrainFactory grains, IOptions<NodeOptions> node)
         var target = http.Request.Headers["X-Amz-Target"].ToString();
         try
         {
-            SqsInput input;
-            try
-            {
-                var body = http.Body();
-                input = new SqsInput(body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? throw new JsonException("The body is not a JSON object."));
-            }
-            catch (JsonException)
-            {
-                throw new QueueServiceException(QueueErrorType.InvalidParameterValue, "The request body is not valid JSON.");
-            }
+            var input = new SqsInput(JsonProtocolBody.Read(http) ?? throw new QueueServiceException(QueueErrorType.InvalidParameterValue, "The request body is not valid JSON."));
 
             JsonObject output = target[TargetPrefix.Length..] switch
             {

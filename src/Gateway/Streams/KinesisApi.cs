@@ -31,16 +31,7 @@ public sealed class KinesisApi(IGrainFactory grains, IOptions<NodeOptions> node,
         var target = http.Request.Headers["X-Amz-Target"].ToString();
         try
         {
-            JsonObject input;
-            try
-            {
-                var body = http.Body();
-                input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? throw new JsonException();
-            }
-            catch (JsonException)
-            {
-                throw new KinesisException("SerializationException", "The request body is not valid JSON.");
-            }
+            var input = JsonProtocolBody.Read(http) ?? throw new KinesisException("SerializationException", "The request body is not valid JSON.");
 
             JsonObject output = target[TargetPrefix.Length..] switch
             {

@@ -46,14 +46,15 @@ public sealed class EventSourceFailoverTests(ClusterFixture fixture)
             Assert.Equal(victim.SiloAddress, await fixture.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(mapping));
 
             await Waits.UntilAsync("records 1-6 processed", () => Task.FromResult(Lines(processed).Count), count => count >= 6, TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // the last batch's checkpoint is written right after it ran
             await fixture.KillSiloAsync(victim);
             await PutAsync(stream, 7, 10);
 
             // A surviving silo's poller keeper wakes the mapping, which resumes after its checkpoint, not from the start.
             await Waits.UntilAsync("records 7-10 processed after the failover", () => Task.FromResult(Lines(processed)), lines => Enumerable.Range(7, 4).All(n => lines.Contains($"{n}")), TimeSpan.FromSeconds(60));
             var lines = Lines(processed);
-            Assert.All(Enumerable.Range(1, 6), n => Assert.Equal(1, lines.Count(l => l == $"{n}")));
+            // Batches of two: 1-2 and 3-4 were checkpointed before the kill; 5-6 may run again if the kill came between
+            // the run and its checkpoint (at least once).
+            Assert.All(Enumerable.Range(1, 4), n => Assert.Equal(1, lines.Count(l => l == $"{n}")));
             Assert.Equal(Enumerable.Range(1, 10).Select(n => $"{n}"), lines.Distinct());
             await mapping.DeleteAsync();
         }

@@ -48,7 +48,8 @@ public sealed class AliasTests(NodeFixture fixture)
         var updated = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-alias", "--function-name", name, "--name", "live"));
         Assert.Equal("2", updated.GetProperty("FunctionVersion").GetString());
         Assert.False(updated.TryGetProperty("RoutingConfig", out _));
-        await Task.Delay(TimeSpan.FromSeconds(1.1)); // gateways cache an alias for a second
+        // Gateways cache an alias for a second: the change shows within that, and then on every call.
+        await Cluster.Waits.UntilAsync("the updated alias to reach the gateway", () => ExecutedVersionsAsync(name, "live", 1), v => v.ContainsKey("2"), TimeSpan.FromSeconds(10));
         Assert.Equal(new Dictionary<string, int> { ["2"] = 20 }, await ExecutedVersionsAsync(name, "live", 20));
 
         var listed = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-aliases", "--function-name", name)).GetProperty("Aliases");

@@ -73,19 +73,14 @@ public sealed class SqsEventSourceTests(NodeFixture fixture)
             "--event-source-arn", "arn:aws:sqs:us-east-1:000000000000:esm-toggle", "--no-enabled")).GetProperty("UUID").GetString()!;
         Assert.Equal("Disabled", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-event-source-mapping", "--uuid", uuid)).GetProperty("State").GetString());
 
+        // Disabled: no poller runs, so nothing has received the message (no receive count, still visible).
         await Tools.AwsOkAsync(Node, "sqs", "send-message", "--queue-url", queue, "--message-body", "waiting");
-        await Task.Delay(2000);
-        Assert.Equal("1", Tools.Json(await Tools.AwsOkAsync(Node, "sqs", "get-queue-attributes", "--queue-url", queue, "--attribute-names", "ApproximateNumberOfMessages"))
-            .GetProperty("Attributes").GetProperty("ApproximateNumberOfMessages").GetString());
+        var attributes = Tools.Json(await Tools.AwsOkAsync(Node, "sqs", "get-queue-attributes", "--queue-url", queue, "--attribute-names", "All")).GetProperty("Attributes");
+        Assert.Equal("1", attributes.GetProperty("ApproximateNumberOfMessages").GetString());
+        Assert.Equal("No records processed", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-event-source-mapping", "--uuid", uuid)).GetProperty("LastProcessingResult").GetString());
 
         Assert.Equal("Updating", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "update-event-source-mapping", "--uuid", uuid, "--enabled")).GetProperty("State").GetString());
-        List<JsonElement> batches = [];
-        for (var i = 0; i < 40 && batches.Count == 0; i++)
-        {
-            await Task.Delay(500);
-            batches = await BatchesAsync("esm-toggle-consumer");
-        }
-
+        var batches = await Cluster.Waits.UntilAsync("the enabled mapping's first batch", () => BatchesAsync("esm-toggle-consumer"), b => b.Count > 0, TimeSpan.FromSeconds(20));
         Assert.Equal("waiting", Assert.Single(batches).GetProperty("bodies")[0].GetString());
         Assert.Single(Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-event-source-mappings", "--function-name", "esm-toggle-consumer")).GetProperty("EventSourceMappings").EnumerateArray());
         Assert.Equal("Deleting", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "delete-event-source-mapping", "--uuid", uuid)).GetProperty("State").GetString());
