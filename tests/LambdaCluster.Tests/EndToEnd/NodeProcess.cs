@@ -44,7 +44,7 @@ public sealed class NodeProcess : IAsyncDisposable
             {
                 return await StartOnceAsync(dataDirectory, settings);
             }
-            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
             }
         }
@@ -85,7 +85,7 @@ public sealed class NodeProcess : IAsyncDisposable
         if (first != ready.Task)
         {
             await node.DisposeAsync();
-            throw new InvalidOperationException($"The node did not report that it listens within 60 s. Output:\n{node.Output}");
+            throw new InvalidOperationException($"The node exited, or did not report that it listens within 60 s. Output:\n{node.Output}");
         }
 
         return node;
