@@ -4,10 +4,10 @@ using Orleans.Runtime;
 namespace LambdaCluster.Grains.Cluster;
 
 /// <summary>
-/// In a gateway-only process (an Orleans client, which sees no membership events): asks the cluster for
-/// its active silos every second and reports the ones that went away to <see cref="SiloDepartures"/>.
+/// In a gateway-only process (an Orleans client, which sees no membership events): asks the cluster for its active
+/// silos every second, publishes them to <see cref="ClientSilos"/> and reports the ones that went away to <see cref="SiloDepartures"/>.
 /// </summary>
-public sealed class ClientSiloWatcher(IGrainFactory grains, SiloDepartures departures, TimeProvider time) : BackgroundService
+public sealed class ClientSiloWatcher(IGrainFactory grains, SiloDepartures departures, ClientSilos silos, TimeProvider time) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -34,6 +34,7 @@ public sealed class ClientSiloWatcher(IGrainFactory grains, SiloDepartures depar
                     departures.Gone(silo);
                 }
 
+                silos.Update(hosts.Keys);
                 known = [.. hosts.Keys];
             }
         }

@@ -1,3 +1,4 @@
+using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Grains.Placement;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Environments;
@@ -7,7 +8,7 @@ namespace LambdaCluster.Grains.Cluster;
 
 /// <inheritdoc cref="INodeAgentGrain"/>
 [SiloPinnedPlacement, Immovable, GrainType("node-agent")]
-public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, NodeLoadSampler sampler, ILocalSiloDetails silo) : Grain, INodeAgentGrain
+public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, InvocationDispatcher dispatcher, NodeLoadSampler sampler, ILocalSiloDetails silo) : Grain, INodeAgentGrain
 {
     public Task<NodeLoad> GetLoadAsync() => Task.FromResult(sampler.Sample(silo.SiloAddress));
 
@@ -15,7 +16,8 @@ public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, NodeLoadSam
     {
         IReadOnlyList<NodeEnvironment> environments = supervisor.Environments
             .Where(e => FunctionVersionKey.Of(e.Spec.FunctionName, e.Spec.Version) == poolKey && e.State is not EnvironmentState.Dead)
-            .Select(e => new NodeEnvironment($"{silo.SiloAddress.ToParsableString()}/{e.Id}", e.Spec.Revision, e.State is EnvironmentState.Idle && e.IdleFor > TimeSpan.Zero, e.Provisioned))
+            .Select(e => (Key: $"{silo.SiloAddress.ToParsableString()}/{e.Id}", Environment: e))
+            .Select(e => new NodeEnvironment(e.Key, e.Environment.Spec.Revision, e.Environment.State is EnvironmentState.Idle && e.Environment.IdleFor > TimeSpan.Zero && !dispatcher.Holds(e.Key), e.Environment.Provisioned))
             .ToList();
         return Task.FromResult(environments);
     }

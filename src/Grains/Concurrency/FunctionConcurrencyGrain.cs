@@ -1,27 +1,56 @@
+using LambdaCluster.Grains.Pool;
+
 namespace LambdaCluster.Grains.Concurrency;
 
 /// <inheritdoc cref="IFunctionConcurrencyGrain"/>
-/// <remarks>In memory and single-threaded, hence exact; a reactivation (its silo died) starts from zero while
-/// invocations may still run, so for a moment the function can exceed its reservation.</remarks>
+/// <remarks>In memory and single-threaded, hence exact; a reactivation (its silo died) starts from zero while pools
+/// may still hold blocks, so for a moment the function can exceed its reservation.</remarks>
 [GrainType("function-concurrency")]
 public sealed class FunctionConcurrencyGrain : Grain, IFunctionConcurrencyGrain
 {
-    private int _inUse;
+    private readonly Dictionary<string, int> _blocks = new(StringComparer.Ordinal);
 
-    public Task<bool> TryEnterAsync(int reserved)
+    private int Allocated => _blocks.Values.Sum();
+
+    public async Task<int> AllocateAsync(string poolKey, int count, int reserved)
     {
-        if (_inUse >= reserved)
+        if (reserved - Allocated <= 0)
         {
-            return Task.FromResult(false);
+            // Other versions may hold slots they do not use right now (between bursts, or held idle by a dispatcher).
+            foreach (var other in _blocks.Where(b => b.Key != poolKey && b.Value > 0).Select(b => b.Key).ToList())
+            {
+                try
+                {
+                    Take(other, await GrainFactory.GetGrain<IFunctionVersionGrain>(other).TrimAsync());
+                }
+                catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
+                {
+                    // That pool cannot answer now; its block stays counted until it gives it back.
+                }
+            }
         }
 
-        _inUse++;
-        return Task.FromResult(true);
+        var granted = Math.Clamp(reserved - Allocated, 0, count);
+        _blocks[poolKey] = _blocks.GetValueOrDefault(poolKey) + granted;
+        return granted;
     }
 
-    public Task ExitAsync()
+    public Task ReturnAsync(string poolKey, int count)
     {
-        _inUse = Math.Max(0, _inUse - 1);
+        Take(poolKey, count);
         return Task.CompletedTask;
+    }
+
+    private void Take(string poolKey, int count)
+    {
+        var left = _blocks.GetValueOrDefault(poolKey) - count;
+        if (left > 0)
+        {
+            _blocks[poolKey] = left;
+        }
+        else
+        {
+            _blocks.Remove(poolKey);
+        }
     }
 }

@@ -10,12 +10,16 @@ public sealed class ScalingRateLimiter(int rate, TimeSpan window, TimeProvider t
     private double _tokens = rate;
     private long _refilledAt = time.GetTimestamp();
 
+    /// <summary>True when the last <see cref="TryTake"/> was refused.</summary>
+    public bool LastRefused { get; private set; }
+
     public bool TryTake()
     {
         var now = time.GetTimestamp();
         _tokens = Math.Min(rate, _tokens + (time.GetElapsedTime(_refilledAt, now) / window * rate));
         _refilledAt = now;
-        if (_tokens < 1)
+        LastRefused = _tokens < 1;
+        if (LastRefused)
         {
             return false;
         }

@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
+using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Grains.Placement;
 using LambdaCluster.Grains.Pool;
-using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Invocation;
 using Orleans.Placement;
 
@@ -10,109 +8,58 @@ namespace LambdaCluster.Grains.Environments;
 
 /// <inheritdoc cref="IExecutionEnvironmentGrain"/>
 [SiloPinnedPlacement, Immovable, GrainType("execution-environment")]
-public sealed class ExecutionEnvironmentGrain(EnvironmentSupervisor supervisor) : Grain, IExecutionEnvironmentGrain
+public sealed class ExecutionEnvironmentGrain(LocalEnvironments environments, InvocationDispatcher dispatcher) : Grain, IExecutionEnvironmentGrain
 {
     private IFunctionVersionGrain? _pool;
 
-    private string EnvironmentId => EnvironmentKeys.EnvironmentId(this.GetPrimaryKeyString());
+    public Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request) => RunAsync(lease, request, CancellationToken.None, stream: null);
 
-    public async Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request)
-    {
-        // Flow: find or create this node's environment → run the invocation there → tell the pool whether the
-        // environment is still warm (one-way, so the caller is not held up). An environment that is already gone
-        // surfaces as EnvironmentUnavailableException so the caller can lease another.
-        var pool = _pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey);
-        try
-        {
-            var environment = await supervisor.GetOrCreateAsync(EnvironmentId, lease.Spec, CancellationToken.None);
-            var result = await environment.InvokeAsync(request, CancellationToken.None);
-            await pool.ReleaseAsync(lease.EnvironmentKey, result.EnvironmentReusable);
-            return result;
-        }
-        catch (EnvironmentUnavailableException)
-        {
-            await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
-            throw;
-        }
-    }
-
-    public async IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(EnvironmentLease lease, InvocationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // Flow: the invocation runs in the background writing into a small bounded channel (so a slow reader slows the
-        // function's writes instead of piling up chunks here) → this method hands the channel's parts on as the caller
-        // pulls them → the run adds the completion and releases the environment to the pool. The caller leaving early
-        // cancels the run.
-        var parts = Channel.CreateBounded<ResponseStreamPart>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = false });
-        var abandon = new CancellationTokenSource();
-        var run = RunStreamingAsync(lease, request, parts.Writer, abandon.Token);
-        try
-        {
-            await foreach (var part in parts.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return part;
-            }
-        }
-        finally
-        {
-            if (!run.IsCompleted)
-            {
-                abandon.Cancel();
-            }
-
-            _ = run.ContinueWith(_ => abandon.Dispose(), TaskScheduler.Default);
-        }
-    }
-
-    private async Task RunStreamingAsync(EnvironmentLease lease, InvocationRequest request, ChannelWriter<ResponseStreamPart> parts, CancellationToken abandoned)
-    {
-        var pool = _pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey);
-        try
-        {
-            var environment = await supervisor.GetOrCreateAsync(EnvironmentId, lease.Spec, CancellationToken.None);
-            var result = await environment.InvokeAsync(request, abandoned, parts);
-            await pool.ReleaseAsync(lease.EnvironmentKey, result.EnvironmentReusable);
-            if (!result.Streamed && result.FunctionError is null)
-            {
-                // The runtime answered with a buffered /response: the whole answer is the one chunk.
-                await parts.WriteAsync(ResponseStreamPart.Head(result.ContentType), abandoned);
-                await parts.WriteAsync(ResponseStreamPart.Bytes(result.Payload), abandoned);
-            }
-
-            await parts.WriteAsync(ResponseStreamPart.Completed(result), abandoned);
-            parts.TryComplete();
-        }
-        catch (EnvironmentUnavailableException e)
-        {
-            await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
-            parts.TryComplete(e);
-        }
-        catch (OperationCanceledException e)
-        {
-            parts.TryComplete(e);
-        }
-    }
+    public IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(EnvironmentLease lease, InvocationRequest request, CancellationToken cancellationToken = default) =>
+        StreamingInvocation.RunAsync((parts, abandoned) => RunAsync(lease, request, abandoned, parts), cancellationToken);
 
     public async Task<bool> PrepareAsync(EnvironmentLease lease)
     {
-        try
-        {
-            var environment = await supervisor.GetOrCreateAsync(EnvironmentId, lease.Spec, CancellationToken.None);
-            return await environment.PrepareAsync(CancellationToken.None);
-        }
-        catch (EnvironmentUnavailableException)
-        {
-            return false;
-        }
+        var (environment, _) = await environments.ResolveAsync(lease);
+        return environment is not null && await environment.PrepareAsync(CancellationToken.None);
     }
 
     public Task ShutdownAsync(string reason)
     {
-        if (supervisor.TryGet(EnvironmentId, out var environment))
+        if (environments.TryGet(this.GetPrimaryKeyString(), out var environment))
         {
             environment.Shutdown(reason);
         }
 
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Flow: find (or, for a fresh lease, create) this silo's environment → run the invocation there → in a finally, give
+    /// the lease back: to this silo's dispatcher when the caller is on this silo (it keeps it for the next call), else to
+    /// the pool (one-way, so the caller is not held up). However the invocation ends, the lease comes back.
+    /// </summary>
+    private async Task<InvocationResult> RunAsync(EnvironmentLease lease, InvocationRequest request, CancellationToken cancellationToken, System.Threading.Channels.ChannelWriter<ResponseStreamPart>? stream)
+    {
+        var result = InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(lease.PoolKey), "The invocation did not complete.", PlatformFailureReason.Unexpected);
+        try
+        {
+            var (environment, failure) = await environments.ResolveAsync(lease);
+            result = environment is null
+                ? InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(lease.PoolKey), $"Environment {lease.EnvironmentKey} could not be used ({failure}).", failure)
+                : await environment.InvokeAsync(request, cancellationToken, stream);
+            return result;
+        }
+        finally
+        {
+            if (lease.Keep)
+            {
+                dispatcher.Keep(lease, result);
+            }
+            else
+            {
+                await (_pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey)).ReleaseAsync(lease.EnvironmentKey, result.EnvironmentReusable || result.FailureReason == PlatformFailureReason.EnvironmentBusy);
+            }
+        }
     }
 }

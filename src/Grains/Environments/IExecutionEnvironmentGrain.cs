@@ -11,7 +11,10 @@ namespace LambdaCluster.Grains.Environments;
 [Alias("lambda.IExecutionEnvironmentGrain")]
 public interface IExecutionEnvironmentGrain : IGrainWithStringKey
 {
-    /// <summary>Runs one invocation under a lease; starts the environment first when it is cold.</summary>
+    /// <summary>
+    /// Runs one invocation under a lease (starting the environment first when the lease is fresh) and gives the lease
+    /// back however it ends. Never throws for an expected ending: the result's outcome says how it went.
+    /// </summary>
     [Alias("Invoke"), ResponseTimeout("00:16:00")]
     Task<InvocationResult> InvokeAsync(EnvironmentLease lease, InvocationRequest request);
 

@@ -2,6 +2,7 @@ using LambdaCluster.Grains.AsyncInvocation;
 using LambdaCluster.Grains.Cluster;
 using LambdaCluster.Grains.Pollers;
 using LambdaCluster.Grains.Concurrency;
+using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Grains.Placement;
@@ -34,6 +35,9 @@ public static class GrainsSiloBuilderExtensions
         silo.Services.AddSingleton<SiloDepartures>();
         silo.Services.AddSingleton<ClusterView>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<ClusterView>());
+        silo.Services.AddSingleton<LocalEnvironments>();
+        silo.Services.AddSingleton<InvocationDispatcher>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<InvocationDispatcher>());
         silo.Services.TryAddSingleton<FunctionInvoker>();
         silo.Services.AddOptions<AsyncInvokeOptions>().Bind(configuration.GetSection(AsyncInvokeOptions.Section));
         silo.Services.TryAddSingleton<AsyncInvocations>();
@@ -50,6 +54,7 @@ public static class GrainsSiloBuilderExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SiloDepartures>();
+        services.AddSingleton<ClientSilos>();
         services.AddHostedService<ClientSiloWatcher>();
         services.TryAddSingleton<FunctionInvoker>();
         services.TryAddSingleton<AsyncInvocations>();

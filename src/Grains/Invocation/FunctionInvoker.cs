@@ -1,137 +1,176 @@
+using System.Runtime.CompilerServices;
 using LambdaCluster.Grains.Cluster;
-using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Pool;
-using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Telemetry;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LambdaCluster.Grains.Invocation;
 
 /// <summary>
-/// Runs one invocation of a function version for any caller (the gateway, the event queue, later the
-/// pollers). Flow: caller → version pool (lease; it prefers an environment on the caller's silo) →
-/// environment grain (payload) → process → back. An environment found gone before it ran anything is
-/// replaced by another lease; a silo lost while the invocation ran fails it with ServiceException (500),
-/// which the SDKs retry, because the function may or may not have run.
+/// Runs an invocation of a function version for any caller (the gateway, the asynchronous dispatchers, the pollers).
+/// Flow: caller → this silo's <see cref="InvocationDispatcher"/> (a lease it holds: straight to the local environment;
+/// else the version's pool) → environment → back; in a gateway-only process, through the dispatcher grain of a silo,
+/// taken in turn. Every attempt ends in an <see cref="InvocationOutcome"/>, which <see cref="Settle"/> maps in one
+/// table: function outcomes are the result; a throttle or a missing function is Lambda's error; a platform failure in
+/// which nothing ran is tried again under a new lease (up to 3 attempts); any other is ServiceException (500), which
+/// the SDKs retry, because the function may or may not have run.
 /// </summary>
 public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider services)
 {
-    private readonly SiloDepartures? _departures = services.GetService<SiloDepartures>();
-
-    // Grain references by (function, version): resolving one costs more than the rest of the lookup path.
-    // Bounded by the number of function versions invoked through this process.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Function, string Version), IFunctionVersionGrain> _pools = new();
-
     private const int Attempts = 3;
 
-    private static readonly TimeSpan InitAndQueueAllowance = TimeSpan.FromMinutes(2);
-
-    /// <summary>This silo, when the caller runs in one (a gateway-only process has none).</summary>
-    private readonly SiloAddress? _near = services.GetService<ILocalSiloDetails>()?.SiloAddress;
+    private readonly InvocationDispatcher? _dispatcher = services.GetService<InvocationDispatcher>();
+    private readonly ClientSilos? _silos = services.GetService<ClientSilos>();
+    private readonly SiloDepartures? _departures = services.GetService<SiloDepartures>();
 
     public Task<InvocationResult> InvokeAsync(string functionName, InvocationRequest request) =>
         InvokeAsync(functionName, "$LATEST", request);
 
+    /// <summary>
+    /// The function's answer (its response, or its error with <see cref="InvocationResult.FunctionError"/> set).
+    /// Throws <see cref="LambdaServiceException"/>: TooManyRequestsException (with Lambda's Reason), ResourceNotFoundException, ServiceException.
+    /// </summary>
     public async Task<InvocationResult> InvokeAsync(string functionName, string version, InvocationRequest request)
     {
-        var pool = Pool(functionName, version);
+        var poolKey = FunctionVersionKey.Of(functionName, version);
         for (var attempt = 1; ; attempt++)
         {
-            var lease = await AcquireAsync(pool, functionName);
-            try
+            if (Settle(functionName, await AttemptAsync(poolKey, request), attempt) is { } settled)
             {
-                return await RunAsync(lease, request);
-            }
-            catch (EnvironmentUnavailableException) when (attempt < Attempts)
-            {
-                await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
-            }
-            catch (EnvironmentUnavailableException)
-            {
-                throw new LambdaServiceException(LambdaErrorType.ServiceException, "No execution environment could be started for this invocation. Please try again.");
-            }
-            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or SiloLostException)
-            {
-                await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
-                throw new LambdaServiceException(LambdaErrorType.ServiceException, "The node running this invocation's execution environment left the cluster. Please try again.");
+                return settled;
             }
         }
     }
 
     /// <summary>
-    /// Runs one invocation with its response streamed back as the function writes it (head, chunks, completion).
-    /// Same path as <see cref="InvokeAsync(string, string, InvocationRequest)"/>: an environment found gone before
-    /// anything arrived is replaced by another lease; once parts have flowed, a lost silo ends the stream with
-    /// ServiceException. Cancelling, or stopping the enumeration early, abandons the invocation.
+    /// The invocation with its response streamed back as the function writes it (head, chunks, completion). An attempt
+    /// whose first part already says nothing ran is tried again; once parts have flowed, a platform failure ends the stream
+    /// with ServiceException. Cancelling, or stopping the enumeration early, abandons the invocation.
     /// </summary>
     public async IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string functionName, string version, InvocationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var pool = Pool(functionName, version);
+        var poolKey = FunctionVersionKey.Of(functionName, version);
         for (var attempt = 1; ; attempt++)
         {
-            var lease = await AcquireAsync(pool, functionName);
-            var parts = lease.Environment.InvokeStreamingAsync(lease, request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var (silo, parts) = await StreamAttemptAsync(poolKey, request, cancellationToken);
+            var enumerator = parts.GetAsyncEnumerator(cancellationToken);
             try
             {
-                var step = await StepAsync(parts, lease, pool, retryable: attempt < Attempts);
-                if (step == Step.Retry)
+                var part = await NextAsync(enumerator, silo, poolKey);
+                if (part.Completion is { } first && Settle(functionName, first, attempt) is null)
                 {
                     continue;
                 }
 
-                while (step == Step.Part)
+                while (true)
                 {
-                    yield return parts.Current;
-                    step = await StepAsync(parts, lease, pool, retryable: false);
-                }
+                    if (part.Completion is { } completion)
+                    {
+                        yield return ResponseStreamPart.Completed(Settle(functionName, completion, Attempts)!);
+                        yield break;
+                    }
 
-                yield break;
+                    yield return part;
+                    part = await NextAsync(enumerator, silo, poolKey);
+                }
             }
             finally
             {
-                await DisposeQuietlyAsync(parts);
+                await DisposeQuietlyAsync(enumerator);
             }
         }
     }
 
-    private enum Step
+    /// <summary>
+    /// The one table from an attempt's outcome to what the caller gets: the result (function outcomes), an exception
+    /// (throttled, not found, a platform failure), or null to try again under a new lease.
+    /// </summary>
+    private static InvocationResult? Settle(string functionName, InvocationResult result, int attempt)
     {
-        Part,
-        End,
-        Retry,
+        switch (result.Outcome)
+        {
+            case InvocationOutcome.Throttled:
+                LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(functionName));
+                throw new LambdaServiceException(LambdaErrorType.TooManyRequestsException, "Rate Exceeded.", result.FailureMessage);
+            case InvocationOutcome.NotFound:
+                throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, result.FailureMessage ?? "Function not found");
+            case InvocationOutcome.PlatformFailure when PlatformFailures.Retryable(result.FailureReason) && attempt < Attempts:
+                return null;
+            case InvocationOutcome.PlatformFailure when PlatformFailures.Retryable(result.FailureReason):
+                throw new LambdaServiceException(LambdaErrorType.ServiceException, "No execution environment could be started for this invocation. Please try again.");
+            case InvocationOutcome.PlatformFailure:
+                throw new LambdaServiceException(LambdaErrorType.ServiceException, result.FailureMessage ?? "The service encountered an internal error. Please try again.");
+            default:
+                return result;
+        }
     }
 
-    private async Task<Step> StepAsync(IAsyncEnumerator<ResponseStreamPart> parts, EnvironmentLease lease, IFunctionVersionGrain pool, bool retryable)
+    /// <summary>One attempt: on this silo's dispatcher, or (gateway-only process) on the dispatcher of a silo taken in turn, abandoned if that silo leaves.</summary>
+    private async Task<InvocationResult> AttemptAsync(string poolKey, InvocationRequest request)
+    {
+        if (_dispatcher is not null)
+        {
+            return await _dispatcher.InvokeAsync(poolKey, request);
+        }
+
+        if (await NextSiloAsync() is not { } silo)
+        {
+            return NoSilo(poolKey);
+        }
+
+        try
+        {
+            var call = grains.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).InvokeAsync(poolKey, request);
+            if (_departures is not null && await Task.WhenAny(call, _departures.WhenGone(silo)) != call)
+            {
+                _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                return NodeLost(poolKey);
+            }
+
+            return await call;
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            return NodeLost(poolKey);
+        }
+    }
+
+    private async Task<(SiloAddress? Silo, IAsyncEnumerable<ResponseStreamPart> Parts)> StreamAttemptAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken)
+    {
+        if (_dispatcher is not null)
+        {
+            return (null, _dispatcher.InvokeStreamingAsync(poolKey, request, cancellationToken));
+        }
+
+        var silo = await NextSiloAsync();
+        return silo is null
+            ? (null, Single(NoSilo(poolKey)))
+            : (silo, grains.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).InvokeStreamingAsync(poolKey, request, cancellationToken));
+    }
+
+    /// <summary>The next part; a silo lost mid-stream (or a stream that ended without its completion) is a NodeLost completion.</summary>
+    private async Task<ResponseStreamPart> NextAsync(IAsyncEnumerator<ResponseStreamPart> parts, SiloAddress? silo, string poolKey)
     {
         try
         {
             var next = parts.MoveNextAsync().AsTask();
-            if (_departures is not null && await Task.WhenAny(next, _departures.WhenGone(lease.Silo)) != next)
+            if (silo is not null && _departures is not null && await Task.WhenAny(next, _departures.WhenGone(silo)) != next)
             {
                 _ = next.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-                throw new SiloLostException();
+                return ResponseStreamPart.Completed(NodeLost(poolKey));
             }
 
-            return await next ? Step.Part : Step.End;
+            return await next ? parts.Current : ResponseStreamPart.Completed(NodeLost(poolKey));
         }
-        catch (EnvironmentUnavailableException) when (retryable)
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
         {
-            await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
-            return Step.Retry;
-        }
-        catch (EnvironmentUnavailableException)
-        {
-            throw new LambdaServiceException(LambdaErrorType.ServiceException, "No execution environment could be started for this invocation. Please try again.");
-        }
-        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or SiloLostException)
-        {
-            await pool.ReleaseAsync(lease.EnvironmentKey, reusable: false);
-            throw new LambdaServiceException(LambdaErrorType.ServiceException, "The node running this invocation's execution environment left the cluster. Please try again.");
+            return ResponseStreamPart.Completed(NodeLost(poolKey));
         }
     }
+
+    private async ValueTask<SiloAddress?> NextSiloAsync() => _silos is null ? null : await _silos.NextAsync();
 
     private static async Task DisposeQuietlyAsync(IAsyncEnumerator<ResponseStreamPart> parts)
     {
@@ -141,51 +180,19 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException)
         {
-            // The environment's silo is gone or the caller cancelled: nothing is left to release there.
+            // The dispatcher's silo is gone or the caller cancelled: nothing is left to release there.
         }
     }
 
-    private async Task<EnvironmentLease> AcquireAsync(IFunctionVersionGrain pool, string functionName)
+    private static async IAsyncEnumerable<ResponseStreamPart> Single(InvocationResult result)
     {
-        try
-        {
-            return await pool.AcquireAsync(_near);
-        }
-        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.TooManyRequestsException)
-        {
-            LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(functionName));
-            throw;
-        }
+        await Task.CompletedTask;
+        yield return ResponseStreamPart.Completed(result);
     }
 
-    private IFunctionVersionGrain Pool(string functionName, string version) =>
-        _pools.TryGetValue((functionName, version), out var pool)
-            ? pool
-            : _pools.GetOrAdd((functionName, version), key => grains.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Of(key.Function, key.Version)));
+    private static InvocationResult NodeLost(string poolKey) =>
+        InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey), "The node running this invocation's execution environment left the cluster. Please try again.", PlatformFailureReason.NodeLost);
 
-    /// <summary>
-    /// The invocation on its environment, abandoned the moment that environment's silo leaves the cluster, or
-    /// when it outlives anything the function could take (its timeout, plus room for INIT and a queue of cold
-    /// starts): a call relayed through a gateway silo that died gets no answer, and nothing else would end it.
-    /// </summary>
-    private async Task<InvocationResult> RunAsync(EnvironmentLease lease, InvocationRequest request)
-    {
-        var call = lease.Environment.InvokeAsync(lease, request);
-        if (_departures is null)
-        {
-            return await call;
-        }
-
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(lease.Spec.Timeout) + InitAndQueueAllowance);
-        var gone = _departures.WhenGone(lease.Silo);
-        if (await Task.WhenAny(call, gone, Task.Delay(Timeout.Infinite, deadline.Token)) != call)
-        {
-            _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-            throw new SiloLostException();
-        }
-
-        return await call;
-    }
-
-    private sealed class SiloLostException : Exception;
+    private static InvocationResult NoSilo(string poolKey) =>
+        InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey), "No node of the cluster can run functions right now. Please try again.", PlatformFailureReason.NoCapacity);
 }

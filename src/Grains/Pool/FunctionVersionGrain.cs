@@ -3,7 +3,9 @@ using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Invocation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -12,10 +14,11 @@ namespace LambdaCluster.Grains.Pool;
 
 /// <inheritdoc cref="IFunctionVersionGrain"/>
 /// <remarks>
-/// Everything here is in memory and rebuilt on activation: settings from the function grain, environments
-/// from the node agents (an activation that follows a dead silo adopts the environments still running).
-/// Concurrency is counted exactly here (the grain is reentrant but single-threaded): busy environments
-/// against the reservation, or against the block of unreserved concurrency held from the account.
+/// Everything here is in memory and rebuilt on activation: settings from the function grain, environments from the
+/// node agents (an activation that follows a dead silo adopts the environments still running, and the leases silos'
+/// dispatchers hold). The grain is reentrant but single-threaded, so the <see cref="ConcurrencyLedger"/> is exact: a
+/// lease counts from the acquire until its environment comes back, whether it runs an invocation or waits in its
+/// silo's dispatcher for the next one. Before refusing for concurrency the pool calls back the leases dispatchers hold idle.
 /// </remarks>
 [Reentrant, GrainType("function-version")]
 public sealed partial class FunctionVersionGrain(
@@ -23,26 +26,25 @@ public sealed partial class FunctionVersionGrain(
     IOptions<EnvironmentOptions> environmentOptions,
     IOptions<ConcurrencyOptions> concurrencyOptions,
     IOptions<NodeOptions> node,
+    ILocalSiloDetails localSilo,
+    InvocationDispatcher localDispatcher,
     TimeProvider time,
     ILogger<FunctionVersionGrain> logger) : Grain, IFunctionVersionGrain
 {
-    private readonly Dictionary<string, PoolEntry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<SiloAddress, Stack<PoolEntry>> _idle = [];
+    /// <summary>How long an acquire waits for a warm environment to come back before starting a new one.</summary>
+    private static readonly TimeSpan ReleaseWait = TimeSpan.FromMilliseconds(5);
+
+    private readonly EnvironmentTable _table = new();
+    private readonly ConcurrencyLedger _ledger = new();
     private ScalingRateLimiter _scaling = null!;
     private PoolSettings? _settings;
-    private int _busy;
-    private int _allocated;
+    private string? _notFound;
     private int _waitingForCover;
-    private Task<int>? _cover;
+    private readonly SharedCall<int> _cover = new();
+    private readonly SharedCall<int> _recall = new();
     private IGrainTimer? _reaper;
     private IAccountConcurrencyGrain? _account;
     private IFunctionConcurrencyGrain? _functionConcurrency;
-    private int _functionSlots;
-    private readonly Queue<TaskCompletionSource<PoolEntry>> _waiters = new();
-    private int _warmBusy;
-
-    /// <summary>How long an acquire waits for a warm environment to come back before starting a new one.</summary>
-    private static readonly TimeSpan ReleaseWait = TimeSpan.FromMilliseconds(5);
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -54,15 +56,10 @@ public sealed partial class FunctionVersionGrain(
     {
         cluster.RegisterPool(Key);
         _scaling = new ScalingRateLimiter(concurrencyOptions.Value.ScalingRate, concurrencyOptions.Value.ScalingWindow, time);
-        try
+        if (await LoadSettingsAsync() is { } settings)
         {
-            _settings = await LoadSettingsAsync();
-            await AdoptAsync(_settings);
+            await AdoptAsync(settings);
             EnsureProvisioned();
-        }
-        catch (LambdaServiceException)
-        {
-            // The function does not exist (any more); Acquire says so to its callers.
         }
     }
 
@@ -71,106 +68,206 @@ public sealed partial class FunctionVersionGrain(
         cluster.UnregisterPool(Key);
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
-            ReturnAllocation(_allocated); // a stopping silo takes the account grain's memory of it along anyway
+            GiveBack(_ledger.TakeAll(), _settings); // a stopping silo takes the account grain's memory of it along anyway
         }
 
         return Task.CompletedTask;
     }
 
-    public async Task<EnvironmentLease> AcquireAsync(SiloAddress? near)
+    public async Task<AcquireResult> AcquireAsync(SiloAddress? near)
     {
-        // Flow: settings → concurrency (the reservation, or the account's unreserved block) → a warm environment,
-        // near the caller first → else a new one on the least loaded silo, within the scaling rate. Any refusal
-        // gives the concurrency back and is a 429 with Lambda's Reason.
-        var settings = _settings ?? await LoadSettingsAsync();
-        if (settings.ReservedConcurrency is { } reserved)
+        // Flow: settings → concurrency (the reservation's block or the account's unreserved block; asking for more only
+        // when it is used up, and calling back leases the dispatchers hold idle before refusing) → a warm environment,
+        // near the caller first → else a new one on the least loaded silo, within the scaling rate. Any refusal gives
+        // the concurrency back and is Throttled with Lambda's Reason.
+        if ((_settings ?? await LoadSettingsAsync()) is not { } settings)
         {
-            // The reservation spans every version of the function: one count, kept by the function's concurrency grain.
-            if (_busy >= reserved || !await FunctionConcurrency.TryEnterAsync(reserved))
-            {
-                throw Throttled(ThrottleReasons.ReservedFunctionConcurrentInvocationLimitExceeded);
-            }
-
-            _functionSlots++;
+            return AcquireResult.NotFound(_notFound ?? Key);
         }
 
-        if (settings.ReservedConcurrency is null && _busy >= _allocated)
+        if (await EnterAsync(settings) is { } refused)
         {
-            await CoverAsync();
+            return AcquireResult.Throttled(refused);
         }
 
-        _busy++;
-        try
+        if (_settings is null)
         {
-            settings = _settings ?? throw LambdaServiceException.FunctionNotFound(settings.Spec.FunctionArn);
-            if (TakeIdle(near, settings.Spec.Revision) is { } idle)
-            {
-                idle.Busy = true;
-                if (idle.Warm)
-                {
-                    _warmBusy++;
-                }
-
-                return Lease(idle, settings);
-            }
-
-            if (_warmBusy > 0 && await WaitForReleaseAsync() is { } released)
-            {
-                return Lease(released, _settings ?? settings); // handed over by Release, always of the current revision
-            }
-
-            if (!_scaling.TryTake())
-            {
-                throw Throttled(ThrottleReasons.FunctionInvocationRateLimitExceeded);
-            }
-
-            var silo = cluster.ChooseSilo(near) ?? throw Throttled(ThrottleReasons.ConcurrentInvocationLimitExceeded);
-            var entry = new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false) { Busy = true };
-            _entries.Add(entry.EnvironmentKey, entry);
-            EnsureReaper();
-            return Lease(entry, settings);
+            _ledger.Return();
+            return AcquireResult.NotFound(_notFound ?? Key); // deleted while this acquire waited
         }
-        catch
+
+        settings = _settings;
+        if (_table.LeaseIdle(near, settings.Spec.Revision) is { } idle)
         {
-            _busy--;
-            LeaveFunctionSlot();
-            TrimAllocation();
-            throw;
+            return AcquireResult.Leased(Lease(idle, near, settings));
         }
+
+        if (_table.WarmLeased > 0 && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
+        {
+            return AcquireResult.Leased(Lease(released, near, _settings ?? settings)); // handed over by a release: the current revision
+        }
+
+        var silo = _scaling.TryTake() ? cluster.ChooseSilo(near) : null;
+        if (silo is null)
+        {
+            _ledger.Return();
+            Trim(settings);
+            return AcquireResult.Throttled(_scaling.LastRefused ? ThrottleReasons.FunctionInvocationRateLimitExceeded : ThrottleReasons.ConcurrentInvocationLimitExceeded);
+        }
+
+        var entry = _table.MarkLeased(_table.Add(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false)));
+        EnsureReaper();
+        return AcquireResult.Leased(Lease(entry, near, settings));
+    }
+
+    public Task ReleaseAsync(string environmentKey, bool reusable)
+    {
+        Release(environmentKey, reusable);
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseManyAsync(IReadOnlyList<string> environmentKeys)
+    {
+        foreach (var key in environmentKeys)
+        {
+            Release(key, reusable: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<EnvironmentSpec?> GetSpecAsync(string revision) =>
+        Task.FromResult(_settings is { } settings && settings.Spec.Revision == revision ? settings.Spec : null);
+
+    public async Task ConfigureAsync(PoolSettings? settings)
+    {
+        // Flow: take the new settings → call back every lease the dispatchers hold of an older revision (so that once
+        // this returns no new invocation starts on old code) → forget idle environments of older revisions → a changed
+        // reservation returns the block to its old source → provisioned environments follow the new count.
+        var previous = _settings;
+        _settings = settings;
+        if (settings is null)
+        {
+            _notFound = LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(FunctionArns.Function(node.Value.Region, node.Value.AccountId, FunctionVersionKey.FunctionName(Key)), FunctionVersionKey.Version(Key))).Message;
+        }
+
+        if (previous is not null && (settings is null || settings.Spec.Revision != previous.Spec.Revision))
+        {
+            await RecallAsync(settings?.Spec.Revision ?? "");
+        }
+
+        foreach (var stale in _table.Entries.Where(e => !e.Leased && (settings is null || e.Revision != settings.Spec.Revision)).ToList())
+        {
+            Forget(stale, settings is null ? "function deleted" : "code or configuration changed");
+        }
+
+        if (settings is null || previous is null || settings.ReservedConcurrency != previous.ReservedConcurrency)
+        {
+            GiveBack(_ledger.TakeAll(), previous);
+        }
+
+        EnsureProvisioned();
+    }
+
+    public async Task<int> TrimAsync()
+    {
+        await RecallAsync(revision: null);
+        return _ledger.TakeUnused();
+    }
+
+    public Task SiloLeftAsync(SiloAddress silo)
+    {
+        var lost = _table.RemoveSilo(silo);
+        foreach (var entry in lost.Where(e => e.Leased))
+        {
+            _ledger.Return();
+        }
+
+        if (lost.Count > 0)
+        {
+            LogSiloLost(logger, Key, lost.Count, silo);
+        }
+
+        Trim(_settings);
+        EnsureProvisioned();
+        return Task.CompletedTask;
+    }
+
+    public Task<PoolSnapshot> DescribeAsync() => Task.FromResult(new PoolSnapshot(
+        _table.Entries.Count(e => !e.Leased && e.Ready),
+        _ledger.Leased,
+        [.. _table.Entries.Select(e => e.EnvironmentKey)],
+        _table.Entries.Count(e => e.Provisioned && e.Ready),
+        _settings?.ProvisionedConcurrency ?? 0));
+
+    private void Release(string environmentKey, bool reusable)
+    {
+        if (!_table.TryGet(environmentKey, out var entry))
+        {
+            return;
+        }
+
+        if (_table.EndLease(entry))
+        {
+            _ledger.Return();
+        }
+
+        entry.Fresh = false;
+        if (!reusable || _settings is null || entry.Revision != _settings.Spec.Revision)
+        {
+            Forget(entry, reusable ? "code or configuration changed" : null);
+            Trim(_settings);
+            EnsureProvisioned();
+            return;
+        }
+
+        _table.HandOverOrIdle(entry, time.GetUtcNow()); // a waiter that takes it was counted in the ledger by its own acquire
+        Trim(_settings);
     }
 
     /// <summary>
-    /// Waits until the account's unreserved concurrency covers one more busy environment. Concurrent calls share one
-    /// request to the account grain at a time, sized for all of them: requests sized each on its own (and landing in
-    /// any order) could take the whole account while a call that just missed out still throttled.
+    /// Takes one lease's worth of concurrency (null), or says why there is none (the throttle Reason). Concurrent acquires
+    /// share one request to the source at a time, sized for all of them: requests sized each on its own (and landing in
+    /// any order) could take the whole account while a call that just missed out still throttled. Before refusing, the
+    /// leases silos' dispatchers hold idle are called back (they count as leased until they come back). The check and
+    /// the count happen in one step, so acquires woken by the same grant cannot all take it.
     /// </summary>
-    private async Task CoverAsync()
+    private async Task<string?> EnterAsync(PoolSettings settings)
     {
+        var reserved = settings.ReservedConcurrency;
+        if (reserved == 0)
+        {
+            return ThrottleReasons.ReservedFunctionConcurrentInvocationLimitExceeded;
+        }
+
         _waitingForCover++;
         try
         {
-            while (_busy >= _allocated)
+            var recalled = false;
+            while (!_ledger.Covered)
             {
-                var cover = _cover ??= GrantAsync(Math.Max(_waitingForCover, Math.Max(1, _busy / 8)));
-                int granted;
-                try
+                var granted = await _cover.RunAsync(() => RequestCoverAsync(settings, _ledger.RequestSize(_waitingForCover)));
+                if (_ledger.Covered || granted > 0)
                 {
-                    granted = await cover;
-                }
-                finally
-                {
-                    if (ReferenceEquals(_cover, cover))
-                    {
-                        _cover = null; // the next request, if one is needed (or this one failed), is a new one
-                    }
+                    continue; // covered now, or others woken by the same grant took it: ask again
                 }
 
-                if (granted == 0 && _busy >= _allocated)
+                // The source has nothing left: leases held idle by dispatchers are the last place to look.
+                if (recalled || await _recall.RunAsync(() => RecallAsync(revision: null)) == 0)
                 {
-                    TrimAllocation();
-                    throw Throttled(ThrottleReasons.ConcurrentInvocationLimitExceeded);
+                    if (_ledger.Covered)
+                    {
+                        break;
+                    }
+
+                    return reserved is null ? ThrottleReasons.ConcurrentInvocationLimitExceeded : ThrottleReasons.ReservedFunctionConcurrentInvocationLimitExceeded;
                 }
+
+                recalled = true;
             }
+
+            _ledger.Lease();
+            return null;
         }
         finally
         {
@@ -178,135 +275,64 @@ public sealed partial class FunctionVersionGrain(
         }
     }
 
-    private async Task<int> GrantAsync(int count)
+    private async Task<int> RequestCoverAsync(PoolSettings settings, int count)
     {
-        // Read the grant before adding: `_allocated += await ...` would add to the value from before the await.
-        var granted = await Account.AllocateAsync(Key, count);
-        _allocated += granted;
+        // Read the grant before adding: `Held += await ...` would add to the value from before the await.
+        var granted = settings.ReservedConcurrency is { } reserved
+            ? await FunctionConcurrency.AllocateAsync(Key, count, reserved)
+            : await Account.AllocateAsync(Key, count);
+        _ledger.Grant(granted);
         return granted;
     }
 
-    public Task ReleaseAsync(string environmentKey, bool reusable)
+    /// <summary>
+    /// Calls back the leases the silos' dispatchers hold idle; with a <paramref name="revision"/>, they also stop keeping
+    /// leases of any other revision (those still running come back when they end). Returns how many came back.
+    /// </summary>
+    private async Task<int> RecallAsync(string? revision)
     {
-        if (!_entries.TryGetValue(environmentKey, out var entry))
+        var returned = await Task.WhenAll(_table.SilosWithLeases().Select(async silo =>
         {
-            return Task.CompletedTask;
-        }
-
-        if (entry.Busy)
-        {
-            entry.Busy = false;
-            _busy--;
-            LeaveFunctionSlot();
-            if (entry.Warm)
+            try
             {
-                _warmBusy--;
+                return silo.Equals(localSilo.SiloAddress)
+                    ? localDispatcher.Recall(Key, revision)
+                    : await GrainFactory.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).RecallAsync(Key, revision);
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
+            {
+                return [];
+            }
+        }));
+
+        var count = 0;
+        foreach (var key in returned.SelectMany(r => r))
+        {
+            if (_table.TryGet(key, out var entry) && entry.Leased)
+            {
+                Release(key, reusable: true);
+                count++;
             }
         }
 
-        TrimAllocation();
-        if (!reusable || _settings is null || entry.Revision != _settings.Spec.Revision)
-        {
-            Forget(entry, reusable ? "code or configuration changed" : null);
-            EnsureProvisioned();
-            return Task.CompletedTask;
-        }
-
-        entry.Warm = true;
-        while (_waiters.TryDequeue(out var waiter))
-        {
-            // The waiter was already counted busy: the environment passes to it directly.
-            entry.Busy = true;
-            _warmBusy++;
-            if (waiter.TrySetResult(entry))
-            {
-                return Task.CompletedTask;
-            }
-
-            entry.Busy = false;
-            _warmBusy--;
-        }
-
-        MakeIdle(entry);
-        return Task.CompletedTask;
+        return count;
     }
 
-    /// <summary>
-    /// All environments are busy but some are warm, so one is likely to come back within moments: wait briefly
-    /// for it rather than start a new one. Under steady load a release can reach the pool just after the next
-    /// acquire (they travel different paths), and without this wait each such race cost a cold start.
-    /// </summary>
-    private async Task<PoolEntry?> WaitForReleaseAsync()
+    private async Task<PoolSettings?> LoadSettingsAsync()
     {
-        var waiter = new TaskCompletionSource<PoolEntry>();
-        _waiters.Enqueue(waiter);
         try
         {
-            return await waiter.Task.WaitAsync(ReleaseWait, time);
+            var settings = await GrainFactory.GetGrain<IFunctionGrain>(FunctionVersionKey.FunctionName(Key)).GetPoolSettingsAsync(FunctionVersionKey.Version(Key));
+            return _settings ??= settings;
         }
-        catch (TimeoutException)
+        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.ResourceNotFoundException)
         {
-            waiter.TrySetCanceled();
+            _notFound = e.Message; // the function does not exist (any more)
             return null;
         }
     }
 
-    public Task ConfigureAsync(PoolSettings? settings)
-    {
-        _settings = settings;
-        foreach (var stale in _entries.Values.Where(e => !e.Busy && (settings is null || e.Revision != settings.Spec.Revision)).ToList())
-        {
-            Forget(stale, settings is null ? "function deleted" : "code or configuration changed");
-        }
-
-        if (settings is null || settings.ReservedConcurrency is not null)
-        {
-            ReturnAllocation(_allocated);
-        }
-
-        EnsureProvisioned();
-        return Task.CompletedTask;
-    }
-
-    public Task SiloLeftAsync(SiloAddress silo)
-    {
-        var lost = _entries.Values.Where(e => e.Silo.Equals(silo)).ToList();
-        foreach (var entry in lost)
-        {
-            _entries.Remove(entry.EnvironmentKey);
-            if (entry.Busy)
-            {
-                _busy--;
-                LeaveFunctionSlot();
-                _warmBusy -= entry.Warm ? 1 : 0;
-            }
-        }
-
-        _idle.Remove(silo);
-        if (lost.Count > 0)
-        {
-            LogSiloLost(logger, Key, lost.Count, silo);
-        }
-
-        TrimAllocation();
-        EnsureProvisioned();
-        return Task.CompletedTask;
-    }
-
-    public Task<PoolSnapshot> DescribeAsync() => Task.FromResult(new PoolSnapshot(
-        _entries.Values.Count(e => !e.Busy && e.Ready),
-        _busy,
-        [.. _entries.Keys],
-        _entries.Values.Count(e => e.Provisioned && e.Ready),
-        _settings?.ProvisionedConcurrency ?? 0));
-
-    private async Task<PoolSettings> LoadSettingsAsync()
-    {
-        var settings = await GrainFactory.GetGrain<IFunctionGrain>(FunctionVersionKey.FunctionName(Key)).GetPoolSettingsAsync(FunctionVersionKey.Version(Key));
-        return _settings ??= settings;
-    }
-
-    /// <summary>Takes over the environments an earlier activation of this pool left running on any node.</summary>
+    /// <summary>Takes over the environments an earlier activation of this pool left running on any node, and the leases dispatchers hold on them.</summary>
     private async Task AdoptAsync(PoolSettings settings)
     {
         var lists = await Task.WhenAll(cluster.ActiveSilos.Select(async silo =>
@@ -323,77 +349,46 @@ public sealed partial class FunctionVersionGrain(
 
         foreach (var found in lists.SelectMany(l => l))
         {
-            var silo = EnvironmentKeys.Silo(found.EnvironmentKey);
-            if (found.Revision != settings.Spec.Revision || _entries.ContainsKey(found.EnvironmentKey))
+            if (found.Revision != settings.Spec.Revision || _table.TryGet(found.EnvironmentKey, out _))
             {
                 continue;
             }
 
-            var entry = new PoolEntry(found.EnvironmentKey, silo, found.Revision, found.Provisioned) { Ready = true, Busy = !found.Idle, Warm = true };
-            _entries.Add(entry.EnvironmentKey, entry);
-            if (entry.Busy)
+            var entry = _table.Add(new PoolEntry(found.EnvironmentKey, EnvironmentKeys.Silo(found.EnvironmentKey), found.Revision, found.Provisioned) { Ready = true, Warm = true, Fresh = false });
+            if (found.Idle)
             {
-                _busy++;
-                _warmBusy++;
+                _table.HandOverOrIdle(entry, time.GetUtcNow());
             }
             else
             {
-                MakeIdle(entry);
+                _table.MarkLeased(entry);
+                _ledger.Lease();
             }
         }
 
-        if (_entries.Count > 0)
+        if (_table.Count > 0)
         {
-            LogAdopted(logger, Key, _entries.Count);
+            LogAdopted(logger, Key, _table.Count);
             EnsureReaper();
         }
     }
 
-    private PoolEntry? TakeIdle(SiloAddress? near, string revision)
+    private EnvironmentLease Lease(PoolEntry entry, SiloAddress? near, PoolSettings settings)
     {
-        if (near is not null && _idle.TryGetValue(near, out var local) && Pop(local, revision) is { } nearby)
+        var lease = new EnvironmentLease
         {
-            return nearby;
-        }
-
-        foreach (var stack in _idle.Values)
-        {
-            if (Pop(stack, revision) is { } any)
-            {
-                return any;
-            }
-        }
-
-        return null;
+            PoolKey = Key,
+            EnvironmentKey = entry.EnvironmentKey,
+            Revision = entry.Revision,
+            Silo = entry.Silo,
+            Environment = entry.Grain ??= GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey),
+            TimeoutSeconds = settings.Spec.Timeout,
+            Fresh = entry.Fresh,
+            Keep = entry.Silo.Equals(near),
+        };
+        entry.Fresh = false;
+        return lease;
     }
-
-    /// <summary>The most recently used valid entry of a stack (warmest caches); stale ones are dropped on the way.</summary>
-    private PoolEntry? Pop(Stack<PoolEntry> stack, string revision)
-    {
-        while (stack.TryPop(out var entry))
-        {
-            if (!entry.Busy && entry.Ready && entry.Revision == revision && _entries.TryGetValue(entry.EnvironmentKey, out var current) && current == entry)
-            {
-                return entry;
-            }
-        }
-
-        return null;
-    }
-
-    private void MakeIdle(PoolEntry entry)
-    {
-        entry.IdleSince = time.GetUtcNow();
-        if (!_idle.TryGetValue(entry.Silo, out var stack))
-        {
-            _idle[entry.Silo] = stack = new Stack<PoolEntry>();
-        }
-
-        stack.Push(entry);
-    }
-
-    private EnvironmentLease Lease(PoolEntry entry, PoolSettings settings) =>
-        new(Key, entry.EnvironmentKey, settings.Spec, entry.Silo, entry.Grain ??= GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey));
 
     /// <summary>Keeps the provisioned environment count at its target: starts missing ones (INIT ahead of traffic), stops surplus idle ones.</summary>
     private void EnsureProvisioned()
@@ -403,8 +398,8 @@ public sealed partial class FunctionVersionGrain(
             return;
         }
 
-        var provisioned = _entries.Values.Where(e => e.Provisioned && e.Revision == settings.Spec.Revision).ToList();
-        foreach (var surplus in provisioned.Where(e => !e.Busy).Take(Math.Max(0, provisioned.Count - settings.ProvisionedConcurrency)))
+        var provisioned = _table.Entries.Where(e => e.Provisioned && e.Revision == settings.Spec.Revision).ToList();
+        foreach (var surplus in provisioned.Where(e => !e.Leased).Take(Math.Max(0, provisioned.Count - settings.ProvisionedConcurrency)))
         {
             Forget(surplus, "provisioned concurrency lowered");
         }
@@ -416,8 +411,7 @@ public sealed partial class FunctionVersionGrain(
                 break;
             }
 
-            var entry = new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: true);
-            _entries.Add(entry.EnvironmentKey, entry);
+            var entry = _table.Add(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: true));
             _ = PrepareAsync(entry, settings);
         }
 
@@ -432,14 +426,14 @@ public sealed partial class FunctionVersionGrain(
         bool ready;
         try
         {
-            ready = await GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey).PrepareAsync(Lease(entry, settings));
+            ready = await GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey).PrepareAsync(Lease(entry, near: null, settings));
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
         {
             ready = false;
         }
 
-        if (!_entries.TryGetValue(entry.EnvironmentKey, out var current) || current != entry)
+        if (!_table.TryGet(entry.EnvironmentKey, out var current) || current != entry)
         {
             return;
         }
@@ -447,59 +441,46 @@ public sealed partial class FunctionVersionGrain(
         if (ready)
         {
             entry.Ready = true;
-            entry.Warm = true;
-            MakeIdle(entry);
+            _table.HandOverOrIdle(entry, time.GetUtcNow());
         }
         else
         {
-            // Tried again on the next reaper tick rather than in a tight loop.
-            _entries.Remove(entry.EnvironmentKey);
+            _table.Remove(entry); // tried again on the next reaper tick rather than in a tight loop
         }
     }
 
     private void Forget(PoolEntry entry, string? shutdownReason)
     {
-        _entries.Remove(entry.EnvironmentKey);
+        if (entry.Leased)
+        {
+            _ledger.Return();
+        }
+
+        _table.Remove(entry);
         if (shutdownReason is not null)
         {
             _ = ShutdownAsync(entry.EnvironmentKey, shutdownReason);
         }
     }
 
-    /// <summary>An invocation that took one of the function's reserved slots has ended.</summary>
-    private void LeaveFunctionSlot()
-    {
-        if (_functionSlots > 0)
-        {
-            _functionSlots--;
-            _ = FunctionConcurrency.ExitAsync();
-        }
-    }
+    /// <summary>Gives surplus concurrency back to its source once it exceeds max(8, leased); an idle pool gives back all of it on its next reaper tick.</summary>
+    private void Trim(PoolSettings? settings) => GiveBack(_ledger.TakeSurplus(), settings);
 
-    /// <summary>
-    /// Gives surplus unreserved concurrency back once it is more than the busy count again (and at least 8), so
-    /// traffic that swings within a factor of two never asks the account again; an idle pool returns all of it
-    /// on its next reaper tick.
-    /// </summary>
-    private void TrimAllocation()
-    {
-        var surplus = _allocated - _busy;
-        var headroom = Math.Max(8, _busy);
-        if (surplus > headroom)
-        {
-            ReturnAllocation(surplus - headroom);
-        }
-    }
-
-    private void ReturnAllocation(int count)
+    private void GiveBack(int count, PoolSettings? source)
     {
         if (count <= 0)
         {
             return;
         }
 
-        _allocated -= count;
-        _ = Account.ReturnAsync(Key, count);
+        if (source?.ReservedConcurrency is not null)
+        {
+            _ = FunctionConcurrency.ReturnAsync(Key, count);
+        }
+        else
+        {
+            _ = Account.ReturnAsync(Key, count);
+        }
     }
 
     private void EnsureReaper()
@@ -513,7 +494,7 @@ public sealed partial class FunctionVersionGrain(
     private Task ReapAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - environmentOptions.Value.KeepWarm;
-        var expired = _entries.Values.Where(e => !e.Busy && e.Ready && !e.Provisioned && e.IdleSince <= cutoff).ToList();
+        var expired = _table.Entries.Where(e => !e.Leased && e.Ready && !e.Provisioned && e.IdleSince <= cutoff).ToList();
         foreach (var entry in expired)
         {
             Forget(entry, "idle past the keep-warm window");
@@ -525,12 +506,12 @@ public sealed partial class FunctionVersionGrain(
         }
 
         EnsureProvisioned();
-        if (_busy == 0)
+        if (_ledger.Leased == 0)
         {
-            ReturnAllocation(_allocated);
+            GiveBack(_ledger.TakeAll(), _settings);
         }
 
-        if (_entries.Count == 0 && (_settings?.ProvisionedConcurrency ?? 0) == 0)
+        if (_table.Count == 0 && (_settings?.ProvisionedConcurrency ?? 0) == 0)
         {
             _reaper?.Dispose();
             _reaper = null;
@@ -550,9 +531,6 @@ public sealed partial class FunctionVersionGrain(
             // Its silo is gone, and the environment with it.
         }
     }
-
-    private static LambdaServiceException Throttled(string reason) =>
-        new(LambdaErrorType.TooManyRequestsException, "Rate Exceeded.", reason);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Pool {Pool} shut down {Count} idle environments")]
     private static partial void LogReaped(ILogger logger, string pool, int count);

@@ -1,30 +1,47 @@
+using LambdaCluster.Runtimes.Invocation;
 using Orleans.Concurrency;
 
 namespace LambdaCluster.Grains.Pool;
 
 /// <summary>
 /// One function version's pool of execution environments across all silos (key: <see cref="FunctionVersionKey"/>).
-/// It decides which environment serves an invocation, where new ones start and when they stop, and
-/// enforces the function's concurrency; it carries no payloads and does no storage I/O per invocation.
+/// It decides which environment serves an invocation, where new ones start and when they stop, and enforces the
+/// function's concurrency; it carries no payloads and does no storage I/O per invocation. A warm call whose caller's
+/// silo holds a lease does not reach it at all (see <see cref="Invocation.InvocationDispatcher"/>).
 /// </summary>
 [Alias("lambda.IFunctionVersionGrain")]
 public interface IFunctionVersionGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// An idle environment (on <paramref name="near"/> when it has one), or a new one on the least loaded silo.
-    /// ResourceNotFound when the function is gone; TooManyRequests when a concurrency limit is reached.
+    /// An idle environment (on <paramref name="near"/> when it has one), or a new one on the least loaded silo; as a
+    /// value: a lease, Throttled with Lambda's Reason, or NotFound when the function or version is gone.
     /// </summary>
-    [Alias("Acquire")] Task<EnvironmentLease> AcquireAsync(SiloAddress? near);
+    [Alias("Acquire")] Task<AcquireResult> AcquireAsync(SiloAddress? near);
 
-    /// <summary>The leased environment finished its invocation; unreusable ones are forgotten.</summary>
+    /// <summary>The lease on an environment ended; an unreusable environment (or one of an older revision) is stopped and forgotten.</summary>
     [Alias("Release"), OneWay] Task ReleaseAsync(string environmentKey, bool reusable);
 
-    /// <summary>Code, configuration or concurrency changed (or the function was deleted, when null).</summary>
+    /// <summary>A dispatcher gives back leases it held idle between calls (their environments are warm).</summary>
+    [Alias("ReleaseMany"), OneWay] Task ReleaseManyAsync(IReadOnlyList<string> environmentKeys);
+
+    /// <summary>
+    /// The spec of <paramref name="revision"/>, asked by an environment about to start its process; null when the function
+    /// changed since (the lease is stale). This is the only way environment variables travel: pool to environment, silo to silo.
+    /// </summary>
+    [Alias("GetSpec")] Task<EnvironmentSpec?> GetSpecAsync(string revision);
+
+    /// <summary>
+    /// Code, configuration or concurrency changed (or the function was deleted, when null). Returns once no dispatcher
+    /// will start an invocation on an older revision.
+    /// </summary>
     [Alias("Configure")] Task ConfigureAsync(PoolSettings? settings);
+
+    /// <summary>The function's reservation is needed elsewhere: gives back every reserved slot this pool holds but does not use; returns how many.</summary>
+    [Alias("Trim")] Task<int> TrimAsync();
 
     /// <summary>A silo left the cluster: its environments are gone.</summary>
     [Alias("SiloLeft"), OneWay] Task SiloLeftAsync(SiloAddress silo);
 
-    /// <summary>Idle and busy environment counts, for tests and diagnostics.</summary>
+    /// <summary>Idle and leased environment counts, for tests and diagnostics.</summary>
     [Alias("Describe")] Task<PoolSnapshot> DescribeAsync();
 }

@@ -20,9 +20,13 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// <summary>False while a provisioned environment runs its INIT.</summary>
     public bool Ready { get; set; } = !provisioned;
 
-    public bool Busy { get; set; }
+    /// <summary>Leased: running an invocation, or held by its silo's dispatcher between calls.</summary>
+    public bool Leased { get; set; }
 
-    /// <summary>Has finished an invocation (or its provisioned INIT), so a busy warm environment is likely back soon.</summary>
+    /// <summary>No process was started for it yet: its first lease is fresh.</summary>
+    public bool Fresh { get; set; } = true;
+
+    /// <summary>Has finished an invocation (or its provisioned INIT), so a leased warm environment is likely back soon.</summary>
     public bool Warm { get; set; }
 
     public DateTimeOffset IdleSince { get; set; }

@@ -34,34 +34,38 @@ public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHoste
         _slotsReady.TrySetResult();
     }
 
-    /// <summary>The environment with this id, creating it (not yet started) when new.</summary>
-    public async Task<ExecutionEnvironment> GetOrCreateAsync(string environmentId, EnvironmentSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// The environment with this id, created (not yet started) on a free Runtime API slot when new. Null, with the
+    /// reason, when this node has no free slot (<see cref="PlatformFailureReason.NoCapacity"/>) or does not serve the
+    /// spec's runtime (<see cref="PlatformFailureReason.LaunchFailed"/>).
+    /// </summary>
+    public async Task<(ExecutionEnvironment? Environment, PlatformFailureReason Failure)> GetOrCreateAsync(string environmentId, EnvironmentSpec spec, CancellationToken cancellationToken)
     {
         if (_byId.TryGetValue(environmentId, out var existing))
         {
-            return existing;
+            return (existing, PlatformFailureReason.None);
         }
 
         await _slotsReady.Task.WaitAsync(cancellationToken);
         if (!RuntimeCatalog.TryGet(spec.Runtime, out var runtime))
         {
-            throw new InvalidOperationException($"Runtime {spec.Runtime} is not served by this node.");
+            return (null, PlatformFailureReason.LaunchFailed);
         }
 
         if (!_freePorts.TryDequeue(out var port))
         {
-            throw new EnvironmentUnavailableException("This node has no free Runtime API slot for another environment.");
+            return (null, PlatformFailureReason.NoCapacity);
         }
 
         var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget);
         if (!_byId.TryAdd(environmentId, environment))
         {
             _freePorts.Enqueue(port);
-            return _byId[environmentId];
+            return (_byId[environmentId], PlatformFailureReason.None);
         }
 
         _byPort[port] = environment;
-        return environment;
+        return (environment, PlatformFailureReason.None);
     }
 
     public bool TryGet(string environmentId, out ExecutionEnvironment environment) => _byId.TryGetValue(environmentId, out environment!);

@@ -1,20 +1,19 @@
-using System.Text;
 using System.Threading.Channels;
 using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
-using LambdaCluster.Runtimes.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace LambdaCluster.Runtimes.Environments;
 
 /// <summary>
-/// One execution environment on this node: its process tree, its Runtime API endpoint and its log
-/// stream, handling one invocation at a time. The grain side calls <see cref="InvokeAsync"/>; the
-/// runtime side (the Runtime API server) calls <see cref="TryNext"/> and the Post methods. The long
-/// poll is the hand-off: <c>/next</c> waits on a one-slot channel that an invocation writes into, and
-/// the invocation waits on a completion that <c>/response</c> or <c>/error</c> sets.
+/// One execution environment on this node, handling one invocation at a time. It composes four parts: the
+/// <see cref="RuntimeApiSession"/> (the state machine, the <c>/next</c> hand-off and the completions), the
+/// <see cref="ProcessHost"/> (the process tree over <see cref="IEnvironmentLauncher"/>), the
+/// <see cref="InvocationReport"/> (log lines, tail, metrics), and this class, which runs an invocation through them.
+/// Nothing here throws to its caller: every way an invocation can end, an exception included, is an
+/// <see cref="InvocationOutcome"/>, and an environment that ended badly is stopped and forgotten by its node.
 /// </summary>
 public sealed partial class ExecutionEnvironment
 {
@@ -23,26 +22,26 @@ public sealed partial class ExecutionEnvironment
 
     private readonly EnvironmentServices _services;
     private readonly RuntimeDescriptor _runtime;
-    private readonly Action<ExecutionEnvironment> _onDead;
-    private readonly Lock _gate = new();
-    private readonly EnvironmentLifecycle _lifecycle = new();
-    private readonly Channel<RuntimeEvent> _events = Channel.CreateBounded<RuntimeEvent>(1);
-    private readonly TaskCompletionSource<(string ErrorType, byte[] Body)?> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private IEnvironmentProcess? _process;
-    private ActiveInvocation? _current;
+    private readonly Action<ExecutionEnvironment> _onStopped;
+    private readonly RuntimeApiSession _session = new();
+    private readonly ProcessHost _process;
+    private readonly InvocationReport _report;
+    private ActiveInvocation? _claim;
     private double? _pendingInitDurationMs;
-    private string _initializationType = "on-demand";
-    private long _idleSinceTimestamp;
+    private long _idleSince;
+    private int _stopped;
+    private string _initRequestId = "";
 
-    public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onDead)
+    public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped)
     {
         Id = id;
         Spec = spec;
         RuntimeApiPort = runtimeApiPort;
         _runtime = runtime;
         _services = services;
-        _onDead = onDead;
-        LogStreamName = PlatformLogLines.StreamName(services.Time.GetUtcNow(), spec.Version, id);
+        _onStopped = onStopped;
+        _process = new ProcessHost(services.Launcher);
+        _report = new InvocationReport(services.Logs, services.Time, spec, runtime, PlatformLogLines.StreamName(services.Time.GetUtcNow(), spec.Version, id));
     }
 
     public string Id { get; }
@@ -51,284 +50,160 @@ public sealed partial class ExecutionEnvironment
 
     public int RuntimeApiPort { get; }
 
-    public string LogStreamName { get; }
+    public string LogStreamName => _report.StreamName;
 
     /// <summary>Process id of the runtime, once launched (0 before).</summary>
-    public int ProcessId => _process?.Pid ?? 0;
+    public int ProcessId => _process.Pid;
 
     /// <summary>True once this environment was initialised ahead of traffic (provisioned concurrency).</summary>
-    public bool Provisioned => _initializationType == "provisioned-concurrency";
+    public bool Provisioned { get; private set; }
+
+    public EnvironmentState State => _session.State;
 
     /// <summary>How long the environment has been idle, or zero while it is starting or busy.</summary>
     public TimeSpan IdleFor
     {
         get
         {
-            lock (_gate)
-            {
-                return _lifecycle.State is EnvironmentState.Idle && _current is null && _idleSinceTimestamp != 0
-                    ? _services.Time.GetElapsedTime(_idleSinceTimestamp)
-                    : TimeSpan.Zero;
-            }
+            var since = Volatile.Read(ref _idleSince);
+            return since != 0 && Volatile.Read(ref _claim) is null && _session.State == EnvironmentState.Idle ? _services.Time.GetElapsedTime(since) : TimeSpan.Zero;
         }
     }
 
-    public EnvironmentState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lifecycle.State;
-            }
-        }
-    }
+    /// <summary>The Runtime API side of this environment, for the requests arriving on its endpoint.</summary>
+    internal RuntimeApiSession Session => _session;
 
     /// <summary>
-    /// Runs one invocation. Flow: claim the environment → (cold) launch and INIT until the runtime first
-    /// asks for an event → START → hand the event to the parked <c>/next</c> → wait for the first of
-    /// <c>/response</c>, <c>/error</c>, process exit, deadline → drain output → END, REPORT → result.
-    /// A function error keeps the environment warm; a failed INIT, a crash or a timeout destroys it
-    /// (the result says it is not reusable). Throws <see cref="EnvironmentUnavailableException"/> only
-    /// when the environment was already gone, before anything ran. With a <paramref name="stream"/> the response goes
-    /// there as the runtime streams it (the result then carries only how it ended), and cancelling
-    /// <paramref name="cancellationToken"/> means the caller went away: the invocation is abandoned and the
-    /// environment destroyed, which stops the function.
+    /// Runs one invocation. Flow: claim the environment → (cold) INIT until the runtime first asks for an event → START →
+    /// queue the event for <c>/next</c> → wait for the first of <c>/response</c>, <c>/error</c>, process exit, the
+    /// deadline or the caller leaving (<paramref name="cancellationToken"/>) → drain output → END, REPORT → outcome.
+    /// A response or a function error keeps the environment warm; a failed INIT, a crash, a timeout, an abandoned call
+    /// or an exception stops it. With a <paramref name="stream"/> the response goes there as the runtime streams it (the
+    /// result then carries only how it ended).
     /// </summary>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken, ChannelWriter<ResponseStreamPart>? stream = null)
     {
         var invocation = new ActiveInvocation(request, stream);
-        bool cold;
-        lock (_gate)
+        if (Interlocked.CompareExchange(ref _claim, invocation, null) is not null)
         {
-            if (_lifecycle.State is EnvironmentState.Dead)
-            {
-                throw new EnvironmentUnavailableException($"Environment {Id} is no longer running.");
-            }
-
-            if (_current is not null || _lifecycle.State is EnvironmentState.Invoking or EnvironmentState.Initializing)
-            {
-                throw new InvalidOperationException($"Environment {Id} is already handling an invocation.");
-            }
-
-            cold = _lifecycle.State is EnvironmentState.Created;
-            _current = invocation;
+            return Failed(PlatformFailureReason.EnvironmentBusy, $"Environment {Id} is handling another invocation.");
         }
 
-        var function = LambdaTelemetry.Function(Spec.FunctionName);
-        using var activity = LambdaTelemetry.Source.StartActivity("Environment Invoke");
-        activity?.SetTag("faas.name", Spec.FunctionName);
-        activity?.SetTag("faas.invocation_id", request.RequestId);
-        activity?.SetTag("faas.coldstart", cold);
-        LambdaTelemetry.ConcurrentExecutions.Add(1, function);
         try
         {
-            if (cold)
+            double? initDurationMs;
+            switch (_session.State)
             {
-                LambdaTelemetry.ColdStarts.Add(1, function);
-                var failure = await InitializeAsync(request.RequestId, cancellationToken);
-                LambdaTelemetry.InitDuration.Record(failure?.InitDurationMs ?? _pendingInitDurationMs ?? 0, function);
-                if (failure is not null)
-                {
-                    return FinishFailedInit(invocation, failure.Value.ErrorType, failure.Value.Body, failure.Value.InitDurationMs);
-                }
+                case EnvironmentState.Created:
+                    var init = await InitializeAsync(request.RequestId, cold: true, cancellationToken);
+                    if (init.Outcome is not null)
+                    {
+                        return FinishWithoutRun(invocation, init);
+                    }
+
+                    initDurationMs = init.DurationMs;
+                    break;
+                case EnvironmentState.Idle:
+                    (initDurationMs, _pendingInitDurationMs) = (_pendingInitDurationMs, null);
+                    break;
+                default:
+                    return Failed(PlatformFailureReason.EnvironmentGone, $"Environment {Id} is no longer running.");
             }
 
-            return await RunAsync(invocation, cancellationToken);
+            return await RunAsync(invocation, initDurationMs, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Not an expected ending: the environment cannot be trusted with another event.
+            LogUnexpected(_services.Logger, e, Id, Spec.FunctionName);
+            _report.Abort(invocation);
+            Stop($"unexpected failure: {e.GetType().Name}");
+            return Failed(PlatformFailureReason.Unexpected, "The execution environment failed unexpectedly. Please try again.");
         }
         finally
         {
-            LambdaTelemetry.ConcurrentExecutions.Add(-1, function);
+            Interlocked.CompareExchange(ref _claim, null, invocation);
+            if (_session.State == EnvironmentState.Dead)
+            {
+                Stop("stopped during an invocation");
+            }
         }
     }
 
     /// <summary>
     /// Provisioned concurrency: runs INIT ahead of traffic with <c>AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency</c>,
-    /// so that the first invocation finds the runtime waiting (no Init Duration in its REPORT). False when INIT
-    /// failed; the environment is then gone and its INIT_REPORT says why.
+    /// so that the first invocation finds the runtime waiting (no Init Duration in its REPORT). False when INIT failed;
+    /// the environment is then stopped and its INIT_REPORT says why. Never throws.
     /// </summary>
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        var claim = new ActiveInvocation(new InvocationRequest { RequestId = Id, Payload = [], InvokedFunctionArn = Spec.FunctionArn, TraceId = "" }, null);
+        if (Interlocked.CompareExchange(ref _claim, claim, null) is not null)
         {
-            if (_lifecycle.State is not EnvironmentState.Created || _current is not null)
-            {
-                return _lifecycle.State is EnvironmentState.Idle or EnvironmentState.Invoking;
-            }
-
-            _initializationType = "provisioned-concurrency";
-        }
-
-        var failure = await InitializeAsync(requestId: Id, cancellationToken);
-        if (failure is not null)
-        {
-            _process?.Kill();
-            _process?.DrainOutput();
-            WriteLog(PlatformLogLines.InitReport(failure.Value.InitDurationMs, failure.Value.ErrorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error", failure.Value.ErrorType));
-            Shutdown($"provisioned INIT failed with {failure.Value.ErrorType}");
             return false;
         }
 
-        LambdaTelemetry.InitDuration.Record(_pendingInitDurationMs ?? 0, LambdaTelemetry.Function(Spec.FunctionName));
-        _pendingInitDurationMs = null;
-        MarkIdle();
-        return true;
-    }
-
-    /// <summary>
-    /// The runtime's <c>GET /next</c>: the first call ends INIT. Returns null when the environment is not in a
-    /// state that allows it (Lambda answers 403 InvalidStateTransition).
-    /// </summary>
-    public ValueTask<RuntimeEvent>? TryNext(CancellationToken cancellationToken)
-    {
-        lock (_gate)
+        try
         {
-            switch (_lifecycle.State)
+            if (_session.State != EnvironmentState.Created)
             {
-                case EnvironmentState.Initializing:
-                    _lifecycle.TryMoveTo(EnvironmentState.Idle);
-                    _init.TrySetResult(null);
-                    break;
-                case EnvironmentState.Invoking when _current is { Delivered: true }:
-                    // Asking for the next event before answering the one it already has.
-                    return null;
-                case EnvironmentState.Dead:
-                    return null;
+                return _session.State == EnvironmentState.Idle;
             }
-        }
 
-        // The event counts as delivered when the runtime receives it, not when it is queued: a runtime that
-        // answered its last event may ask for the next one after the platform has already queued it.
-        var read = _events.Reader.ReadAsync(cancellationToken);
-        if (read.IsCompletedSuccessfully)
-        {
-            // A ValueTask is consumed once: hand on the value, not the (possibly pooled) task.
-            var ready = read.Result;
-            MarkDelivered(ready);
-            return new ValueTask<RuntimeEvent>(ready);
-        }
-
-        return ReadAndMarkAsync(read);
-    }
-
-    private async ValueTask<RuntimeEvent> ReadAndMarkAsync(ValueTask<RuntimeEvent> read)
-    {
-        var runtimeEvent = await read;
-        MarkDelivered(runtimeEvent);
-        return runtimeEvent;
-    }
-
-    private void MarkDelivered(RuntimeEvent runtimeEvent)
-    {
-        lock (_gate)
-        {
-            if (_current is { } current && current.Request.RequestId == runtimeEvent.RequestId)
+            Provisioned = true;
+            var init = await InitializeAsync(requestId: Id, cold: false, cancellationToken);
+            if (init.Outcome is not null)
             {
-                current.Delivered = true;
+                Stop($"provisioned INIT failed: {init.ErrorType ?? init.FailureReason.ToString()}");
+                return false;
             }
+
+            Volatile.Write(ref _idleSince, _services.Time.GetTimestamp());
+            return true;
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(_services.Logger, e, Id, Spec.FunctionName);
+            Stop($"unexpected failure: {e.GetType().Name}");
+            return false;
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _claim, null, claim);
         }
     }
 
-    public RuntimePostOutcome PostResponse(string requestId, byte[] body, string? contentType) =>
-        Complete(requestId, new RuntimeOutcome.Response(body, string.IsNullOrEmpty(contentType) ? "application/json" : contentType));
-
-    public RuntimePostOutcome PostResponseTooLarge(string requestId, long size) =>
-        Complete(requestId, new RuntimeOutcome.ResponseTooLarge(size, MaxResponseBytes));
-
-    /// <summary>
-    /// The runtime's <c>/response</c> in streaming mode: the body that follows is written to the returned stream as it
-    /// arrives. Refused like any other response for an id that is not the one in flight.
-    /// </summary>
-    public RuntimePostOutcome BeginStreamedResponse(string requestId, string? contentType, out StreamedResponse? response)
-    {
-        response = null;
-        lock (_gate)
-        {
-            if (_current is not { Delivered: true, Responding: false } current || current.Request.RequestId != requestId || current.Outcome.Task.IsCompleted)
-            {
-                return RuntimePostOutcome.InvalidRequestId;
-            }
-
-            if (_lifecycle.State is not EnvironmentState.Invoking)
-            {
-                return RuntimePostOutcome.InvalidStateTransition;
-            }
-
-            current.Responding = true;
-            response = new StreamedResponse(this, current, string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType);
-            return RuntimePostOutcome.Accepted;
-        }
-    }
-
-    /// <summary>A streamed response ended (or went over its limit): the invocation's outcome, unless it already ended.</summary>
-    internal RuntimePostOutcome CompleteStreamed(ActiveInvocation invocation, RuntimeOutcome outcome)
-    {
-        lock (_gate)
-        {
-            if (!ReferenceEquals(_current, invocation) || invocation.Outcome.Task.IsCompleted || !_lifecycle.TryMoveTo(EnvironmentState.Idle))
-            {
-                return RuntimePostOutcome.InvalidRequestId;
-            }
-
-            invocation.End(outcome);
-            return outcome is RuntimeOutcome.ResponseTooLarge ? RuntimePostOutcome.PayloadTooLarge : RuntimePostOutcome.Accepted;
-        }
-    }
-
-    public RuntimePostOutcome PostError(string requestId, string? errorType, byte[] body) =>
-        Complete(requestId, new RuntimeOutcome.FunctionError(NormaliseErrorType(errorType), body));
-
-    /// <summary>The runtime's <c>POST /runtime/init/error</c>.</summary>
-    public RuntimePostOutcome PostInitError(string? errorType, byte[] body)
-    {
-        lock (_gate)
-        {
-            if (_lifecycle.State is not EnvironmentState.Initializing)
-            {
-                return RuntimePostOutcome.InvalidStateTransition;
-            }
-        }
-
-        _init.TrySetResult((NormaliseErrorType(errorType), body));
-        return RuntimePostOutcome.Accepted;
-    }
-
-    /// <summary>Stops the process tree and forgets the environment. Idempotent; <paramref name="reason"/> is for the node's log.</summary>
+    /// <summary>Stops the process tree, even in the middle of an invocation (which ends as Runtime.ExitError), and forgets the environment. Idempotent.</summary>
     public void Shutdown(string reason)
     {
-        IEnvironmentProcess? process;
-        lock (_gate)
-        {
-            if (!_lifecycle.TryMoveTo(EnvironmentState.Dead))
-            {
-                return;
-            }
-
-            process = _process;
-            _current?.End(new RuntimeOutcome.Exited("signal: killed"));
-        }
-
-        LogShutdown(_services.Logger, Id, Spec.FunctionName, reason);
-        _init.TrySetResult(("Runtime.ExitError", []));
-        _events.Writer.TryComplete();
-        process?.Dispose();
-        _onDead(this);
+        _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
+        Stop(reason);
     }
 
-    private async Task<(string ErrorType, byte[] Body, double InitDurationMs)?> InitializeAsync(string requestId, CancellationToken cancellationToken)
+    /// <summary>INIT: code and layers unpacked, the process started, until the runtime's first <c>/next</c>, an init error, its exit or the INIT timeout.</summary>
+    private async Task<InitResult> InitializeAsync(string requestId, bool cold, CancellationToken cancellationToken)
     {
-        var time = _services.Time;
-        lock (_gate)
+        _initRequestId = requestId;
+        if (!_session.TryLaunch())
         {
-            _lifecycle.TryMoveTo(EnvironmentState.Initializing);
+            return InitResult.Platform(PlatformFailureReason.EnvironmentGone, $"Environment {Id} is no longer running.");
         }
 
         // Starting processes is CPU-bound: a burst of cold starts queues here rather than thrashing the node,
         // and the queue time is not part of Init Duration.
-        await _services.InitGate.WaitAsync(cancellationToken);
         try
         {
-            return await InitializeProcessAsync(requestId, time, cancellationToken);
+            await _services.InitGate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _session.Fail(new RuntimeOutcome.Abandoned());
+            return InitResult.Abandoned;
+        }
+
+        try
+        {
+            return await InitializeProcessAsync(requestId, cold);
         }
         finally
         {
@@ -336,151 +211,149 @@ public sealed partial class ExecutionEnvironment
         }
     }
 
-    private async Task<(string ErrorType, byte[] Body, double InitDurationMs)?> InitializeProcessAsync(string requestId, TimeProvider time, CancellationToken cancellationToken)
+    private async Task<InitResult> InitializeProcessAsync(string requestId, bool cold)
     {
-        var started = time.GetTimestamp();
-        double Elapsed() => time.GetElapsedTime(started).TotalMilliseconds;
-
-        var codeDirectory = await _services.CodeCache.GetDirectoryAsync(Spec.CodeSha256Hex, cancellationToken);
-        var layersDirectory = await _services.CodeCache.GetLayersDirectoryAsync(Spec.LayerHashes, cancellationToken);
-        if (_runtime.Family == RuntimeFamily.Provided && BootstrapProblem(codeDirectory) is { } problem)
-        {
-            return (FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), Elapsed());
-        }
-
-        WriteLog(PlatformLogLines.InitStart(_runtime.RuntimeVersion, RuntimeVersionArn()));
-        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, _initializationType, layersDirectory);
-        var process = _services.Launcher.Launch(launch, WriteLog);
-        lock (_gate)
-        {
-            _process = process;
-        }
-
-        _ = process.Exited.ContinueWith(exited => OnProcessExited(exited.Result), TaskScheduler.Default);
-
-        using var initTimeout = new CancellationTokenSource(_services.Options.InitTimeout, time);
-        var timedOut = Task.Delay(Timeout.InfiniteTimeSpan, initTimeout.Token);
-        var first = await Task.WhenAny(_init.Task, process.Exited, timedOut);
-        if (first == _init.Task && _init.Task.Result is null)
-        {
-            _pendingInitDurationMs = Elapsed();
-            return null;
-        }
-
-        var initDuration = Elapsed();
-        if (first == _init.Task && _init.Task.Result is { } initError)
-        {
-            return (initError.ErrorType, initError.Body, initDuration);
-        }
-
-        if (first == process.Exited)
-        {
-            var how = process.Exited.Result;
-            return (FunctionErrorTypes.RuntimeExitError, ErrorDocument(FunctionErrorTypes.RuntimeExitError, $"RequestId: {requestId} Error: Runtime exited with error: {how}"), initDuration);
-        }
-
-        return (FunctionErrorTypes.SandboxTimedout, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: INIT phase timed out after {_services.Options.InitTimeout.TotalSeconds:0.00} seconds"), initDuration);
-    }
-
-    private async Task<InvocationResult> RunAsync(ActiveInvocation invocation, CancellationToken cancellationToken)
-    {
-        var request = invocation.Request;
         var time = _services.Time;
-        WriteLog(PlatformLogLines.Start(request.RequestId, Spec.Version));
         var started = time.GetTimestamp();
-        var deadline = time.GetUtcNow().AddSeconds(Spec.Timeout);
-        lock (_gate)
-        {
-            if (!_lifecycle.TryMoveTo(EnvironmentState.Invoking))
-            {
-                _current = null;
-                throw new EnvironmentUnavailableException($"Environment {Id} is no longer running.");
-            }
-        }
-
-        var runtimeEvent = new RuntimeEvent(request.RequestId, request.Payload, deadline.ToUnixTimeMilliseconds(), request.InvokedFunctionArn, request.TraceId, request.ClientContext);
-        _events.Writer.TryWrite(runtimeEvent);
-
-        RuntimeOutcome outcome;
+        string codeDirectory;
+        string? layersDirectory;
         try
         {
-            outcome = await invocation.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(Spec.Timeout), time, cancellationToken);
+            codeDirectory = await _services.CodeCache.GetDirectoryAsync(Spec.CodeSha256Hex, CancellationToken.None);
+            layersDirectory = await _services.CodeCache.GetLayersDirectoryAsync(Spec.LayerHashes, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogCodeUnavailable(_services.Logger, e, Id, Spec.FunctionName);
+            _session.Fail(new RuntimeOutcome.Exited("no code"));
+            return InitResult.Platform(PlatformFailureReason.CodeUnavailable, "Lambda could not read the function's deployment package on this node. Please try again.");
+        }
+
+        if (_runtime.Family == RuntimeFamily.Provided && BootstrapProblem(codeDirectory) is { } problem)
+        {
+            return FailInit(FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), 0);
+        }
+
+        _report.InitStart();
+        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory);
+        try
+        {
+            _process.Launch(launch, _report.Output);
+        }
+        catch (Exception e)
+        {
+            LogLaunchFailed(_services.Logger, e, Id, Spec.FunctionName);
+            _session.Fail(new RuntimeOutcome.Exited("not started"));
+            return InitResult.Platform(PlatformFailureReason.LaunchFailed, "Lambda could not start the function's runtime on this node.");
+        }
+
+        _ = _process.Exited.ContinueWith(static (exited, state) => ((ExecutionEnvironment)state!).OnProcessExited(exited.Result), this, TaskScheduler.Default);
+
+        InitError? error;
+        try
+        {
+            error = await _session.InitEnded.WaitAsync(_services.Options.InitTimeout, time);
         }
         catch (TimeoutException)
         {
-            outcome = new RuntimeOutcome.TimedOut();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            outcome = new RuntimeOutcome.Abandoned();
-        }
-
-        lock (_gate)
-        {
-            // However it ended, a response still streaming in stops here (a timeout or a caller gone ends it first).
-            invocation.End(outcome);
+            error = new InitError(FunctionErrorTypes.SandboxTimedout, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: INIT phase timed out after {_services.Options.InitTimeout.TotalSeconds:0.00} seconds"));
         }
 
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
-        _process?.DrainOutput();
-        return Finish(invocation, outcome, durationMs);
+        if (error is not null)
+        {
+            return FailInit(error.ErrorType, error.Body, durationMs);
+        }
+
+        _report.InitDone(durationMs, cold);
+        return InitResult.Ready(durationMs);
     }
 
-    private InvocationResult Finish(ActiveInvocation invocation, RuntimeOutcome outcome, double durationMs)
+    /// <summary>INIT failed: the process is stopped first (nothing it prints lands after INIT_REPORT), then INIT_REPORT.</summary>
+    private InitResult FailInit(string errorType, byte[] body, double durationMs)
     {
-        var requestId = invocation.Request.RequestId;
-        var (payload, functionError, status, errorType, reusable) = outcome switch
+        _session.Fail(new RuntimeOutcome.Exited("init failed"));
+        _process.Kill();
+        _process.Drain();
+        _report.InitFailed(durationMs, errorType);
+        return InitResult.Failed(errorType, body, durationMs);
+    }
+
+    private async Task<InvocationResult> RunAsync(ActiveInvocation invocation, double? initDurationMs, CancellationToken cancellationToken)
+    {
+        var time = _services.Time;
+        if (!_session.TryQueue(invocation, out var handOff))
         {
-            RuntimeOutcome.Response r => (r.Body, (string?)null, (string?)null, (string?)null, true),
-            RuntimeOutcome.FunctionError e => (e.Body, FunctionErrorTypes.Unhandled, null, null, true),
-            RuntimeOutcome.ResponseTooLarge t => (ErrorDocument(FunctionErrorTypes.ResponseSizeTooLarge, $"Response payload size ({t.Size} bytes) exceeded maximum allowed payload size ({t.Limit} bytes)."), FunctionErrorTypes.Unhandled, null, null, true),
-            RuntimeOutcome.Abandoned => ([], (string?)null, (string?)null, (string?)null, false),
-            RuntimeOutcome.Exited x => (ErrorDocument(FunctionErrorTypes.RuntimeExitError, $"RequestId: {requestId} Error: Runtime exited with error: {x.How}"), FunctionErrorTypes.Unhandled, "error", FunctionErrorTypes.RuntimeExitError, false),
-            _ => (ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: Task timed out after {Spec.Timeout:0.00} seconds"), FunctionErrorTypes.Unhandled, "timeout", (string?)null, false),
+            return Failed(PlatformFailureReason.EnvironmentGone, $"Environment {Id} is no longer running.");
+        }
+
+        _report.Start(invocation);
+        var started = time.GetTimestamp();
+        invocation.DeadlineMs = time.GetUtcNow().AddSeconds(Spec.Timeout).ToUnixTimeMilliseconds();
+        handOff?.TrySetResult(invocation);
+
+        try
+        {
+            await invocation.Outcome.WaitAsync(TimeSpan.FromSeconds(Spec.Timeout), time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            invocation.End(new RuntimeOutcome.TimedOut());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            invocation.End(new RuntimeOutcome.Abandoned());
+        }
+
+        var outcome = await invocation.Outcome; // whichever ending came first
+        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        _process.Drain(); // what the function printed before it answered belongs to this invocation, before END
+        return Finish(invocation, outcome, durationMs, initDurationMs);
+    }
+
+    private InvocationResult Finish(ActiveInvocation invocation, RuntimeOutcome outcome, double durationMs, double? initDurationMs)
+    {
+        var requestId = invocation.RequestId;
+        var (kind, payload, status, errorType) = outcome switch
+        {
+            RuntimeOutcome.Response r => (InvocationOutcome.Response, r.Body, (string?)null, (string?)null),
+            RuntimeOutcome.FunctionError e => (InvocationOutcome.FunctionError, e.Body, null, null),
+            RuntimeOutcome.ResponseTooLarge t => (InvocationOutcome.ResponseTooLarge, ErrorDocument(FunctionErrorTypes.ResponseSizeTooLarge, $"Response payload size ({t.Size} bytes) exceeded maximum allowed payload size ({t.Limit} bytes)."), null, null),
+            RuntimeOutcome.Abandoned => (InvocationOutcome.Abandoned, [], null, null),
+            RuntimeOutcome.Exited x => (InvocationOutcome.Exited, ErrorDocument(FunctionErrorTypes.RuntimeExitError, $"RequestId: {requestId} Error: Runtime exited with error: {x.How}"), "error", FunctionErrorTypes.RuntimeExitError),
+            _ => (InvocationOutcome.TimedOut, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: Task timed out after {Spec.Timeout:0.00} seconds"), "timeout", (string?)null),
         };
 
+        var reusable = kind is InvocationOutcome.Response or InvocationOutcome.FunctionError or InvocationOutcome.ResponseTooLarge;
         if (outcome is RuntimeOutcome.TimedOut)
         {
-            WriteLog(PlatformLogLines.TaskTimedOut(_services.Time.GetUtcNow(), requestId, Spec.Timeout));
+            _report.TimedOut(invocation);
         }
-
-        if (outcome is RuntimeOutcome.Exited exited)
+        else if (outcome is RuntimeOutcome.Exited exited)
         {
-            WriteLog($"RequestId: {requestId} Error: Runtime exited with error: {exited.How}\nRuntime.ExitError".Replace('\n', '\r'));
+            _report.Exited(invocation, exited.How);
         }
 
-        var memory = _process?.MaxMemoryUsedMb() ?? 0;
+        var memory = _process.MaxMemoryUsedMb();
         if (!reusable)
         {
-            // Stop the process before REPORT so that nothing it still prints lands after the invocation's last line.
-            _process?.Kill();
+            // Stopped before REPORT, so that nothing it still prints lands after the invocation's last line.
+            _session.Fail(outcome);
+            _process.Kill();
         }
 
-        var initDuration = _pendingInitDurationMs;
-        _pendingInitDurationMs = null;
-        var function = LambdaTelemetry.Function(Spec.FunctionName);
-        LambdaTelemetry.Invocations.Add(1, function);
-        LambdaTelemetry.Duration.Record(durationMs, function);
-        if (functionError is not null)
+        var tail = _report.End(invocation, durationMs, memory, initDurationMs, status, errorType, functionError: kind != InvocationOutcome.Response && kind != InvocationOutcome.Abandoned);
+        if (reusable)
         {
-            LambdaTelemetry.Errors.Add(1, function);
+            Volatile.Write(ref _idleSince, _services.Time.GetTimestamp());
+            _session.Finish(invocation);
         }
-
-        WriteLog(PlatformLogLines.End(requestId));
-        WriteLog(PlatformLogLines.Report(requestId, durationMs, Spec.MemorySize, memory, initDuration, status, errorType));
-        var tail = invocation.Request.WantsLogTail ? invocation.TailBase64() : null;
-        lock (_gate)
+        else
         {
-            _current = null;
-            _idleSinceTimestamp = _services.Time.GetTimestamp();
-        }
-
-        if (!reusable)
-        {
-            Shutdown(outcome switch
+            Stop(kind switch
             {
-                RuntimeOutcome.TimedOut => "invocation timed out",
-                RuntimeOutcome.Abandoned => "the streaming caller went away",
+                InvocationOutcome.TimedOut => "invocation timed out",
+                InvocationOutcome.Abandoned => "the caller went away",
                 _ => "runtime exited during invocation",
             });
         }
@@ -488,102 +361,65 @@ public sealed partial class ExecutionEnvironment
         return new InvocationResult
         {
             Payload = payload,
-            FunctionError = functionError,
+            FunctionError = kind is InvocationOutcome.Response or InvocationOutcome.Abandoned ? null : FunctionErrorTypes.Unhandled,
             LogTail = tail,
             ExecutedVersion = Spec.Version,
-            EnvironmentReusable = reusable,
-            ContentType = outcome is RuntimeOutcome.Response { } response && invocation.Stream is not null ? response.ContentType : "application/json",
-            Streamed = invocation.Responding,
+            ContentType = outcome is RuntimeOutcome.Response response && invocation.Stream is not null ? response.ContentType : "application/json",
+            Streamed = invocation.Streamed,
+            Outcome = kind,
         };
     }
 
-    private InvocationResult FinishFailedInit(ActiveInvocation invocation, string errorType, byte[] body, double initDurationMs)
+    /// <summary>An invocation that INIT (or the platform) ended before it ran: Lambda still logs START, END and REPORT for it.</summary>
+    private InvocationResult FinishWithoutRun(ActiveInvocation invocation, InitResult init)
     {
-        var requestId = invocation.Request.RequestId;
-        LambdaTelemetry.Invocations.Add(1, LambdaTelemetry.Function(Spec.FunctionName));
-        LambdaTelemetry.Errors.Add(1, LambdaTelemetry.Function(Spec.FunctionName));
-        _process?.Kill();
-        _process?.DrainOutput();
-        WriteLog(PlatformLogLines.InitReport(initDurationMs, errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error", errorType));
-        WriteLog(PlatformLogLines.Start(requestId, Spec.Version));
-        WriteLog(PlatformLogLines.End(requestId));
-        WriteLog(PlatformLogLines.Report(requestId, 0, Spec.MemorySize, _process?.MaxMemoryUsedMb() ?? 0, null, "error", errorType));
-        var tail = invocation.Request.WantsLogTail ? invocation.TailBase64() : null;
-        lock (_gate)
+        Stop(init.ErrorType is null ? $"not started: {init.Outcome}" : $"INIT failed with {init.ErrorType}");
+        if (init.Outcome == InvocationOutcome.Abandoned)
         {
-            _current = null;
+            return new InvocationResult { Payload = [], ExecutedVersion = Spec.Version, Outcome = InvocationOutcome.Abandoned };
         }
 
-        Shutdown($"INIT failed with {errorType}");
+        if (init.ErrorType is not { } errorType)
+        {
+            return Failed(init.FailureReason, init.Message);
+        }
+
+        _report.Start(invocation);
+        var tail = _report.End(invocation, 0, _process.MaxMemoryUsedMb(), null, "error", errorType, functionError: true);
+        var requestId = invocation.RequestId;
         return new InvocationResult
         {
-            Payload = body.Length > 0 ? body : ErrorDocument(errorType, $"RequestId: {requestId} Error: Runtime failed to initialize"),
+            Payload = init.Body is { Length: > 0 } body ? body : ErrorDocument(errorType, $"RequestId: {requestId} Error: Runtime failed to initialize"),
             FunctionError = FunctionErrorTypes.Unhandled,
             LogTail = tail,
             ExecutedVersion = Spec.Version,
-            EnvironmentReusable = false,
+            Outcome = InvocationOutcome.InitFailed,
         };
     }
 
-    private void MarkIdle()
-    {
-        lock (_gate)
-        {
-            _idleSinceTimestamp = _services.Time.GetTimestamp();
-        }
-    }
-
-    private RuntimePostOutcome Complete(string requestId, RuntimeOutcome outcome)
-    {
-        lock (_gate)
-        {
-            if (_current is not { Delivered: true } current || current.Request.RequestId != requestId || current.Outcome.Task.IsCompleted)
-            {
-                return RuntimePostOutcome.InvalidRequestId;
-            }
-
-            if (current.Responding || !_lifecycle.TryMoveTo(EnvironmentState.Idle))
-            {
-                // A response is already streaming for this id.
-                return RuntimePostOutcome.InvalidStateTransition;
-            }
-
-            current.End(outcome);
-            return outcome is RuntimeOutcome.ResponseTooLarge ? RuntimePostOutcome.PayloadTooLarge : RuntimePostOutcome.Accepted;
-        }
-    }
+    private InvocationResult Failed(PlatformFailureReason reason, string? message) =>
+        InvocationResult.Failed(InvocationOutcome.PlatformFailure, Spec.Version, message, reason);
 
     private void OnProcessExited(string how)
     {
-        bool idle;
-        lock (_gate)
+        var ended = ErrorDocument(FunctionErrorTypes.RuntimeExitError, $"RequestId: {_initRequestId} Error: Runtime exited with error: {how}");
+        _session.Fail(new RuntimeOutcome.Exited(how), new InitError(FunctionErrorTypes.RuntimeExitError, ended));
+        if (Volatile.Read(ref _claim) is null)
         {
-            _current?.End(new RuntimeOutcome.Exited(how));
-            idle = _lifecycle.State is EnvironmentState.Idle && _current is null;
-        }
-
-        if (idle)
-        {
-            Shutdown($"runtime exited while idle ({how})");
+            Stop($"runtime exited while idle ({how})"); // an invocation in flight stops the environment itself when it sees the exit
         }
     }
 
-    /// <summary>One line of the function's log: into the log stream, and into the tail of the running invocation.</summary>
-    private void WriteLog(string line)
+    /// <summary>Kills the process tree and tells the node to forget this environment. Idempotent; <paramref name="reason"/> is for the node's log.</summary>
+    private void Stop(string reason)
     {
-        var now = _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        lock (_gate)
+        _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
+        _process.Dispose();
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            _current?.AppendLogLine(line);
+            LogStopped(_services.Logger, Id, Spec.FunctionName, reason);
+            _onStopped(this);
         }
-
-        _services.Logs.Append(Spec.LogGroup, LogStreamName, [new LogEvent(now, line, now)]);
-    }
-
-    private string RuntimeVersionArn()
-    {
-        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(_runtime.RuntimeVersion)));
-        return $"arn:aws:lambda:{Spec.Region}::runtime:{digest}";
     }
 
     private static string? BootstrapProblem(string codeDirectory)
@@ -599,15 +435,19 @@ public sealed partial class ExecutionEnvironment
             : null;
     }
 
-    /// <summary>The runtime's error-type header, or Runtime.Unknown when it sent none (as the native runtime clients do).</summary>
-    internal static string NormaliseErrorType(string? errorType)
-    {
-        return string.IsNullOrEmpty(errorType) ? FunctionErrorTypes.RuntimeUnknown : errorType;
-    }
-
+    /// <summary>Lambda's error document for a failure the platform reports: <c>{"errorType":…,"errorMessage":…}</c>.</summary>
     internal static byte[] ErrorDocument(string errorType, string errorMessage) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ErrorDocumentBody(errorType, errorMessage), RuntimeJsonContext.Default.ErrorDocumentBody);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Environment {EnvironmentId} of {FunctionName} shut down: {Reason}")]
-    private static partial void LogShutdown(ILogger logger, string environmentId, string functionName, string reason);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Environment {EnvironmentId} of {FunctionName} stopped: {Reason}")]
+    private static partial void LogStopped(ILogger logger, string environmentId, string functionName, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Environment {EnvironmentId} of {FunctionName} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string environmentId, string functionName);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Environment {EnvironmentId} of {FunctionName}: the deployment package could not be made ready")]
+    private static partial void LogCodeUnavailable(ILogger logger, Exception exception, string environmentId, string functionName);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Environment {EnvironmentId} of {FunctionName}: the runtime could not be started")]
+    private static partial void LogLaunchFailed(ILogger logger, Exception exception, string environmentId, string functionName);
 }

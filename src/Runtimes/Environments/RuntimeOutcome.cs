@@ -1,6 +1,6 @@
 namespace LambdaCluster.Runtimes.Environments;
 
-/// <summary>How one invocation ended from the environment's side.</summary>
+/// <summary>How one invocation ended as the environment sees it, before it becomes an <see cref="Invocation.InvocationOutcome"/>.</summary>
 internal abstract record RuntimeOutcome
 {
     /// <summary>The runtime posted a response.</summary>
@@ -9,13 +9,13 @@ internal abstract record RuntimeOutcome
     /// <summary>The runtime posted an invocation error.</summary>
     public sealed record FunctionError(string ErrorType, byte[] Body) : RuntimeOutcome;
 
-    /// <summary>The runtime's response exceeded Lambda's buffered limit.</summary>
+    /// <summary>The runtime's response exceeded Lambda's limit.</summary>
     public sealed record ResponseTooLarge(long Size, long Limit) : RuntimeOutcome;
 
     /// <summary>The process ended before answering.</summary>
     public sealed record Exited(string How) : RuntimeOutcome;
 
-    /// <summary>The streaming caller went away before the response was complete.</summary>
+    /// <summary>The caller went away before the response was complete.</summary>
     public sealed record Abandoned : RuntimeOutcome;
 
     /// <summary>The deadline passed.</summary>

@@ -14,22 +14,22 @@ public sealed class StreamedResponse
     /// <summary>Lambda's limit for a streamed response (200 MB).</summary>
     public const long MaxStreamedBytes = 200L * 1024 * 1024;
 
-    private readonly ExecutionEnvironment _environment;
+    private readonly RuntimeApiSession _session;
     private readonly ActiveInvocation _invocation;
     private readonly string _contentType;
     private MemoryStream? _buffer;
     private bool _headSent;
     private long _length;
 
-    internal StreamedResponse(ExecutionEnvironment environment, ActiveInvocation invocation, string contentType)
+    internal StreamedResponse(RuntimeApiSession session, ActiveInvocation invocation, string contentType)
     {
-        _environment = environment;
+        _session = session;
         _invocation = invocation;
         _contentType = contentType;
     }
 
     /// <summary>Cancelled when the invocation ended (timeout, crash, caller gone): stop reading the runtime's body.</summary>
-    public CancellationToken Ended => _invocation.Ended.Token;
+    public CancellationToken Ended => _invocation.Ended;
 
     /// <summary>Bytes written so far.</summary>
     public long Length => _length;
@@ -44,7 +44,7 @@ public sealed class StreamedResponse
         var limit = _invocation.Stream is null ? ExecutionEnvironment.MaxResponseBytes : MaxStreamedBytes;
         if (_length > limit)
         {
-            _environment.CompleteStreamed(_invocation, new RuntimeOutcome.ResponseTooLarge(_length, limit));
+            _session.CompleteStreamed(_invocation, new RuntimeOutcome.ResponseTooLarge(_length, limit));
             return false;
         }
 
@@ -74,7 +74,7 @@ public sealed class StreamedResponse
         if (!string.IsNullOrEmpty(errorType))
         {
             var body = DecodeErrorBody(errorBodyBase64) ?? ExecutionEnvironment.ErrorDocument(errorType, "");
-            return _environment.CompleteStreamed(_invocation, new RuntimeOutcome.FunctionError(errorType, body));
+            return _session.CompleteStreamed(_invocation, new RuntimeOutcome.FunctionError(errorType, body));
         }
 
         if (_invocation.Stream is { } stream && !_headSent)
@@ -85,7 +85,7 @@ public sealed class StreamedResponse
         }
 
         var collected = _buffer is null ? [] : _buffer.ToArray();
-        return _environment.CompleteStreamed(_invocation, new RuntimeOutcome.Response(collected, _contentType));
+        return _session.CompleteStreamed(_invocation, new RuntimeOutcome.Response(collected, _contentType));
     }
 
     private static byte[]? DecodeErrorBody(string? base64)

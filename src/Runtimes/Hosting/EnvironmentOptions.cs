@@ -26,6 +26,13 @@ public sealed class EnvironmentOptions
     /// <summary>How long an idle environment stays warm before it is shut down.</summary>
     public TimeSpan KeepWarm { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a silo's dispatcher keeps the lease on a warm local environment after a call, for the next call of the
+    /// same version to skip the pool. A held lease counts as busy at the pool (which calls it back before refusing a
+    /// call for concurrency), so this is short; it delays scale-in by at most this much.
+    /// </summary>
+    public TimeSpan LeaseHold { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Lambda's limit on the INIT phase of an on-demand environment.</summary>
     public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

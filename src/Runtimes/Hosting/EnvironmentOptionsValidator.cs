@@ -23,6 +23,11 @@ public sealed class EnvironmentOptionsValidator : IValidateOptions<EnvironmentOp
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.KeepWarm)} must be positive.");
         }
 
+        if (options.LeaseHold <= TimeSpan.Zero || options.LeaseHold > options.KeepWarm)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.LeaseHold)} must be positive and at most {nameof(options.KeepWarm)}.");
+        }
+
         if (options.InitTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.InitTimeout)} must be positive.");

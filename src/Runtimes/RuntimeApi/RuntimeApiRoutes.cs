@@ -22,53 +22,55 @@ internal static class RuntimeApiRoutes
 
     private static async Task NextAsync(HttpContext http, EnvironmentSupervisor supervisor)
     {
-        if (!TryFindEnvironment(http, supervisor, out var environment))
+        if (!TryFindSession(http, supervisor, out var session))
         {
             await WriteErrorAsync(http, StatusCodes.Status500InternalServerError, "EnvironmentNotFound", "No execution environment is bound to this endpoint.");
             return;
         }
 
-        var next = environment.TryNext(http.RequestAborted);
+        var next = session.Next(http.RequestAborted);
         if (next is null)
         {
             await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition from Running to Ready failed for runtime. Error: State transition is not allowed");
             return;
         }
 
-        RuntimeEvent runtimeEvent;
+        ActiveInvocation? invocation;
         try
         {
-            runtimeEvent = await next.Value;
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-            await WriteErrorAsync(http, StatusCodes.Status500InternalServerError, "EnvironmentShutdown", "The execution environment is shutting down.");
-            return;
+            invocation = await next;
         }
         catch (OperationCanceledException)
         {
             return; // the runtime went away while parked
         }
 
-        var headers = http.Response.Headers;
-        headers["Lambda-Runtime-Aws-Request-Id"] = runtimeEvent.RequestId;
-        headers["Lambda-Runtime-Deadline-Ms"] = runtimeEvent.DeadlineMs.ToString(CultureInfo.InvariantCulture);
-        headers["Lambda-Runtime-Invoked-Function-Arn"] = runtimeEvent.InvokedFunctionArn;
-        headers["Lambda-Runtime-Trace-Id"] = runtimeEvent.TraceId;
-        if (runtimeEvent.ClientContext is not null)
+        if (invocation is null)
         {
-            headers["Lambda-Runtime-Client-Context"] = runtimeEvent.ClientContext;
+            await WriteErrorAsync(http, StatusCodes.Status500InternalServerError, "EnvironmentShutdown", "The execution environment is shutting down.");
+            return;
+        }
+
+        var request = invocation.Request;
+        var headers = http.Response.Headers;
+        headers["Lambda-Runtime-Aws-Request-Id"] = request.RequestId;
+        headers["Lambda-Runtime-Deadline-Ms"] = invocation.DeadlineMs.ToString(CultureInfo.InvariantCulture);
+        headers["Lambda-Runtime-Invoked-Function-Arn"] = request.InvokedFunctionArn;
+        headers["Lambda-Runtime-Trace-Id"] = request.TraceId;
+        if (request.ClientContext is not null)
+        {
+            headers["Lambda-Runtime-Client-Context"] = request.ClientContext;
         }
 
         // The Python runtime client decodes the event only when the content type is exactly this.
         http.Response.ContentType = "application/json";
-        http.Response.ContentLength = runtimeEvent.Payload.Length;
-        await http.Response.Body.WriteAsync(runtimeEvent.Payload);
+        http.Response.ContentLength = request.Payload.Length;
+        await http.Response.Body.WriteAsync(request.Payload);
     }
 
     private static async Task ResponseAsync(HttpContext http, EnvironmentSupervisor supervisor, string requestId)
     {
-        if (!TryFindEnvironment(http, supervisor, out var environment))
+        if (!TryFindSession(http, supervisor, out var session))
         {
             await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "InvalidRequestID", "Invalid request ID");
             return;
@@ -83,14 +85,14 @@ internal static class RuntimeApiRoutes
                 return;
             }
 
-            await StreamedResponseAsync(http, environment, requestId);
+            await StreamedResponseAsync(http, session, requestId);
             return;
         }
 
         var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
         var outcome = body.TooLarge
-            ? environment.PostResponseTooLarge(requestId, body.Length)
-            : environment.PostResponse(requestId, body.Bytes, http.Request.ContentType);
+            ? session.PostResponseTooLarge(requestId, body.Length)
+            : session.PostResponse(requestId, body.Bytes, http.Request.ContentType);
         await WriteOutcomeAsync(http, outcome);
     }
 
@@ -100,9 +102,9 @@ internal static class RuntimeApiRoutes
     /// into the invocation's stream until it ends, goes over its limit, or the invocation ends (then the
     /// connection is dropped so the runtime's writes fail) → read the trailers → complete → 202.
     /// </summary>
-    private static async Task StreamedResponseAsync(HttpContext http, ExecutionEnvironment environment, string requestId)
+    private static async Task StreamedResponseAsync(HttpContext http, RuntimeApiSession session, string requestId)
     {
-        var begun = environment.BeginStreamedResponse(requestId, http.Request.ContentType, out var stream);
+        var begun = session.BeginStreamedResponse(requestId, http.Request.ContentType, out var stream);
         if (stream is null)
         {
             await WriteOutcomeAsync(http, begun);
@@ -152,7 +154,7 @@ internal static class RuntimeApiRoutes
 
     private static async Task ErrorAsync(HttpContext http, EnvironmentSupervisor supervisor, string requestId)
     {
-        if (!TryFindEnvironment(http, supervisor, out var environment))
+        if (!TryFindSession(http, supervisor, out var session))
         {
             await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "InvalidRequestID", "Invalid request ID");
             return;
@@ -160,12 +162,12 @@ internal static class RuntimeApiRoutes
 
         var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
         var errorType = http.Request.Headers[ErrorTypeHeader].ToString();
-        await WriteOutcomeAsync(http, environment.PostError(requestId, errorType, body.Bytes));
+        await WriteOutcomeAsync(http, session.PostError(requestId, errorType, body.Bytes));
     }
 
     private static async Task InitErrorAsync(HttpContext http, EnvironmentSupervisor supervisor)
     {
-        if (!TryFindEnvironment(http, supervisor, out var environment))
+        if (!TryFindSession(http, supervisor, out var session))
         {
             await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "No execution environment is bound to this endpoint.");
             return;
@@ -173,11 +175,15 @@ internal static class RuntimeApiRoutes
 
         var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
         var errorType = http.Request.Headers[ErrorTypeHeader].ToString();
-        await WriteOutcomeAsync(http, environment.PostInitError(errorType, body.Bytes));
+        await WriteOutcomeAsync(http, session.PostInitError(errorType, body.Bytes));
     }
 
-    private static bool TryFindEnvironment(HttpContext http, EnvironmentSupervisor supervisor, out ExecutionEnvironment environment) =>
-        supervisor.TryGetByPort(http.Connection.LocalPort, out environment);
+    private static bool TryFindSession(HttpContext http, EnvironmentSupervisor supervisor, out RuntimeApiSession session)
+    {
+        var found = supervisor.TryGetByPort(http.Connection.LocalPort, out var environment);
+        session = found ? environment.Session : null!;
+        return found;
+    }
 
     private static Task WriteOutcomeAsync(HttpContext http, RuntimePostOutcome outcome) => outcome switch
     {

@@ -4,6 +4,8 @@ using LambdaCluster.Grains.Storage;
 using LambdaCluster.Runtimes.Code;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Launch;
+using LambdaCluster.Tests.Support.Fakes;
 using LambdaCluster.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +34,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public RedisServer Redis { get; private set; } = null!;
 
+    /// <summary>Faults tests switch on for their own functions (every silo's code store and launcher obey them).</summary>
+    public Faults Faults { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -45,6 +50,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((silo, host) =>
         {
             host.Configuration.AddInMemoryCollection(Settings(silo.SiloName));
+            // Real storage and processes, wrapped so a test can make one of its functions fail on purpose.
+            host.Services.AddSingleton(Faults);
+            host.Services.AddSingleton<ICodeStore>(sp => new FaultyCodeStore(ActivatorUtilities.CreateInstance<RedisCodeStore>(sp), Faults));
+            host.Services.AddSingleton<IEnvironmentLauncher>(sp => new FaultyLauncher(ActivatorUtilities.CreateInstance<PlainProcessLauncher>(sp), Faults, _workDirectory));
             host.Services.AddLambdaStorage(host.Configuration);
             host.Services.AddLambdaRuntimes(host.Configuration);
         });

@@ -1,0 +1,154 @@
+namespace LambdaCluster.Grains.Pool;
+
+/// <summary>
+/// A pool's environments: every entry by key, the idle ones in a stack per silo (the most recently used on top, with
+/// the warmest caches), and the acquires waiting a moment for a warm one to come back. Not thread-safe: one pool owns it.
+/// </summary>
+internal sealed class EnvironmentTable
+{
+    private readonly Dictionary<string, PoolEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<SiloAddress, Stack<PoolEntry>> _idle = [];
+    private readonly Queue<TaskCompletionSource<PoolEntry>> _waiters = new();
+
+    public int Count => _entries.Count;
+
+    public IEnumerable<PoolEntry> Entries => _entries.Values;
+
+    /// <summary>Leased environments that have run before (so they are likely back within moments).</summary>
+    public int WarmLeased { get; private set; }
+
+    public bool TryGet(string environmentKey, out PoolEntry entry) => _entries.TryGetValue(environmentKey, out entry!);
+
+    /// <summary>A new entry, leased to whoever asked for it (or, when provisioned, starting its INIT).</summary>
+    public PoolEntry Add(PoolEntry entry)
+    {
+        _entries.Add(entry.EnvironmentKey, entry);
+        return entry;
+    }
+
+    /// <summary>An idle, ready environment of <paramref name="revision"/>, on <paramref name="near"/> when it has one; now leased.</summary>
+    public PoolEntry? LeaseIdle(SiloAddress? near, string revision)
+    {
+        if (near is not null && _idle.TryGetValue(near, out var local) && Pop(local, revision) is { } nearby)
+        {
+            return MarkLeased(nearby);
+        }
+
+        foreach (var stack in _idle.Values)
+        {
+            if (Pop(stack, revision) is { } any)
+            {
+                return MarkLeased(any);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Marks an entry leased (an adopted one the dispatcher of its silo holds, or one handed to a waiter).</summary>
+    public PoolEntry MarkLeased(PoolEntry entry)
+    {
+        entry.Leased = true;
+        if (entry.Warm)
+        {
+            WarmLeased++;
+        }
+
+        return entry;
+    }
+
+    /// <summary>The lease on <paramref name="entry"/> ended; false when it was not leased.</summary>
+    public bool EndLease(PoolEntry entry)
+    {
+        if (!entry.Leased)
+        {
+            return false;
+        }
+
+        entry.Leased = false;
+        if (entry.Warm)
+        {
+            WarmLeased--;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A released environment goes to the first acquire still waiting for one (true), or back onto its silo's idle
+    /// stack (false). The waiter was already counted leased, so the entry passes to it directly.
+    /// </summary>
+    public bool HandOverOrIdle(PoolEntry entry, DateTimeOffset now)
+    {
+        entry.Warm = true;
+        while (_waiters.TryDequeue(out var waiter))
+        {
+            MarkLeased(entry);
+            if (waiter.TrySetResult(entry))
+            {
+                return true;
+            }
+
+            EndLease(entry);
+        }
+
+        entry.IdleSince = now;
+        if (!_idle.TryGetValue(entry.Silo, out var stack))
+        {
+            _idle[entry.Silo] = stack = new Stack<PoolEntry>();
+        }
+
+        stack.Push(entry);
+        return false;
+    }
+
+    /// <summary>Waits up to <paramref name="wait"/> for a warm environment to come back; null when none did.</summary>
+    public async Task<PoolEntry?> WaitForReleaseAsync(TimeSpan wait, TimeProvider time)
+    {
+        var waiter = new TaskCompletionSource<PoolEntry>();
+        _waiters.Enqueue(waiter);
+        try
+        {
+            return await waiter.Task.WaitAsync(wait, time);
+        }
+        catch (TimeoutException)
+        {
+            waiter.TrySetCanceled();
+            return null;
+        }
+    }
+
+    /// <summary>Forgets an entry (its idle-stack slot is dropped lazily).</summary>
+    public void Remove(PoolEntry entry)
+    {
+        if (_entries.Remove(entry.EnvironmentKey))
+        {
+            EndLease(entry);
+        }
+    }
+
+    /// <summary>Forgets every entry on a silo that left; returns them.</summary>
+    public List<PoolEntry> RemoveSilo(SiloAddress silo)
+    {
+        var lost = _entries.Values.Where(e => e.Silo.Equals(silo)).ToList();
+        lost.ForEach(Remove);
+        _idle.Remove(silo);
+        return lost;
+    }
+
+    /// <summary>Silos whose dispatchers may hold leases of this pool between calls.</summary>
+    public IReadOnlyList<SiloAddress> SilosWithLeases() => [.. _entries.Values.Where(e => e.Leased).Select(e => e.Silo).Distinct()];
+
+    private PoolEntry? Pop(Stack<PoolEntry> stack, string revision)
+    {
+        while (stack.TryPop(out var entry))
+        {
+            if (!entry.Leased && entry.Ready && entry.Revision == revision && _entries.TryGetValue(entry.EnvironmentKey, out var current) && current == entry)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using LambdaCluster.Runtimes.Catalog;
+using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Logs;
+using LambdaCluster.Runtimes.Telemetry;
+
+namespace LambdaCluster.Runtimes.Environments;
+
+/// <summary>
+/// What Lambda writes about one environment's phases into its log stream (INIT_START, INIT_REPORT, START, END, REPORT,
+/// the timeout and exit lines; <see cref="PlatformLogLines"/> has their formats) with the function's own output in
+/// between, the tail of an invocation (kept only when its caller asked for it), and the CloudWatch-style metrics.
+/// Output lines may arrive on any thread; the platform lines come from the invocation's own flow.
+/// </summary>
+internal sealed class InvocationReport
+{
+    private readonly ILogStore _logs;
+    private readonly TimeProvider _time;
+    private readonly EnvironmentSpec _spec;
+    private readonly RuntimeDescriptor _runtime;
+    private readonly KeyValuePair<string, object?> _function;
+    private ActiveInvocation? _current;
+
+    public InvocationReport(ILogStore logs, TimeProvider time, EnvironmentSpec spec, RuntimeDescriptor runtime, string streamName)
+    {
+        _logs = logs;
+        _time = time;
+        _spec = spec;
+        _runtime = runtime;
+        _function = LambdaTelemetry.Function(spec.FunctionName);
+        StreamName = streamName;
+    }
+
+    /// <summary>The environment's log stream: <c>YYYY/MM/DD/[version]id</c>.</summary>
+    public string StreamName { get; }
+
+    /// <summary>A line the function's process wrote: into the log stream, and into the tail of the invocation running now.</summary>
+    public void Output(string line)
+    {
+        Volatile.Read(ref _current)?.AppendToTail(line);
+        Write(line);
+    }
+
+    public void InitStart()
+    {
+        var arn = $"arn:aws:lambda:{_spec.Region}::runtime:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_runtime.RuntimeVersion)))}";
+        Write(PlatformLogLines.InitStart(_runtime.RuntimeVersion, arn));
+    }
+
+    /// <summary>INIT finished (its duration feeds the init metric; an on-demand INIT's also goes into the first REPORT).</summary>
+    public void InitDone(double initDurationMs, bool cold)
+    {
+        LambdaTelemetry.InitDuration.Record(initDurationMs, _function);
+        if (cold)
+        {
+            LambdaTelemetry.ColdStarts.Add(1, _function);
+        }
+    }
+
+    /// <summary>INIT failed: INIT_REPORT with its status (timeout or error).</summary>
+    public void InitFailed(double initDurationMs, string errorType)
+    {
+        LambdaTelemetry.InitDuration.Record(initDurationMs, _function);
+        Write(PlatformLogLines.InitReport(initDurationMs, errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error", errorType));
+    }
+
+    /// <summary>START: the invocation is now the one whose tail collects output.</summary>
+    public void Start(ActiveInvocation invocation)
+    {
+        LambdaTelemetry.ConcurrentExecutions.Add(1, _function);
+        Volatile.Write(ref _current, invocation);
+        invocation.AppendToTail(Write(PlatformLogLines.Start(invocation.RequestId, _spec.Version)));
+    }
+
+    /// <summary>The line Lambda writes when the function's timeout passes.</summary>
+    public void TimedOut(ActiveInvocation invocation) =>
+        invocation.AppendToTail(Write(PlatformLogLines.TaskTimedOut(_time.GetUtcNow(), invocation.RequestId, _spec.Timeout)));
+
+    /// <summary>The line Lambda writes when the runtime process ends during an invocation.</summary>
+    public void Exited(ActiveInvocation invocation, string how) =>
+        invocation.AppendToTail(Write($"RequestId: {invocation.RequestId} Error: Runtime exited with error: {how}\rRuntime.ExitError"));
+
+    /// <summary>END and REPORT (with the status and error type of a failed invocation); the invocation's tail, when it asked for one.</summary>
+    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError)
+    {
+        Volatile.Write(ref _current, null);
+        LambdaTelemetry.ConcurrentExecutions.Add(-1, _function);
+        LambdaTelemetry.Invocations.Add(1, _function);
+        LambdaTelemetry.Duration.Record(durationMs, _function);
+        if (functionError)
+        {
+            LambdaTelemetry.Errors.Add(1, _function);
+        }
+
+        var end = PlatformLogLines.End(invocation.RequestId);
+        var report = PlatformLogLines.Report(invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, initDurationMs, status, errorType);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _logs.Append(_spec.LogGroup, StreamName, [new LogEvent(now, end, now), new LogEvent(now, report, now)]);
+        invocation.AppendToTail(end);
+        invocation.AppendToTail(report);
+        return invocation.TailBase64();
+    }
+
+    /// <summary>An invocation that ended without END and REPORT (an unexpected fault): it no longer counts as running.</summary>
+    public void Abort(ActiveInvocation invocation)
+    {
+        if (ReferenceEquals(Interlocked.CompareExchange(ref _current, null, invocation), invocation))
+        {
+            LambdaTelemetry.ConcurrentExecutions.Add(-1, _function);
+        }
+    }
+
+    private string Write(string line)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _logs.Append(_spec.LogGroup, StreamName, [new LogEvent(now, line, now)]);
+        return line;
+    }
+}

@@ -1,0 +1,32 @@
+namespace LambdaCluster.Runtimes.Invocation;
+
+/// <summary>Why the platform failed an invocation (<see cref="InvocationOutcome.PlatformFailure"/>).</summary>
+public enum PlatformFailureReason
+{
+    /// <summary>Not a platform failure.</summary>
+    None,
+
+    /// <summary>The leased environment had already stopped (crashed while idle, reaped, its node stopping). Nothing ran.</summary>
+    EnvironmentGone,
+
+    /// <summary>The leased environment was handling another invocation (a lease taken twice after a pool moved). Nothing ran.</summary>
+    EnvironmentBusy,
+
+    /// <summary>The node had no free Runtime API slot for a new environment. Nothing ran.</summary>
+    NoCapacity,
+
+    /// <summary>The function's code or configuration changed after the lease was granted. Nothing ran.</summary>
+    StaleRevision,
+
+    /// <summary>The deployment package (or a layer) could not be read or unpacked on the node. Nothing ran.</summary>
+    CodeUnavailable,
+
+    /// <summary>The launcher could not start the runtime process. Nothing ran.</summary>
+    LaunchFailed,
+
+    /// <summary>The node running the environment left the cluster; the function may or may not have run.</summary>
+    NodeLost,
+
+    /// <summary>An unexpected fault in the platform; the function may or may not have run.</summary>
+    Unexpected,
+}
