@@ -21,6 +21,13 @@ if (role == NodeRole.Gateway && !clusterMode)
 
 builder.WebHost.UseUrls(configuration["Gateway:Url"] ?? "http://127.0.0.1:9000");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null); // the gateway enforces Lambda's limits
+if (configuration.GetValue($"{NodeOptions.Section}:{nameof(NodeOptions.InlineIo)}", true))
+{
+    // Read once, when the first socket is made: this is before any.
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+    builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+}
+
 builder.Services.AddLambdaStorage(configuration);
 if (role == NodeRole.Gateway)
 {

@@ -3,9 +3,28 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using LambdaCluster.LoadTest;
+using LambdaCluster.LoadTest.Bench;
 
 // Flow: parse options → one pooled HTTP client sized to the concurrency → run (warm-up, measured phase
 // with progress) → report throughput, latency percentiles, outcomes by type, throttles and cold starts.
+// `lambda-load bench ...` is the side-by-side benchmark against the floor (Bench/BenchCommand).
+if (args.Length > 0 && args[0] == "bench")
+{
+    BenchOptions bench;
+    try
+    {
+        bench = BenchOptions.Parse(args[1..]);
+    }
+    catch (Exception e) when (e is ArgumentException or UriFormatException)
+    {
+        Console.Error.WriteLine($"lambda-load bench: {e.Message}\n\n{BenchOptions.Usage}");
+        return 2;
+    }
+
+    using var benchHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = bench.Concurrencies.Max(), UseProxy = false }) { Timeout = TimeSpan.FromMinutes(16) };
+    return await new BenchCommand(bench, benchHttp, Console.Out).RunAsync();
+}
+
 LoadOptions options;
 try
 {

@@ -24,6 +24,7 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
     {
         if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix) || http.Request.Path.StartsWithSegments(MetricsPath))
         {
+            await Task.Yield(); // off the socket's thread (see below)
             await next(http); // pre-signed by its own query signature; metrics are for scrapers on the operator's network
             return;
         }
@@ -35,6 +36,14 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             await LambdaErrors.WriteAsync(http, LambdaErrorType.RequestEntityTooLargeException,
                 $"Request must be smaller than {MaxRequestBytes} bytes for the {OperationName(http)} operation");
             return;
+        }
+
+        if (body.Length > InlineBodyBytes || !IsInvocation(http.Request))
+        {
+            // Requests may run on the thread that read their socket (NodeOptions.InlineIo); only invocations stay there.
+            // The control plane (packages to hash and unzip, logs to read) continues on the thread pool, off the path
+            // every other connection's reads take.
+            await Task.Yield();
         }
 
         var service = ServiceOf(http.Request);
@@ -59,6 +68,14 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             await LambdaErrors.WriteAsync(http, LambdaErrorType.ServiceException, "The service encountered an internal error. Please try again.");
         }
     }
+
+    /// <summary>Invocation requests this large continue on the thread pool too (their payload is hashed for SigV4).</summary>
+    private const int InlineBodyBytes = 256 * 1024;
+
+    /// <summary>Invoke and InvokeWithResponseStream: the calls whose latency the inline path is for.</summary>
+    private static bool IsInvocation(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Value is { } path &&
+        (path.EndsWith("/invocations", StringComparison.Ordinal) || path.EndsWith("/response-streaming-invocations", StringComparison.Ordinal));
 
     /// <summary>The SigV4 service a request is for: the JSON-protocol services say so in X-Amz-Target; the rest is Lambda's REST API.</summary>
     public static string ServiceOf(HttpRequest request)

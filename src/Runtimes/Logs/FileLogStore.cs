@@ -7,7 +7,8 @@ namespace LambdaCluster.Runtimes.Logs;
 
 /// <summary>
 /// Log groups as folders under <c>{DataDirectory}/logs</c>, one append-only file per stream with a JSON
-/// line per event. Events are kept in memory once read, and appended to their files in batches.
+/// line per event, appended in batches. Only the index (groups, streams and their summaries) is kept in memory; events
+/// are read from their files when asked for.
 /// </summary>
 public sealed class FileLogStore : ILogStore
 {
@@ -87,17 +88,26 @@ public sealed class FileLogStore : ILogStore
         }
     }
 
-    public Task<IReadOnlyList<LogEvent>?> ReadStreamAsync(string group, string stream, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LogEvent>?> ReadStreamAsync(string group, string stream, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        // Events live in their file, not in memory (a busy function's log would grow the node without bound): a read
+        // is the file plus what is still queued for it, taken while no flush is moving events from one to the other.
+        List<LogEvent>? events = null;
+        await _batch.ExclusiveAsync(() =>
         {
-            if (!_groups.TryGetValue(group, out var state) || !state.Streams.TryGetValue(stream, out var streamState))
+            lock (_gate)
             {
-                return Task.FromResult<IReadOnlyList<LogEvent>?>(null);
+                if (!_groups.TryGetValue(group, out var state) || !state.Streams.ContainsKey(stream))
+                {
+                    return Task.CompletedTask;
+                }
             }
 
-            return Task.FromResult<IReadOnlyList<LogEvent>?>(streamState.Events(() => ReadFile(StreamPath(group, stream))));
-        }
+            events = ReadFile(StreamPath(group, stream));
+            events.AddRange(_batch.Pending(group, stream));
+            return Task.CompletedTask;
+        }, cancellationToken);
+        return events;
     }
 
     public async Task<bool> DeleteGroupAsync(string group, CancellationToken cancellationToken)
@@ -146,7 +156,7 @@ public sealed class FileLogStore : ILogStore
 
         if (!groupState.Streams.TryGetValue(stream, out var streamState))
         {
-            streamState = new StreamState(_time.GetUtcNow().ToUnixTimeMilliseconds(), loaded: true);
+            streamState = new StreamState(_time.GetUtcNow().ToUnixTimeMilliseconds());
             groupState.Streams.Add(stream, streamState);
             File.WriteAllText(StreamPath(group, stream), string.Empty);
         }
@@ -176,8 +186,12 @@ public sealed class FileLogStore : ILogStore
             {
                 var stream = Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file));
                 var events = ReadFile(file);
-                var streamState = new StreamState(events.Count > 0 ? events[0].IngestionTime : created, loaded: false);
-                streamState.Summarise(events);
+                var streamState = new StreamState(events.Count > 0 ? events[0].IngestionTime : created);
+                foreach (var e in events)
+                {
+                    streamState.Add(e);
+                }
+
                 state.Streams.Add(stream, streamState);
             }
 
@@ -228,9 +242,9 @@ public sealed class FileLogStore : ILogStore
         public Dictionary<string, StreamState> Streams { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed class StreamState(long creationTime, bool loaded)
+    /// <summary>What DescribeLogStreams reports of a stream; its events stay in its file.</summary>
+    private sealed class StreamState(long creationTime)
     {
-        private List<LogEvent>? _events = loaded ? [] : null;
         private long? _first;
         private long? _last;
         private long? _lastIngestion;
@@ -239,32 +253,12 @@ public sealed class FileLogStore : ILogStore
 
         public void Add(LogEvent e)
         {
-            _events?.Add(e);
-            Track(e);
-        }
-
-        public void Summarise(IEnumerable<LogEvent> events)
-        {
-            foreach (var e in events)
-            {
-                Track(e);
-            }
-        }
-
-        public IReadOnlyList<LogEvent> Events(Func<List<LogEvent>> load)
-        {
-            _events ??= load();
-            return [.. _events];
-        }
-
-        public LogStreamInfo Describe(string name) => new(name, creationTime, _first, _last, _lastIngestion, StoredBytes);
-
-        private void Track(LogEvent e)
-        {
             _first = _first is null ? e.Timestamp : Math.Min(_first.Value, e.Timestamp);
             _last = _last is null ? e.Timestamp : Math.Max(_last.Value, e.Timestamp);
             _lastIngestion = e.IngestionTime;
             StoredBytes += Encoding.UTF8.GetByteCount(e.Message);
         }
+
+        public LogStreamInfo Describe(string name) => new(name, creationTime, _first, _last, _lastIngestion, StoredBytes);
     }
 }

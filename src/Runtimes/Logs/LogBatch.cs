@@ -21,6 +21,15 @@ public sealed class LogBatch
         }
     }
 
+    /// <summary>The events queued for one stream and not written yet, in order.</summary>
+    public IReadOnlyList<LogEvent> Pending(string group, string stream)
+    {
+        lock (_gate)
+        {
+            return [.. _pending.Where(p => p.Stream == stream && p.Group == group).Select(p => p.Event)];
+        }
+    }
+
     /// <summary>Hands everything queued so far, grouped by stream in order, to <paramref name="write"/> (not called when nothing is queued).</summary>
     public Task FlushAsync(Func<IEnumerable<IGrouping<(string Group, string Stream), LogEvent>>, Task> write, CancellationToken cancellationToken) =>
         ExclusiveAsync(async () =>

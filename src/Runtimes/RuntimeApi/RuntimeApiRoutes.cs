@@ -12,6 +12,9 @@ internal static class RuntimeApiRoutes
     private const string ResponseModeHeader = "Lambda-Runtime-Function-Response-Mode";
     private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
+    /// <summary>The Runtime API's 202 body, as Lambda sends it.</summary>
+    private static readonly byte[] StatusOk = "{\"status\":\"OK\"}\n"u8.ToArray();
+
     public static void Map(WebApplication app, EnvironmentSupervisor supervisor)
     {
         app.MapGet($"{Prefix}/invocation/next", (HttpContext http) => NextAsync(http, supervisor));
@@ -197,14 +200,22 @@ internal static class RuntimeApiRoutes
     {
         http.Response.StatusCode = StatusCodes.Status202Accepted;
         http.Response.ContentType = "application/json";
-        return http.Response.WriteAsync("{\"status\":\"OK\"}\n");
+        http.Response.ContentLength = StatusOk.Length;
+        return http.Response.Body.WriteAsync(StatusOk).AsTask();
     }
 
     private static Task WriteErrorAsync(HttpContext http, int status, string errorType, string message)
     {
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RuntimeApiError(message, errorType), RuntimeApiJsonContext.Default.RuntimeApiError);
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        var body = System.Text.Json.JsonSerializer.Serialize(new RuntimeApiError(message, errorType), RuntimeApiJsonContext.Default.RuntimeApiError);
-        return http.Response.WriteAsync(body + "\n");
+        http.Response.ContentLength = body.Length + 1;
+        return WriteLineAsync(http.Response.Body, body);
+    }
+
+    private static async Task WriteLineAsync(Stream body, byte[] json)
+    {
+        await body.WriteAsync(json);
+        await body.WriteAsync("\n"u8.ToArray());
     }
 }

@@ -16,7 +16,7 @@ namespace LambdaCluster.Runtimes.RuntimeApi;
 /// request arrives on names the environment. A request on one environment's port can only ever see
 /// that environment's events.
 /// </summary>
-public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, IOptions<EnvironmentOptions> options, ILogger<RuntimeApiServer> logger) : IHostedService, IAsyncDisposable
+public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, ILogger<RuntimeApiServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -24,6 +24,13 @@ public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, I
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (node.Value.InlineIo)
+        {
+            // The handlers only hand an event over or take an answer (the invocation's caller then gets its answer on
+            // this thread too): nothing here blocks, so they run where the socket was read (NodeOptions.InlineIo).
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // the handlers enforce Lambda's own limits

@@ -7,11 +7,16 @@ import path from 'node:path';
 import util from 'node:util';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { RuntimeApiClient } from './runtime-api.mjs';
 
 const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const handlerString = process.env._HANDLER;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// /next, /response and /error of the invocation loop go over this lean client; streamed responses (chunked, with
+// trailers) and the rare error paths use node's http module on a connection of their own.
+const runtimeApi = new RuntimeApiClient(apiHost, apiPort);
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
 let currentRequestId;
 
 // ---- logging: "<ISO time>\t<request id>\t<LEVEL>\t<message>", newlines folded to \r (one event per call)
@@ -292,8 +297,13 @@ try {
   process.exit(129);
 }
 
+// Each answer leaves together with the next long poll (pipelined on one connection), so a warm invocation costs this
+// process one write and the node one read.
+const NEXT = '/2018-06-01/runtime/invocation/next';
+let next = await runtimeApi.get(NEXT);
+const answer = (requestId, kind, body) => runtimeApi.postThenGet(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS, NEXT);
+
 for (;;) {
-  const next = await request('GET', '/2018-06-01/runtime/invocation/next');
   if (next.status !== 200) {
     console.error(`Runtime API /next answered ${next.status}: ${next.body.toString('utf8')}`);
     process.exit(1);
@@ -309,12 +319,13 @@ for (;;) {
     try {
       event = JSON.parse(next.body.toString('utf8'));
     } catch (err) {
-      await postJson(`/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(toErrorDocument(err)));
+      next = await answer(requestId, 'error', JSON.stringify(toErrorDocument(err)));
       inFlightId = undefined;
       continue;
     }
     await invokeStreaming(handler, event, next.headers, requestId);
     inFlightId = undefined;
+    next = await runtimeApi.get(NEXT);
     continue;
   }
 
@@ -329,18 +340,19 @@ for (;;) {
   if ('error' in outcome) {
     const doc = toErrorDocument(outcome.error);
     console.error('Invoke Error \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
-    await postJson(`/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(doc));
-  } else {
-    let body;
-    try {
-      body = JSON.stringify(outcome.result === undefined ? null : outcome.result);
-    } catch (err) {
-      const doc = toErrorDocument(new LambdaError('Runtime.MarshalError', err.message, err));
-      await postJson(`/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(doc));
-      inFlightId = undefined;
-      continue;
-    }
-    await postJson(`/2018-06-01/runtime/invocation/${requestId}/response`, body ?? 'null');
+    inFlightId = undefined;
+    next = await answer(requestId, 'error', JSON.stringify(doc));
+    continue;
+  }
+
+  let body;
+  try {
+    body = JSON.stringify(outcome.result === undefined ? null : outcome.result);
+  } catch (err) {
+    inFlightId = undefined;
+    next = await answer(requestId, 'error', JSON.stringify(toErrorDocument(new LambdaError('Runtime.MarshalError', err.message, err))));
+    continue;
   }
   inFlightId = undefined;
+  next = await answer(requestId, 'response', body ?? 'null');
 }

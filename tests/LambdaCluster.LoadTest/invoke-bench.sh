@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The invocation core's benchmark, in one run on this machine (Release build; loopback only; stops what it starts):
+#   tests/LambdaCluster.LoadTest/invoke-bench.sh [seconds-per-run, default 10] [--no-cluster]
+# 1. one embedded node: the echo function (nodejs22.x) through the gateway at concurrency 1, 16 and 64, each run right
+#    next to the same handler behind a bare Node.js HTTP server (echo-floor.mjs); warm p50/p99, throughput, and the
+#    node's CPU (and the function processes') per invocation;
+# 2. deploy/local-cluster.sh (Redis, 3 silos, a gateway-only process): the same echo through the gateway at 16 and 64,
+#    compared with the single node's figures of step 1.
+# Load comes from wrk (apt-get install -y wrk); without it, from lambda-load itself (which costs the shared cores more).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SECONDS_PER_RUN=${1:-10}
+CLUSTER=1; [ "${2:-}" = "--no-cluster" ] && CLUSTER=0
+WORK=$(mktemp -d /tmp/lambda-invoke-bench-XXXX)
+L="dotnet $ROOT/tests/LambdaCluster.LoadTest/bin/Release/net10.0/lambda-load.dll"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_MAX_ATTEMPTS=1
+NODE_PID= FLOOR_PID=
+cleanup() {
+  [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null || true
+  [ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null || true
+  RUN_DIR=$WORK/cluster BASE_PORT=19000 REDIS_PORT=16409 SILO_PORT_BASE=19110 GATEWAY_PORT_BASE=19130 "$ROOT/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+dotnet build "$ROOT/Cluster.sln" -c Release -v quiet >/dev/null
+(cd "$WORK" && printf 'export const handler = async (event) => event;\n' > index.mjs && zip -q echo.zip index.mjs)
+create() { # endpoint
+  aws --endpoint-url "$1" lambda create-function --function-name echo --runtime nodejs22.x --handler index.handler \
+    --role arn:aws:iam::000000000000:role/bench --zip-file "fileb://$WORK/echo.zip" --query State --output text >/dev/null
+}
+
+echo "== one embedded node, against the floor"
+dotnet "$ROOT/src/Silo/bin/Release/net10.0/LambdaCluster.Silo.dll" --Node:DataDirectory="$WORK/node" --Gateway:Url=http://127.0.0.1:19600 \
+  --Silo:SiloPort=19601 --Silo:GatewayPort=19602 >"$WORK/node.log" 2>&1 &
+NODE_PID=$!
+node "$ROOT/tests/LambdaCluster.LoadTest/echo-floor.mjs" 19700 >"$WORK/floor.log" 2>&1 &
+FLOOR_PID=$!
+until grep -q "Lambda API listening" "$WORK/node.log"; do sleep 0.2; done
+create http://127.0.0.1:19600
+$L bench --endpoint http://127.0.0.1:19600 --floor http://127.0.0.1:19700 --silo-pid "$NODE_PID" --label node \
+  --duration "$SECONDS_PER_RUN" --json-out "$WORK/node.json"
+kill "$NODE_PID" "$FLOOR_PID"; NODE_PID= FLOOR_PID=
+[ "$CLUSTER" = 1 ] || exit 0
+
+echo
+echo "== 3-silo loopback cluster (deploy/local-cluster.sh), through its gateway-only process"
+export RUN_DIR=$WORK/cluster BASE_PORT=19000 REDIS_PORT=16409 SILO_PORT_BASE=19110 GATEWAY_PORT_BASE=19130
+"$ROOT/deploy/local-cluster.sh" start >/dev/null
+PIDS=$(cat "$RUN_DIR"/silo1.pid "$RUN_DIR"/silo2.pid "$RUN_DIR"/silo3.pid "$RUN_DIR"/gateway.pid | paste -sd,)
+create http://127.0.0.1:19000
+$L bench --endpoint http://127.0.0.1:19000 --metrics http://127.0.0.1:19001,http://127.0.0.1:19002,http://127.0.0.1:19003 \
+  --silo-pid "$PIDS" --label cluster --concurrency 16,64 --duration "$SECONDS_PER_RUN" --compare "$WORK/node.json"
