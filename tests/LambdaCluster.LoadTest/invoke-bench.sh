@@ -38,7 +38,7 @@ FLOOR_PID=$!
 until grep -q "Lambda API listening" "$WORK/node.log"; do sleep 0.2; done
 create http://127.0.0.1:19600
 $L bench --endpoint http://127.0.0.1:19600 --floor http://127.0.0.1:19700 --silo-pid "$NODE_PID" --label node \
-  --duration "$SECONDS_PER_RUN" --json-out "$WORK/node.json"
+  --duration "$SECONDS_PER_RUN" --warmup 15 --json-out "$WORK/node.json"
 kill "$NODE_PID" "$FLOOR_PID"; NODE_PID= FLOOR_PID=
 [ "$CLUSTER" = 1 ] || exit 0
 
@@ -49,4 +49,4 @@ export RUN_DIR=$WORK/cluster BASE_PORT=19000 REDIS_PORT=16409 SILO_PORT_BASE=191
 PIDS=$(cat "$RUN_DIR"/silo1.pid "$RUN_DIR"/silo2.pid "$RUN_DIR"/silo3.pid "$RUN_DIR"/gateway.pid | paste -sd,)
 create http://127.0.0.1:19000
 $L bench --endpoint http://127.0.0.1:19000 --metrics http://127.0.0.1:19001,http://127.0.0.1:19002,http://127.0.0.1:19003 \
-  --silo-pid "$PIDS" --label cluster --concurrency 16,64 --duration "$SECONDS_PER_RUN" --compare "$WORK/node.json"
+  --silo-pid "$PIDS" --label cluster --concurrency 16,64 --duration "$SECONDS_PER_RUN" --warmup 15 --compare "$WORK/node.json"

@@ -58,7 +58,7 @@ public sealed class ExecutionEnvironmentGrain(LocalEnvironments environments, In
             }
             else
             {
-                await (_pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey)).ReleaseAsync(lease.EnvironmentKey, result.EnvironmentReusable || result.FailureReason == PlatformFailureReason.EnvironmentBusy);
+                await (_pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey)).ReleaseAsync(lease.ToHeld(), result.EnvironmentReusable || result.FailureReason == PlatformFailureReason.EnvironmentBusy);
             }
         }
     }

@@ -5,6 +5,7 @@ using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LambdaCluster.Grains.Invocation;
 
@@ -17,7 +18,7 @@ namespace LambdaCluster.Grains.Invocation;
 /// which nothing ran is tried again under a new lease (up to 3 attempts); any other is ServiceException (500), which
 /// the SDKs retry, because the function may or may not have run.
 /// </summary>
-public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider services)
+public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvider services, ILogger<FunctionInvoker> logger)
 {
     private const int Attempts = 3;
 
@@ -37,7 +38,7 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
         var poolKey = FunctionVersionKey.Of(functionName, version);
         for (var attempt = 1; ; attempt++)
         {
-            if (Settle(functionName, await AttemptAsync(poolKey, request), attempt) is { } settled)
+            if (Settle(poolKey, await AttemptAsync(poolKey, request), attempt) is { } settled)
             {
                 return settled;
             }
@@ -59,7 +60,7 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
             try
             {
                 var part = await NextAsync(enumerator, silo, poolKey);
-                if (part.Completion is { } first && Settle(functionName, first, attempt) is null)
+                if (part.Completion is { } first && Settle(poolKey, first, attempt) is null)
                 {
                     continue;
                 }
@@ -68,7 +69,7 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
                 {
                     if (part.Completion is { } completion)
                     {
-                        yield return ResponseStreamPart.Completed(Settle(functionName, completion, Attempts)!);
+                        yield return ResponseStreamPart.Completed(Settle(poolKey, completion, Attempts)!);
                         yield break;
                     }
 
@@ -87,21 +88,23 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
     /// The one table from an attempt's outcome to what the caller gets: the result (function outcomes), an exception
     /// (throttled, not found, a platform failure), or null to try again under a new lease.
     /// </summary>
-    private static InvocationResult? Settle(string functionName, InvocationResult result, int attempt)
+    private InvocationResult? Settle(string poolKey, InvocationResult result, int attempt)
     {
         switch (result.Outcome)
         {
             case InvocationOutcome.Throttled:
-                LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(functionName));
+                LambdaTelemetry.Throttles.Add(1, LambdaTelemetry.Function(FunctionVersionKey.FunctionName(poolKey)));
                 throw new LambdaServiceException(LambdaErrorType.TooManyRequestsException, "Rate Exceeded.", result.FailureMessage);
             case InvocationOutcome.NotFound:
                 throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, result.FailureMessage ?? "Function not found");
             case InvocationOutcome.PlatformFailure when PlatformFailures.Retryable(result.FailureReason) && attempt < Attempts:
+                LogRetried(logger, poolKey, result.FailureReason, attempt);
                 return null;
-            case InvocationOutcome.PlatformFailure when PlatformFailures.Retryable(result.FailureReason):
-                throw new LambdaServiceException(LambdaErrorType.ServiceException, "No execution environment could be started for this invocation. Please try again.");
             case InvocationOutcome.PlatformFailure:
-                throw new LambdaServiceException(LambdaErrorType.ServiceException, result.FailureMessage ?? "The service encountered an internal error. Please try again.");
+                LogPlatformFailure(logger, poolKey, result.FailureReason, result.FailureMessage);
+                throw new LambdaServiceException(LambdaErrorType.ServiceException, PlatformFailures.Retryable(result.FailureReason)
+                    ? "No execution environment could be started for this invocation. Please try again."
+                    : result.FailureMessage ?? "The service encountered an internal error. Please try again.");
             default:
                 return result;
         }
@@ -192,6 +195,12 @@ public sealed class FunctionInvoker(IGrainFactory grains, IServiceProvider servi
 
     private static InvocationResult NodeLost(string poolKey) =>
         InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey), "The node running this invocation's execution environment left the cluster. Please try again.", PlatformFailureReason.NodeLost);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Invocation of {Pool}: attempt {Attempt} found no usable environment ({Reason}); trying another")]
+    private static partial void LogRetried(ILogger logger, string pool, PlatformFailureReason reason, int attempt);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Invocation of {Pool} failed in the platform ({Reason}): {Message}")]
+    private static partial void LogPlatformFailure(ILogger logger, string pool, PlatformFailureReason reason, string? message);
 
     private static InvocationResult NoSilo(string poolKey) =>
         InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey), "No node of the cluster can run functions right now. Please try again.", PlatformFailureReason.NoCapacity);

@@ -1,4 +1,5 @@
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Grains.Pool;
 using Orleans.Concurrency;
 
 namespace LambdaCluster.Grains.Invocation;
@@ -21,5 +22,5 @@ public interface IInvocationDispatcherGrain : IGrainWithStringKey
 
     /// <summary>A pool calls back the leases held idle here; with a revision, older ones are not kept any more.</summary>
     [Alias("Recall")]
-    Task<IReadOnlyList<string>> RecallAsync(string poolKey, string? revision);
+    Task<IReadOnlyList<HeldLease>> RecallAsync(string poolKey, string? revision);
 }

@@ -5,8 +5,10 @@ using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Grains.Invocation;
@@ -20,10 +22,14 @@ namespace LambdaCluster.Grains.Invocation;
 /// idle past the window, when their environment can no longer be used, and whenever the pool calls them back (a new
 /// revision, a concurrency limit reached). The pool stays the one place that decides: a held lease counts as leased there.
 /// </summary>
-public sealed class InvocationDispatcher : IHostedService, IDisposable
+public sealed partial class InvocationDispatcher : IHostedService, IDisposable
 {
     /// <summary>Room for INIT and a queue of cold starts beyond the function's own timeout, before a silent remote call is given up.</summary>
     private static readonly TimeSpan InitAndQueueAllowance = TimeSpan.FromMinutes(2);
+
+    private static readonly KeyValuePair<string, object?> HeldTag = new("lease", "held");
+    private static readonly KeyValuePair<string, object?> LocalTag = new("lease", "local");
+    private static readonly KeyValuePair<string, object?> RemoteTag = new("lease", "remote");
 
     private readonly ConcurrentDictionary<string, HeldLeases> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IFunctionVersionGrain> _pools = new(StringComparer.Ordinal);
@@ -33,10 +39,12 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
     private readonly SiloAddress _silo;
     private readonly TimeProvider _time;
     private readonly TimeSpan _hold;
+    private readonly ILogger _logger;
     private ITimer? _returner;
 
-    public InvocationDispatcher(IGrainFactory grains, LocalEnvironments environments, SiloDepartures departures, ILocalSiloDetails silo, IOptions<EnvironmentOptions> options, TimeProvider time)
+    public InvocationDispatcher(IGrainFactory grains, LocalEnvironments environments, SiloDepartures departures, ILocalSiloDetails silo, IOptions<EnvironmentOptions> options, TimeProvider time, ILogger<InvocationDispatcher> logger)
     {
+        _logger = logger;
         _grains = grains;
         _environments = environments;
         _departures = departures;
@@ -54,6 +62,7 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
     public async Task<InvocationResult> InvokeAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken = default, ChannelWriter<ResponseStreamPart>? stream = null)
     {
         var lease = TakeHeld(poolKey);
+        KeyValuePair<string, object?>? source = lease is null ? null : HeldTag;
         if (lease is null)
         {
             var acquired = await Pool(poolKey).AcquireAsync(_silo);
@@ -64,8 +73,10 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
             }
 
             lease = granted;
+            source = lease.Silo.Equals(_silo) ? LocalTag : RemoteTag;
         }
 
+        LambdaTelemetry.Dispatches.Add(1, source!.Value);
         return lease.Silo.Equals(_silo)
             ? await RunHereAsync(lease, request, cancellationToken, stream)
             : await RunElsewhereAsync(lease, request, cancellationToken, stream);
@@ -79,7 +90,7 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
     /// The pool calls back the leases held idle here (returned: their environment keys, which the pool takes back itself).
     /// With a <paramref name="revision"/>, leases of any other revision are no longer kept after they finish.
     /// </summary>
-    public IReadOnlyList<string> Recall(string poolKey, string? revision)
+    public IReadOnlyList<HeldLease> Recall(string poolKey, string? revision)
     {
         var held = Held(poolKey);
         lock (held)
@@ -89,9 +100,7 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
                 held.Revision = revision;
             }
 
-            var returned = held.Idle.Select(h => h.Lease.EnvironmentKey).ToList();
-            held.Idle.Clear();
-            return returned;
+            return held.TakeAll();
         }
     }
 
@@ -101,28 +110,39 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
         {
             lock (h)
             {
-                return h.Idle.Any(i => i.Lease.EnvironmentKey == environmentKey);
+                return h.Holds(environmentKey);
             }
         });
 
     /// <summary>
     /// Hands back a lease after its invocation: kept for the next local call when its environment is still good and of
-    /// the revision the pool last named, else given back to the pool.
+    /// the revision the pool last named, else given back to the pool. An environment that was busy with another
+    /// invocation is still good (its lease here is stale or a duplicate, which holding resolves: one per environment).
     /// </summary>
     public void Keep(EnvironmentLease lease, InvocationResult result)
     {
         var reusable = result.EnvironmentReusable || result.FailureReason == PlatformFailureReason.EnvironmentBusy;
         var held = Held(lease.PoolKey);
+        long? dropped = null;
         lock (held)
         {
             if (reusable && (held.Revision is null || held.Revision == lease.Revision))
             {
-                held.Idle.Push((lease, _time.GetTimestamp()));
-                return;
+                dropped = held.Add(lease, _time.GetTimestamp());
+                if (dropped is null)
+                {
+                    return;
+                }
             }
         }
 
-        _ = Pool(lease.PoolKey).ReleaseAsync(lease.EnvironmentKey, reusable);
+        if (dropped is { } stale)
+        {
+            LogDuplicateLease(_logger, lease.PoolKey, lease.EnvironmentKey, stale);
+            return;
+        }
+
+        _ = Pool(lease.PoolKey).ReleaseAsync(lease.ToHeld(), reusable);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -149,7 +169,7 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
 
         lock (held)
         {
-            return held.Idle.TryPop(out var top) ? top.Lease : null;
+            return held.Take();
         }
     }
 
@@ -239,23 +259,19 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
     /// <summary>Gives back the leases held idle past the window, one message per pool.</summary>
     private void ReturnExpired()
     {
+        var cutoff = _time.GetTimestamp() - (long)(_hold.TotalSeconds * _time.TimestampFrequency);
         foreach (var (poolKey, held) in _held)
         {
-            List<string>? expired = null;
+            List<HeldLease>? expired;
             lock (held)
             {
-                if (held.Idle.Count == 0 || _time.GetElapsedTime(held.Idle.Min(h => h.Since)) < _hold)
-                {
-                    continue;
-                }
-
-                var keep = held.Idle.Where(h => _time.GetElapsedTime(h.Since) < _hold).Reverse().ToList();
-                expired = [.. held.Idle.Where(h => _time.GetElapsedTime(h.Since) >= _hold).Select(h => h.Lease.EnvironmentKey)];
-                held.Idle.Clear();
-                keep.ForEach(held.Idle.Push);
+                expired = held.TakeHeldBefore(cutoff);
             }
 
-            _ = Pool(poolKey).ReleaseManyAsync(expired);
+            if (expired is not null)
+            {
+                _ = Pool(poolKey).ReleaseManyAsync(expired);
+            }
         }
     }
 
@@ -264,11 +280,6 @@ public sealed class InvocationDispatcher : IHostedService, IDisposable
     private IFunctionVersionGrain Pool(string poolKey) =>
         _pools.TryGetValue(poolKey, out var pool) ? pool : _pools.GetOrAdd(poolKey, key => _grains.GetGrain<IFunctionVersionGrain>(key));
 
-    /// <summary>One pool's leases held idle here (the most recently used on top) and the revision the pool last named.</summary>
-    private sealed class HeldLeases
-    {
-        public Stack<(EnvironmentLease Lease, long Since)> Idle { get; } = new();
-
-        public string? Revision { get; set; }
-    }
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Dispatcher dropped a stale lease of {Pool} on {Environment} (grant {LeaseId}): a later grant on the same environment is held")]
+    private static partial void LogDuplicateLease(ILogger logger, string pool, string environment, long leaseId);
 }

@@ -35,4 +35,10 @@ public sealed record EnvironmentLease
     /// lease for the caller's next call instead of giving it back to the pool.
     /// </summary>
     [Id(7)] public bool Keep { get; init; }
+
+    /// <summary>The number of this grant (see <see cref="HeldLease"/>); 0 for a lease that is not released (a provisioned INIT).</summary>
+    [Id(8)] public long LeaseId { get; init; }
+
+    /// <summary>This lease as it goes back to the pool.</summary>
+    public HeldLease ToHeld() => new(EnvironmentKey, LeaseId);
 }

@@ -9,6 +9,8 @@ internal sealed class EnvironmentTable
     private readonly Dictionary<string, PoolEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<SiloAddress, Stack<PoolEntry>> _idle = [];
     private readonly Queue<TaskCompletionSource<PoolEntry>> _waiters = new();
+    // Grant numbers start at random so that a lease from an earlier activation of the pool cannot match a new grant.
+    private long _lastLeaseId = Random.Shared.NextInt64(1, long.MaxValue / 2);
 
     public int Count => _entries.Count;
 
@@ -45,10 +47,11 @@ internal sealed class EnvironmentTable
         return null;
     }
 
-    /// <summary>Marks an entry leased (an adopted one the dispatcher of its silo holds, or one handed to a waiter).</summary>
-    public PoolEntry MarkLeased(PoolEntry entry)
+    /// <summary>Marks an entry leased under a new grant number (an adopted one keeps number 0: its holder's is unknown).</summary>
+    public PoolEntry MarkLeased(PoolEntry entry, bool adopted = false)
     {
         entry.Leased = true;
+        entry.LeaseId = adopted ? 0 : ++_lastLeaseId;
         if (entry.Warm)
         {
             WarmLeased++;
@@ -57,15 +60,19 @@ internal sealed class EnvironmentTable
         return entry;
     }
 
-    /// <summary>The lease on <paramref name="entry"/> ended; false when it was not leased.</summary>
-    public bool EndLease(PoolEntry entry)
+    /// <summary>
+    /// The grant <paramref name="leaseId"/> on <paramref name="entry"/> ended (null: whichever grant it is under); false
+    /// when it is not leased under that grant.
+    /// </summary>
+    public bool EndLease(PoolEntry entry, long? leaseId = null)
     {
-        if (!entry.Leased)
+        if (!entry.Leased || (leaseId is { } id && entry.LeaseId != 0 && entry.LeaseId != id))
         {
             return false;
         }
 
         entry.Leased = false;
+        entry.LeaseId = 0;
         if (entry.Warm)
         {
             WarmLeased--;
@@ -113,8 +120,8 @@ internal sealed class EnvironmentTable
         }
         catch (TimeoutException)
         {
-            waiter.TrySetCanceled();
-            return null;
+            // A release may have handed an environment over between the timeout and this turn: it is this acquire's.
+            return waiter.TrySetCanceled() ? null : waiter.Task.Result;
         }
     }
 

@@ -120,17 +120,17 @@ public sealed partial class FunctionVersionGrain(
         return AcquireResult.Leased(Lease(entry, near, settings));
     }
 
-    public Task ReleaseAsync(string environmentKey, bool reusable)
+    public Task ReleaseAsync(HeldLease lease, bool reusable)
     {
-        Release(environmentKey, reusable);
+        Release(lease, reusable);
         return Task.CompletedTask;
     }
 
-    public Task ReleaseManyAsync(IReadOnlyList<string> environmentKeys)
+    public Task ReleaseManyAsync(IReadOnlyList<HeldLease> leases)
     {
-        foreach (var key in environmentKeys)
+        foreach (var lease in leases)
         {
-            Release(key, reusable: true);
+            Release(lease, reusable: true);
         }
 
         return Task.CompletedTask;
@@ -200,18 +200,22 @@ public sealed partial class FunctionVersionGrain(
         _table.Entries.Count(e => e.Provisioned && e.Ready),
         _settings?.ProvisionedConcurrency ?? 0));
 
-    private void Release(string environmentKey, bool reusable)
+    private void Release(HeldLease lease, bool reusable)
     {
-        if (!_table.TryGet(environmentKey, out var entry))
+        if (!_table.TryGet(lease.EnvironmentKey, out var entry))
         {
             return;
         }
 
-        if (_table.EndLease(entry))
+        if (!_table.EndLease(entry, lease.LeaseId))
         {
-            _ledger.Return();
+            // Not leased under this grant: a release that arrives twice or late, or after the pool took the environment
+            // back itself. Handing it out again from here would lease one environment to two callers.
+            LogStaleRelease(logger, Key, lease.EnvironmentKey, lease.LeaseId, entry.LeaseId);
+            return;
         }
 
+        _ledger.Return();
         entry.Fresh = false;
         if (!reusable || _settings is null || entry.Revision != _settings.Spec.Revision)
         {
@@ -306,11 +310,11 @@ public sealed partial class FunctionVersionGrain(
         }));
 
         var count = 0;
-        foreach (var key in returned.SelectMany(r => r))
+        foreach (var lease in returned.SelectMany(r => r))
         {
-            if (_table.TryGet(key, out var entry) && entry.Leased)
+            if (_table.TryGet(lease.EnvironmentKey, out var entry) && entry.Leased)
             {
-                Release(key, reusable: true);
+                Release(lease, reusable: true);
                 count++;
             }
         }
@@ -361,7 +365,7 @@ public sealed partial class FunctionVersionGrain(
             }
             else
             {
-                _table.MarkLeased(entry);
+                _table.MarkLeased(entry, adopted: true);
                 _ledger.Lease();
             }
         }
@@ -385,6 +389,7 @@ public sealed partial class FunctionVersionGrain(
             TimeoutSeconds = settings.Spec.Timeout,
             Fresh = entry.Fresh,
             Keep = entry.Silo.Equals(near),
+            LeaseId = entry.LeaseId,
         };
         entry.Fresh = false;
         return lease;
@@ -540,4 +545,8 @@ public sealed partial class FunctionVersionGrain(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Pool {Pool} adopted {Count} running environments")]
     private static partial void LogAdopted(ILogger logger, string pool, int count);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Pool {Pool} ignored a release of {Environment} under grant {LeaseId}: its current grant is {CurrentLeaseId} (0: none)")]
+    private static partial void LogStaleRelease(ILogger logger, string pool, string environment, long leaseId, long currentLeaseId);
+
 }

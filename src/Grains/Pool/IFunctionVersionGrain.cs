@@ -18,11 +18,14 @@ public interface IFunctionVersionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Acquire")] Task<AcquireResult> AcquireAsync(SiloAddress? near);
 
-    /// <summary>The lease on an environment ended; an unreusable environment (or one of an older revision) is stopped and forgotten.</summary>
-    [Alias("Release"), OneWay] Task ReleaseAsync(string environmentKey, bool reusable);
+    /// <summary>
+    /// The lease ended; an unreusable environment (or one of an older revision) is stopped and forgotten. A release of a
+    /// grant that is not the environment's current one is ignored (see <see cref="HeldLease"/>).
+    /// </summary>
+    [Alias("Release"), OneWay] Task ReleaseAsync(HeldLease lease, bool reusable);
 
     /// <summary>A dispatcher gives back leases it held idle between calls (their environments are warm).</summary>
-    [Alias("ReleaseMany"), OneWay] Task ReleaseManyAsync(IReadOnlyList<string> environmentKeys);
+    [Alias("ReleaseMany"), OneWay] Task ReleaseManyAsync(IReadOnlyList<HeldLease> leases);
 
     /// <summary>
     /// The spec of <paramref name="revision"/>, asked by an environment about to start its process; null when the function

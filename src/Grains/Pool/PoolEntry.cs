@@ -23,6 +23,9 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// <summary>Leased: running an invocation, or held by its silo's dispatcher between calls.</summary>
     public bool Leased { get; set; }
 
+    /// <summary>The number of the current grant while leased (0 for one adopted from an earlier activation, whose number is unknown).</summary>
+    public long LeaseId { get; set; }
+
     /// <summary>No process was started for it yet: its first lease is fresh.</summary>
     public bool Fresh { get; set; } = true;
 

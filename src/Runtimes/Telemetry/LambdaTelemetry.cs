@@ -29,5 +29,7 @@ public static class LambdaTelemetry
 
     public static readonly Histogram<double> InitDuration = Meter.CreateHistogram<double>("lambda.init_duration", unit: "ms", description: "INIT phase of new execution environments (on-demand and provisioned).");
 
+    public static readonly Counter<long> Dispatches = Meter.CreateCounter<long>("lambda.dispatches", description: "Invocations a silo's dispatcher ran, by where their environment came from (lease: held between calls, local from the pool, remote on another silo).");
+
     public static KeyValuePair<string, object?> Function(string functionName) => new("function_name", functionName);
 }

@@ -16,7 +16,7 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
     public async Task<int> RunAsync()
     {
         var useWrk = options.UseWrk && WrkRunner.Available;
-        output.WriteLine($"lambda-load bench: {options.Function} via {options.Endpoint}{(options.Floor is null ? "" : $" against the floor {options.Floor}")}, " +
+        output.WriteLine($"lambda-load bench: {options.Function} via {string.Join(", ", options.Endpoints)}{(options.Floor is null ? "" : $" against the floor {options.Floor}")}, " +
             $"{options.Duration.TotalSeconds:0.#} s per run after warm-up, load from {(useWrk ? "wrk" : "this tool (wrk not found)")}");
         var rows = new List<BenchRow>();
         foreach (var concurrency in options.Concurrencies)
@@ -56,7 +56,8 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
     {
         foreach (var row in rows)
         {
-            if (baseline.FirstOrDefault(b => b.Concurrency == row.Concurrency) is not { } other)
+            // The same concurrency, or the nearest within a tenth (spread over several nodes, wrk rounds the connections down).
+            if (baseline.MinBy(b => Math.Abs(b.Concurrency - row.Concurrency)) is not { } other || Math.Abs(other.Concurrency - row.Concurrency) > other.Concurrency / 10)
             {
                 continue;
             }
@@ -87,19 +88,19 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
         var cpuAfter = ProcessCpu.Read(options.SiloPids);
         var coldAfter = await counter.ReadAsync();
         var counted = !floor && options.SiloPids.Count > 0 && run.Requests > 0;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {target} c={concurrency}: {run.Requests / run.Seconds:0} req/s"));
-        return new BenchRow(target, concurrency, run.Requests, run.Requests / run.Seconds, run.P50Ms, run.P99Ms, run.Failed,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {target} c={run.Connections}: {run.Requests / run.Seconds:0} req/s"));
+        return new BenchRow(target, run.Connections, run.Requests, run.Requests / run.Seconds, run.P50Ms, run.P99Ms, run.Failed,
             floor ? null : coldAfter - cold,
             counted ? (cpuAfter.Nodes - cpu.Nodes) / run.Requests : null,
             counted ? (cpuAfter.Descendants - cpu.Descendants) / run.Requests : null);
     }
 
-    private async Task<(long Requests, double Seconds, double P50Ms, double P99Ms, long Failed)> LoadAsync(int concurrency, TimeSpan duration, bool useWrk, bool floor)
+    private async Task<(long Requests, double Seconds, double P50Ms, double P99Ms, long Failed, int Connections)> LoadAsync(int concurrency, TimeSpan duration, bool useWrk, bool floor)
     {
         var payload = Encoding.UTF8.GetBytes(options.Payload);
         var load = new LoadOptions
         {
-            Endpoints = [floor ? options.Floor! : options.Endpoint],
+            Endpoints = floor ? [options.Floor!] : options.Endpoints,
             Function = options.Function,
             Concurrency = concurrency,
             Duration = duration,
@@ -113,11 +114,11 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
         if (useWrk)
         {
             using var request = signer.Invoke(load.Endpoints[0], load.RawPath ?? $"/2015-03-31/functions/{Uri.EscapeDataString(options.Function)}/invocations", TimeProvider.System);
-            return await WrkRunner.RunAsync(request, payload, concurrency, duration);
+            return await WrkRunner.RunAsync(request, payload, concurrency, duration, load.Endpoints);
         }
 
         var result = await new LoadRunner(load, http, signer, TextWriter.Null).RunAsync(new ColdStartCounter(http, [], options.Function));
-        return (result.Requests, result.Elapsed.TotalSeconds, result.Percentile(50), result.Percentile(99), result.Requests - result.Outcomes.GetValueOrDefault(LoadResult.Ok));
+        return (result.Requests, result.Elapsed.TotalSeconds, result.Percentile(50), result.Percentile(99), result.Requests - result.Outcomes.GetValueOrDefault(LoadResult.Ok), concurrency);
     }
 
     private static string Text(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";

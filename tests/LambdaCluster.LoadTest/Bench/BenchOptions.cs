@@ -5,7 +5,9 @@ namespace LambdaCluster.LoadTest.Bench;
 /// <summary>What <c>lambda-load bench</c> measures; parsed from <c>--name value</c> pairs.</summary>
 public sealed record BenchOptions
 {
+    /// <summary>The gateway; with several (<see cref="Endpoints"/>), requests are spread over them.</summary>
     public required Uri Endpoint { get; init; }
+    public IReadOnlyList<Uri> Endpoints { get; init; } = [];
     public string Function { get; init; } = "echo";
     public Uri? Floor { get; init; }
     /// <summary>Node processes whose CPU is counted per invocation (their children, the function processes, separately).</summary>
@@ -30,7 +32,7 @@ public sealed record BenchOptions
     public const string Usage = """
         lambda-load bench: warm latency and throughput of one function through the gateway, side by side with a floor.
 
-          --endpoint URL        gateway (required)
+          --endpoint URL[,URL]  gateway (required); several (nodes of a cluster) share the connections, each its turn
           --function NAME       function to invoke (default echo)
           --floor URL           a bare HTTP server answering the same handler (echo-floor.mjs), measured in the same run
           --silo-pid PID[,PID]  node processes whose CPU is counted per invocation (their child processes too, apart)
@@ -46,14 +48,14 @@ public sealed record BenchOptions
 
     public static BenchOptions Parse(string[] args)
     {
-        Uri? endpoint = null;
+        List<Uri>? endpoints = null;
         var options = new BenchOptions { Endpoint = new Uri("http://127.0.0.1:9000") };
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--endpoint": endpoint = new Uri(Value()); break;
+                case "--endpoint": endpoints = [.. Value().Split(',').Select(u => new Uri(u))]; break;
                 case "--function": options = options with { Function = Value() }; break;
                 case "--floor": options = options with { Floor = new Uri(Value()) }; break;
                 case "--silo-pid": options = options with { SiloPids = [.. Value().Split(',').Select(p => Positive(p, "--silo-pid"))] }; break;
@@ -70,7 +72,7 @@ public sealed record BenchOptions
             }
         }
 
-        options = options with { Endpoint = endpoint ?? throw new ArgumentException("--endpoint is required") };
+        options = options with { Endpoint = endpoints?[0] ?? throw new ArgumentException("--endpoint is required"), Endpoints = endpoints };
         return options.Metrics.Count == 0 ? options with { Metrics = [options.Endpoint] } : options;
     }
 

@@ -12,14 +12,19 @@ public static class WrkRunner
 {
     public static bool Available => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "wrk")));
 
-    public static async Task<(long Requests, double Seconds, double P50Ms, double P99Ms, long Failed)> RunAsync(HttpRequestMessage request, byte[] body, int concurrency, TimeSpan duration)
+    /// <summary>
+    /// With several <paramref name="targets"/>, each wrk thread connects to one of them in turn (the same signed request,
+    /// Host header included, goes to every node), with an equal share of the connections.
+    /// </summary>
+    public static async Task<(long Requests, double Seconds, double P50Ms, double P99Ms, long Failed, int Connections)> RunAsync(HttpRequestMessage request, byte[] body, int concurrency, TimeSpan duration, IReadOnlyList<Uri> targets)
     {
         var script = Path.Combine(Path.GetTempPath(), $"lambda-bench-{Guid.NewGuid():N}.lua");
-        await File.WriteAllTextAsync(script, Script(request, body));
+        await File.WriteAllTextAsync(script, Script(request, body, targets));
+        var threads = targets.Count > 1 ? Math.Min(targets.Count, concurrency) : Math.Min(2, concurrency);
         try
         {
             var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "-t", Math.Min(2, concurrency).ToString(CultureInfo.InvariantCulture), "-c", concurrency.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)Math.Ceiling(duration.TotalSeconds)}s", "--timeout", "30s", "-s", script, request.RequestUri!.ToString() })
+            foreach (var argument in new[] { "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", concurrency.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)Math.Ceiling(duration.TotalSeconds)}s", "--timeout", "30s", "-s", script, request.RequestUri!.ToString() })
             {
                 start.ArgumentList.Add(argument);
             }
@@ -31,7 +36,8 @@ public static class WrkRunner
                 ?? throw new InvalidOperationException($"wrk printed no summary: {output} {await wrk.StandardError.ReadToEndAsync()}");
             var f = line.Split(' ');
             double Number(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return ((long)Number(1), Number(2) / 1e6, Number(3) / 1000, Number(4) / 1000, (long)Number(5) + (long)Number(6));
+            // wrk gives each thread connections / threads connections.
+            return ((long)Number(1), Number(2) / 1e6, Number(3) / 1000, Number(4) / 1000, (long)Number(5) + (long)Number(6), concurrency / threads * threads);
         }
         finally
         {
@@ -39,7 +45,7 @@ public static class WrkRunner
         }
     }
 
-    private static string Script(HttpRequestMessage request, byte[] body)
+    private static string Script(HttpRequestMessage request, byte[] body, IReadOnlyList<Uri> targets)
     {
         var lua = new StringBuilder();
         lua.Append("wrk.method = \"").Append(request.Method.Method).Append("\"\n");
@@ -52,9 +58,22 @@ public static class WrkRunner
             }
         }
 
+        lua.Append("local targets = {");
+        foreach (var target in targets)
+        {
+            lua.Append("{ ").Append(Quote(target.Host)).Append(", ").Append(Quote(target.Port.ToString(CultureInfo.InvariantCulture))).Append(" },");
+        }
+
+        lua.Append("}\n");
         lua.Append("""
             local threads = {}
-            function setup(thread) table.insert(threads, thread) end
+            function setup(thread)
+              table.insert(threads, thread)
+              if #targets > 1 then
+                local t = targets[(#threads - 1) % #targets + 1]
+                thread.addr = wrk.lookup(t[1], t[2])[1]
+              end
+            end
             function init(args) failed = 0 end
             function response(status, headers, body)
               if status ~= 200 or headers["X-Amz-Function-Error"] ~= nil then failed = failed + 1 end
