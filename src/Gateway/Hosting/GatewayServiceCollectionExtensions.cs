@@ -1,5 +1,6 @@
 using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Hosting;
+using LambdaCluster.Gateway.Invocation;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Queues;
 using LambdaCluster.Gateway.Streams;
@@ -29,6 +30,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
         services.AddSingleton<InvokeStreamApi>();
+        services.AddSingleton<InvokeParser>();
         services.AddSingleton<SqsApi>();
         services.AddSingleton<KinesisApi>();
         services.AddSingleton<ConcurrencyApi>();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Hosting;
+using LambdaCluster.Gateway.Invocation;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Invocation;
@@ -22,7 +23,7 @@ public sealed class FunctionUrlMiddleware(
     RequestDelegate next,
     IGrainFactory grains,
     FunctionInvoker invoker,
-    AliasRoutes aliases,
+    InvokeParser parser,
     SigV4Verifier verifier,
     IOptions<NodeOptions> node,
     IOptions<GatewayOptions> gateway,
@@ -57,7 +58,7 @@ public sealed class FunctionUrlMiddleware(
             return;
         }
 
-        var body = await RequestBodyReader.ReadAsync(http.Request, InvokeApi.MaxSyncPayloadBytes, http.RequestAborted);
+        var body = await RequestBodyReader.ReadAsync(http.Request, InvokeOperation.MaxSyncPayloadBytes, http.RequestAborted);
         if (body.TooLarge)
         {
             await MessageAsync(http, StatusCodes.Status413PayloadTooLarge, "Request Entity Too Large");
@@ -78,32 +79,22 @@ public sealed class FunctionUrlMiddleware(
 
         var now = time.GetUtcNow();
         var domain = $"{url.UrlId}.{gateway.Value.UrlDomain}";
-        var payload = FunctionUrlEvent.Build(http, url, domain, rawPath, body.Bytes, node.Value.AccountId, caller, now);
-        var request = new InvocationRequest
-        {
-            RequestId = http.TraceIdentifier,
-            Payload = payload,
-            InvokedFunctionArn = Grains.Functions.FunctionArns.Function(node.Value.Region, node.Value.AccountId, url.FunctionName) + (url.Qualifier is null ? "" : $":{url.Qualifier}"),
-            TraceId = TraceIds.For(http.Request.Headers["X-Amzn-Trace-Id"].FirstOrDefault(), System.Diagnostics.Activity.Current, now),
-        };
-
+        var @event = FunctionUrlEvent.Build(http, url, domain, rawPath, body.Bytes, node.Value.AccountId, caller, now);
         try
         {
-            var version = await aliases.VersionAsync(url.FunctionName, url.Qualifier);
+            var invoke = await parser.ParseUrlAsync(http, url, @event);
             if (url.InvokeMode == "RESPONSE_STREAM")
             {
-                var parts = invoker.InvokeStreamingAsync(url.FunctionName, version, request, http.RequestAborted);
-                await new FunctionUrlStreamResponse(http, _ => ApplyCors(http, url)).WriteAsync(parts);
+                var parts = invoker.InvokeStreamingAsync(invoke.FunctionName, invoke.Version, invoke.Request, http.RequestAborted);
+                await InvocationResponseWriter.StreamAsync(http, parts, new FunctionUrlStreamResponse(http, _ => ApplyCors(http, url)));
                 return;
             }
 
-            var result = await invoker.InvokeAsync(url.FunctionName, version, request);
+            var result = await invoker.InvokeAsync(invoke.FunctionName, invoke.Version, invoke.Request);
             ApplyCors(http, url);
             if (result.FunctionError is not null)
             {
-                http.Response.StatusCode = StatusCodes.Status502BadGateway;
-                http.Response.ContentType = "text/plain";
-                await http.Response.WriteAsync("Internal Server Error");
+                await InvocationResponseWriter.WriteAsync(http.Response, StatusCodes.Status502BadGateway, "text/plain", "Internal Server Error"u8.ToArray());
                 return;
             }
 

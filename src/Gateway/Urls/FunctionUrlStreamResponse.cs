@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using LambdaCluster.Runtimes.Invocation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using LambdaCluster.Gateway.Invocation;
+using LambdaCluster.Grains.Errors;
 
 namespace LambdaCluster.Gateway.Urls;
 
@@ -11,7 +12,7 @@ namespace LambdaCluster.Gateway.Urls;
 /// <c>application/vnd.awslambda.http-integration-response</c> opens with a JSON prelude (statusCode, headers, cookies)
 /// ended by 8 NUL bytes, which becomes the HTTP head; any other stream is a 200 body of its own content type.
 /// </summary>
-public sealed class FunctionUrlStreamResponse(HttpContext http, Action<HttpResponse> beforeHead)
+public sealed class FunctionUrlStreamResponse(HttpContext http, Action<HttpResponse> beforeHead) : IResponseStreamFormat
 {
     public const string HttpIntegrationContentType = "application/vnd.awslambda.http-integration-response";
 
@@ -24,39 +25,28 @@ public sealed class FunctionUrlStreamResponse(HttpContext http, Action<HttpRespo
     private MemoryStream? _prelude;
     private int _nulRun;
 
-    /// <summary>
-    /// Writes the parts out. Flow: head → (prelude mode) collect bytes up to the 8-NUL delimiter, then the HTTP head
-    /// from the prelude → each chunk written and flushed → the completion: a function error before anything was sent
-    /// is a 502; after, the connection is cut so that the client sees an incomplete response rather than a whole one.
-    /// </summary>
-    public async Task WriteAsync(IAsyncEnumerable<ResponseStreamPart> parts)
+    /// <summary>The head: a prelude stream waits for its prelude; any other is a 200 of its own content type.</summary>
+    public async Task StartAsync(string contentType)
     {
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await foreach (var part in parts)
+        if (contentType == HttpIntegrationContentType)
         {
-            if (part.ContentType is { } contentType)
-            {
-                if (contentType == HttpIntegrationContentType)
-                {
-                    _prelude = new MemoryStream();
-                }
-                else
-                {
-                    await StartAsync(StatusCodes.Status200OK, contentType, headers: null, cookies: null);
-                }
-            }
-            else if (part.Chunk is { } chunk)
-            {
-                await WriteChunkAsync(chunk);
-            }
-            else if (part.Completion is { } result)
-            {
-                await CompleteAsync(result);
-            }
+            _prelude = new MemoryStream();
+        }
+        else
+        {
+            await StartAsync(StatusCodes.Status200OK, contentType, headers: null, cookies: null);
         }
     }
 
-    private async Task WriteChunkAsync(byte[] chunk)
+    /// <summary>The head is sent: the client learns of the failure from a cut connection, not a whole-looking response.</summary>
+    public Task FailAsync(LambdaServiceException error)
+    {
+        http.Abort();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Bytes of the prelude until its delimiter (then the head goes out), else body bytes, flushed at once.</summary>
+    public async Task WriteChunkAsync(byte[] chunk)
     {
         var body = chunk.AsMemory();
         if (_prelude is not null && !_response.HasStarted)
@@ -85,7 +75,8 @@ public sealed class FunctionUrlStreamResponse(HttpContext http, Action<HttpRespo
         }
     }
 
-    private async Task CompleteAsync(InvocationResult result)
+    /// <summary>A function error before anything was sent is a 502; after, the connection is cut.</summary>
+    public async Task CompleteAsync(InvocationResult result)
     {
         if (result.FunctionError is not null)
         {
@@ -95,9 +86,7 @@ public sealed class FunctionUrlStreamResponse(HttpContext http, Action<HttpRespo
                 return;
             }
 
-            _response.StatusCode = StatusCodes.Status502BadGateway;
-            _response.ContentType = "text/plain";
-            await _response.WriteAsync("Internal Server Error");
+            await InvocationResponseWriter.WriteAsync(_response, StatusCodes.Status502BadGateway, "text/plain", "Internal Server Error"u8.ToArray());
             return;
         }
 
