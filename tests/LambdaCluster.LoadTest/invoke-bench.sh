@@ -11,6 +11,9 @@
 # Load comes from wrk (apt-get install -y wrk); without it, from lambda-load itself (which costs the shared cores more).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Warm-up before each measured run: long enough for tiered JIT to finish in every .NET process on the shared cores
+# (the cluster's four processes take far longer than one node; 15 s left its first run at a third of steady state).
+WARMUP=${WARMUP:-40}
 SECONDS_PER_RUN=10 CLUSTER=1 BASELINE=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,7 +54,7 @@ node_bench() { # label silo-dll [bench args...]
   until grep -q "Lambda API listening" "$WORK/$label.log"; do sleep 0.2; done
   create http://127.0.0.1:19600
   $L bench --endpoint http://127.0.0.1:19600 --floor http://127.0.0.1:19700 --silo-pid "$NODE_PID" --label "$label" \
-    --duration "$SECONDS_PER_RUN" --warmup 15 --json-out "$WORK/$label.json" "$@"
+    --duration "$SECONDS_PER_RUN" --warmup "$WARMUP" --json-out "$WORK/$label.json" "$@"
   kill "$NODE_PID" "$FLOOR_PID"; wait "$NODE_PID" "$FLOOR_PID" 2>/dev/null || true; NODE_PID= FLOOR_PID=
 }
 
@@ -73,9 +76,9 @@ export RUN_DIR=$WORK/cluster BASE_PORT=19000 REDIS_PORT=16409 SILO_PORT_BASE=191
 PIDS=$(cat "$RUN_DIR"/silo1.pid "$RUN_DIR"/silo2.pid "$RUN_DIR"/silo3.pid "$RUN_DIR"/gateway.pid | paste -sd,)
 create http://127.0.0.1:19000
 $L bench --endpoint http://127.0.0.1:19000 --metrics http://127.0.0.1:19001,http://127.0.0.1:19002,http://127.0.0.1:19003 \
-  --silo-pid "$PIDS" --label cluster --concurrency 16,64 --duration "$SECONDS_PER_RUN" --warmup 15 --compare "$WORK/node.json"
+  --silo-pid "$PIDS" --label cluster --concurrency 16,64 --duration "$SECONDS_PER_RUN" --warmup "$WARMUP" --compare "$WORK/node.json"
 echo
 echo "== the same cluster, connections spread over the silos' own APIs (no gateway-only hop)"
 $L bench --endpoint http://127.0.0.1:19001,http://127.0.0.1:19002,http://127.0.0.1:19003 \
   --metrics http://127.0.0.1:19001,http://127.0.0.1:19002,http://127.0.0.1:19003 \
-  --silo-pid "$PIDS" --label spread --concurrency 16,64 --duration "$SECONDS_PER_RUN" --warmup 15 --compare "$WORK/node.json"
+  --silo-pid "$PIDS" --label spread --concurrency 16,64 --duration "$SECONDS_PER_RUN" --warmup "$WARMUP" --compare "$WORK/node.json"

@@ -51,13 +51,21 @@ internal sealed class HeldLeases
         return top.Lease;
     }
 
-    /// <summary>Takes every lease (a pool calling them back).</summary>
-    public List<HeldLease> TakeAll()
+    /// <summary>Takes up to <paramref name="max"/> leases, the least recently used first (a pool calling them back).</summary>
+    public List<HeldLease> TakeLeastRecent(int max)
     {
-        var all = _idle.Select(h => h.Lease.ToHeld()).ToList();
-        _idle.Clear();
-        _leaseIds.Clear();
-        return all;
+        var taken = _idle.Reverse().Take(max).Select(h => h.Lease.ToHeld()).ToList();
+        if (taken.Count == _idle.Count)
+        {
+            _idle.Clear();
+            _leaseIds.Clear();
+            return taken;
+        }
+
+        var keys = taken.Select(t => t.EnvironmentKey).ToHashSet(StringComparer.Ordinal);
+        Rebuild(h => !keys.Contains(h.Lease.EnvironmentKey));
+        keys.ToList().ForEach(k => _leaseIds.Remove(k));
+        return taken;
     }
 
     /// <summary>Takes the leases held since before <paramref name="cutoff"/> (a timestamp); null when there are none.</summary>

@@ -20,7 +20,10 @@ public interface IInvocationDispatcherGrain : IGrainWithStringKey
     [Alias("InvokeStreaming")]
     IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>A pool calls back the leases held idle here; with a revision, older ones are not kept any more.</summary>
+    /// <summary>
+    /// A pool calls back the leases held idle here (at most <paramref name="max"/>, the least recently used first); with
+    /// a revision, older ones are not kept any more.
+    /// </summary>
     [Alias("Recall")]
-    Task<IReadOnlyList<HeldLease>> RecallAsync(string poolKey, string? revision);
+    Task<IReadOnlyList<HeldLease>> RecallAsync(string poolKey, string? revision, int max);
 }

@@ -87,10 +87,11 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
         StreamingInvocation.RunAsync((parts, abandoned) => InvokeAsync(poolKey, request, abandoned, parts), cancellationToken);
 
     /// <summary>
-    /// The pool calls back the leases held idle here (returned: their environment keys, which the pool takes back itself).
-    /// With a <paramref name="revision"/>, leases of any other revision are no longer kept after they finish.
+    /// The pool calls back the leases held idle here, at most <paramref name="max"/> and the least recently used first
+    /// (returned: the pool takes them back itself). With a <paramref name="revision"/>, leases of any other revision are
+    /// no longer kept after they finish.
     /// </summary>
-    public IReadOnlyList<HeldLease> Recall(string poolKey, string? revision)
+    public IReadOnlyList<HeldLease> Recall(string poolKey, string? revision, int max = int.MaxValue)
     {
         var held = Held(poolKey);
         lock (held)
@@ -100,7 +101,7 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
                 held.Revision = revision;
             }
 
-            return held.TakeAll();
+            return held.TakeLeastRecent(max);
         }
     }
 

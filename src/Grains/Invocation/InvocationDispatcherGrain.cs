@@ -15,5 +15,5 @@ public sealed class InvocationDispatcherGrain(InvocationDispatcher dispatcher) :
     public IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken = default) =>
         dispatcher.InvokeStreamingAsync(poolKey, request, cancellationToken);
 
-    public Task<IReadOnlyList<HeldLease>> RecallAsync(string poolKey, string? revision) => Task.FromResult(dispatcher.Recall(poolKey, revision));
+    public Task<IReadOnlyList<HeldLease>> RecallAsync(string poolKey, string? revision, int max) => Task.FromResult(dispatcher.Recall(poolKey, revision, max));
 }

@@ -78,7 +78,8 @@ public sealed partial class FunctionVersionGrain(
     {
         // Flow: settings → concurrency (the reservation's block or the account's unreserved block; asking for more only
         // when it is used up, and calling back leases the dispatchers hold idle before refusing) → a warm environment,
-        // near the caller first → else a new one on the least loaded silo, within the scaling rate. Any refusal gives
+        // near the caller first → one coming back within moments → one a dispatcher holds idle, called back → else a
+        // new one on the least loaded silo, within the scaling rate. Any refusal gives
         // the concurrency back and is Throttled with Lambda's Reason.
         if ((_settings ?? await LoadSettingsAsync()) is not { } settings)
         {
@@ -105,6 +106,15 @@ public sealed partial class FunctionVersionGrain(
         if (_table.WarmLeased > 0 && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
         {
             return AcquireResult.Leased(Lease(released, near, _settings ?? settings)); // handed over by a release: the current revision
+        }
+
+        // Warm environments other silos' dispatchers hold idle are invisible here until they come back: call back one
+        // from each before starting a new one (a cold start costs far more than one message per silo), else a caller
+        // whose silo has none grows the pool while the others sit idle.
+        if (_table.WarmLeased > 0 && await RecallAsync(revision: null, max: 1, except: near) > 0 && _settings is { } current
+            && _table.LeaseIdle(near, current.Spec.Revision) is { } recalled)
+        {
+            return AcquireResult.Leased(Lease(recalled, near, current));
         }
 
         var silo = _scaling.TryTake() ? cluster.ChooseSilo(near) : null;
@@ -293,15 +303,15 @@ public sealed partial class FunctionVersionGrain(
     /// Calls back the leases the silos' dispatchers hold idle; with a <paramref name="revision"/>, they also stop keeping
     /// leases of any other revision (those still running come back when they end). Returns how many came back.
     /// </summary>
-    private async Task<int> RecallAsync(string? revision)
+    private async Task<int> RecallAsync(string? revision, int max = int.MaxValue, SiloAddress? except = null)
     {
-        var returned = await Task.WhenAll(_table.SilosWithLeases().Select(async silo =>
+        var returned = await Task.WhenAll(_table.SilosWithLeases().Where(silo => !silo.Equals(except)).Select(async silo =>
         {
             try
             {
                 return silo.Equals(localSilo.SiloAddress)
-                    ? localDispatcher.Recall(Key, revision)
-                    : await GrainFactory.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).RecallAsync(Key, revision);
+                    ? localDispatcher.Recall(Key, revision, max)
+                    : await GrainFactory.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).RecallAsync(Key, revision, max);
             }
             catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
             {

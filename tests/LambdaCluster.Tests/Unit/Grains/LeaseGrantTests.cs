@@ -74,6 +74,21 @@ public sealed class LeaseGrantTests
         Assert.Null(held.Take());
     }
 
+    [Fact]
+    public void Dispatcher_GivesARecallTheLeastRecentlyUsedLeases_AndKeepsTheWarmest()
+    {
+        var held = new HeldLeases();
+        held.Add(Lease("coldest", 1), now: 1);
+        held.Add(Lease("middle", 2), now: 2);
+        held.Add(Lease("warmest", 3), now: 3);
+
+        Assert.Equal(["coldest"], held.TakeLeastRecent(1).Select(l => l.EnvironmentKey));
+        Assert.False(held.Holds("coldest"));
+        Assert.Equal(["middle", "warmest"], held.TakeLeastRecent(int.MaxValue).Select(l => l.EnvironmentKey));
+        Assert.Equal(0, held.Count);
+        Assert.Null(held.Take());
+    }
+
     private static EnvironmentLease Lease(string environmentKey, long leaseId) => new()
     {
         PoolKey = "f:$LATEST",
