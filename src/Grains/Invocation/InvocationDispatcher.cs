@@ -122,6 +122,7 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
     /// </summary>
     public void Keep(EnvironmentLease lease, InvocationResult result)
     {
+        lease = lease.Fresh ? lease with { Fresh = false } : lease; // its process started: a dead one is not recreated under this lease
         var reusable = result.EnvironmentReusable || result.FailureReason == PlatformFailureReason.EnvironmentBusy;
         var held = Held(lease.PoolKey);
         long? dropped = null;
@@ -139,7 +140,10 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
 
         if (dropped is { } stale)
         {
+            // Released all the same: the pool ignores the grant that is stale, and ends the one it is not (grant numbers
+            // of two activations of a pool do not order).
             LogDuplicateLease(_logger, lease.PoolKey, lease.EnvironmentKey, stale);
+            _ = Pool(lease.PoolKey).ReleaseAsync(new HeldLease(lease.EnvironmentKey, stale), true);
             return;
         }
 
@@ -213,14 +217,14 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
             if (ended != call)
             {
                 _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-                return NodeLost(lease);
+                return GiveUp(lease);
             }
 
             return await call;
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
         {
-            return NodeLost(lease);
+            return GiveUp(lease);
         }
     }
 
@@ -252,6 +256,16 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
                 await stream.WriteAsync(parts.Current, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The remote call failed or was given up: the environment grain may never have run, so nothing would release the
+    /// lease. Released here as not reusable; a release by the grain after all is then ignored as stale, and vice versa.
+    /// </summary>
+    private InvocationResult GiveUp(EnvironmentLease lease)
+    {
+        _ = Pool(lease.PoolKey).ReleaseAsync(lease.ToHeld(), false);
+        return NodeLost(lease);
     }
 
     private static InvocationResult NodeLost(EnvironmentLease lease) =>

@@ -134,13 +134,14 @@ internal sealed class EnvironmentTable
         }
     }
 
-    /// <summary>Forgets every entry on a silo that left; returns them.</summary>
-    public List<PoolEntry> RemoveSilo(SiloAddress silo)
+    /// <summary>Forgets every entry on a silo that left; returns how many there were and how many of them were leased.</summary>
+    public (int Lost, int Leased) RemoveSilo(SiloAddress silo)
     {
         var lost = _entries.Values.Where(e => e.Silo.Equals(silo)).ToList();
+        var leased = lost.Count(e => e.Leased); // counted before Remove ends their leases
         lost.ForEach(Remove);
         _idle.Remove(silo);
-        return lost;
+        return (lost.Count, leased);
     }
 
     /// <summary>Silos whose dispatchers may hold leases of this pool between calls.</summary>

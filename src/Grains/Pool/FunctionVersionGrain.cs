@@ -66,10 +66,9 @@ public sealed partial class FunctionVersionGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         cluster.UnregisterPool(Key);
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
-        {
-            GiveBack(_ledger.TakeAll(), _settings); // a stopping silo takes the account grain's memory of it along anyway
-        }
+        // Also when the silo shuts down: the concurrency grains may live on another silo, and the block this activation
+        // held would stay counted against the next activation under the same key.
+        GiveBack(_ledger.TakeAll(), _settings);
 
         return Task.CompletedTask;
     }
@@ -187,15 +186,15 @@ public sealed partial class FunctionVersionGrain(
 
     public Task SiloLeftAsync(SiloAddress silo)
     {
-        var lost = _table.RemoveSilo(silo);
-        foreach (var entry in lost.Where(e => e.Leased))
+        var (lost, leased) = _table.RemoveSilo(silo);
+        for (var i = 0; i < leased; i++)
         {
             _ledger.Return();
         }
 
-        if (lost.Count > 0)
+        if (lost > 0)
         {
-            LogSiloLost(logger, Key, lost.Count, silo);
+            LogSiloLost(logger, Key, lost, silo);
         }
 
         Trim(_settings);

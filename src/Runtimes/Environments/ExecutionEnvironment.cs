@@ -170,6 +170,10 @@ public sealed partial class ExecutionEnvironment
         finally
         {
             Interlocked.CompareExchange(ref _claim, null, claim);
+            if (_session.State == EnvironmentState.Dead)
+            {
+                Stop("stopped during its provisioned INIT"); // an exit seen while claimed left the stopping to us
+            }
         }
     }
 

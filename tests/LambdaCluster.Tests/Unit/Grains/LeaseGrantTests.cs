@@ -34,6 +34,21 @@ public sealed class LeaseGrantTests
     }
 
     [Fact]
+    public void Pool_CountsTheLeasesASiloTookWithIt_SoTheirConcurrencyComesBack()
+    {
+        var other = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 22222), 1);
+        var table = new EnvironmentTable();
+        table.MarkLeased(table.Add(new PoolEntry("a-1", Silo, "r1", provisioned: false)));
+        table.MarkLeased(table.Add(new PoolEntry("a-2", Silo, "r1", provisioned: false)));
+        table.HandOverOrIdle(table.Add(new PoolEntry("a-3", Silo, "r1", provisioned: false) { Ready = true }), DateTimeOffset.UnixEpoch);
+        table.MarkLeased(table.Add(new PoolEntry("b-1", other, "r1", provisioned: false)));
+
+        Assert.Equal((3, 2), table.RemoveSilo(Silo));
+        Assert.Equal(1, table.Count);
+        Assert.Null(table.LeaseIdle(Silo, "r1")); // the lost silo's idle one is gone too
+    }
+
+    [Fact]
     public void Pool_EndsAnAdoptedLease_OnAnyGrantNumber()
     {
         var table = new EnvironmentTable();
