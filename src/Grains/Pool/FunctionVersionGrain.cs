@@ -345,7 +345,10 @@ public sealed partial class FunctionVersionGrain(
         }
     }
 
-    /// <summary>Takes over the environments an earlier activation of this pool left running on any node, and the leases dispatchers hold on them.</summary>
+    /// <summary>
+    /// Takes over the environments an earlier activation of this pool left running on any node, and the leases
+    /// dispatchers hold on them; those of an older revision are called back and stopped.
+    /// </summary>
     private async Task AdoptAsync(PoolSettings settings)
     {
         var lists = await Task.WhenAll(cluster.ActiveSilos.Select(async silo =>
@@ -362,7 +365,7 @@ public sealed partial class FunctionVersionGrain(
 
         foreach (var found in lists.SelectMany(l => l))
         {
-            if (found.Revision != settings.Spec.Revision || _table.TryGet(found.EnvironmentKey, out _))
+            if (_table.TryGet(found.EnvironmentKey, out _))
             {
                 continue;
             }
@@ -383,6 +386,18 @@ public sealed partial class FunctionVersionGrain(
         {
             LogAdopted(logger, Key, _table.Count);
             EnsureReaper();
+        }
+
+        // Environments of an older revision: this activation may have been started by the very update that made them
+        // old (its predecessor's silo gone), so no one else will stop them. Dispatchers stop keeping their leases (the
+        // idle ones come back now, the busy ones when their invocation ends), and each is stopped once it is idle.
+        if (_table.Entries.Any(e => e.Revision != settings.Spec.Revision))
+        {
+            await RecallAsync(settings.Spec.Revision);
+            foreach (var stale in _table.Entries.Where(e => !e.Leased && e.Revision != settings.Spec.Revision).ToList())
+            {
+                Forget(stale, "code or configuration changed");
+            }
         }
     }
 
