@@ -52,5 +52,6 @@ public sealed record FunctionDefinition
         LogGroup = LogGroup,
         Region = Region,
         LayerHashes = [.. Layers.Select(l => l.CodeSha256Hex)],
+        EphemeralStorageSize = EphemeralStorageSize,
     };
 }

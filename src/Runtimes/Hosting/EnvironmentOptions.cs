@@ -36,6 +36,21 @@ public sealed class EnvironmentOptions
     /// <summary>Lambda's limit on the INIT phase of an on-demand environment.</summary>
     public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How environments are confined: <see cref="IsolationMode.Sandbox"/> (the default) or <see cref="IsolationMode.None"/>.</summary>
+    public IsolationMode Isolation { get; set; } = IsolationMode.Sandbox;
+
+    /// <summary>The bubblewrap executable that builds each sandbox.</summary>
+    public string BubblewrapExecutable { get; set; } = "/usr/bin/bwrap";
+
+    /// <summary>
+    /// First of the host user ids sandboxed environments run as: an environment runs as this plus its Runtime API port,
+    /// so no two live environments on a machine share a user (ports are unique) and none is the node's.
+    /// </summary>
+    public int SandboxUserIdBase { get; set; } = 200_000;
+
+    /// <summary>Most processes and threads one environment may have at once (Lambda's limit is 1,024).</summary>
+    public int PidsLimit { get; set; } = 1024;
+
     /// <summary>Folder holding the runtime clients (defaults to the copy next to the node's binaries).</summary>
     public string RuntimeClientsDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "runtime-clients");
 }

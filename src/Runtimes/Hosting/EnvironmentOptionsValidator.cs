@@ -33,6 +33,16 @@ public sealed class EnvironmentOptionsValidator : IValidateOptions<EnvironmentOp
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.InitTimeout)} must be positive.");
         }
 
+        if (options.SandboxUserIdBase is < 1000 or > int.MaxValue - 65536)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.SandboxUserIdBase)} must be at least 1000 and leave room for 65536 users above it.");
+        }
+
+        if (options.PidsLimit is < 16 or > 1_000_000)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.PidsLimit)} must be between 16 and 1000000.");
+        }
+
         if (!Directory.Exists(options.RuntimeClientsDirectory))
         {
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.RuntimeClientsDirectory)} '{options.RuntimeClientsDirectory}' does not exist.");

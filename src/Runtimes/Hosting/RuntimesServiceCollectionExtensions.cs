@@ -5,6 +5,7 @@ using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Journals;
 using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.RuntimeApi;
+using LambdaCluster.Runtimes.Sandbox;
 using LambdaCluster.Runtimes.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,7 +52,11 @@ public static class RuntimesServiceCollectionExtensions
         services.AddOptions<EnvironmentOptions>().Bind(configuration.GetSection(EnvironmentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EnvironmentOptions>, EnvironmentOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IEnvironmentLauncher, PlainProcessLauncher>();
+        services.TryAddSingleton<SandboxHost>();
+        services.TryAddSingleton<IEnvironmentLauncher>(sp => sp.GetRequiredService<IOptions<EnvironmentOptions>>().Value.Isolation == IsolationMode.None
+            ? ActivatorUtilities.CreateInstance<PlainProcessLauncher>(sp)
+            : ActivatorUtilities.CreateInstance<SandboxLauncher>(sp));
+        services.AddHostedService<IsolationReport>();
         services.AddSingleton<CodeCache>();
         services.AddSingleton<EnvironmentServices>();
         services.AddSingleton<EnvironmentSupervisor>();

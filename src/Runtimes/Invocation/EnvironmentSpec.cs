@@ -23,4 +23,6 @@ public sealed record EnvironmentSpec
     [Id(11)] public required string Region { get; init; }
     /// <summary>Package hashes of the function's layers, in the order they are extracted (later ones win).</summary>
     [Id(12)] public IReadOnlyList<string> LayerHashes { get; init; } = [];
+    /// <summary>Lambda's EphemeralStorage.Size: the bound on /tmp, in MB (512-10240).</summary>
+    [Id(13)] public int EphemeralStorageSize { get; init; } = 512;
 }

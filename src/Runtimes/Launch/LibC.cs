@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LambdaCluster.Runtimes.Launch;
 
-/// <summary>The few libc calls the output pump needs to read a pipe without racing its own reader.</summary>
+/// <summary>The few libc calls the output pump needs to read a pipe without racing its own reader, and kill for the sandbox.</summary>
 internal static partial class LibC
 {
     public const short PollIn = 0x001;
@@ -26,6 +26,11 @@ internal static partial class LibC
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
+    public const int SigKill = 9;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
 
     public static unsafe int BytesAvailable(int fd)
     {

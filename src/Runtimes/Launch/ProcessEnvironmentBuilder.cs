@@ -10,11 +10,16 @@ namespace LambdaCluster.Runtimes.Launch;
 /// </summary>
 public static class ProcessEnvironmentBuilder
 {
-    public static Dictionary<string, string> Build(LaunchRequest request, string runtimeClientsDirectory)
+    /// <summary>
+    /// The variables for <paramref name="request"/>, whose <see cref="LaunchRequest.CodeDirectory"/> and
+    /// <see cref="LaunchRequest.LayersDirectory"/> are as the process sees them (null layers: /opt), as is <paramref name="runtimeDirectory"/>
+    /// (LAMBDA_RUNTIME_DIR, where the runtime client lives).
+    /// </summary>
+    public static Dictionary<string, string> Build(LaunchRequest request, string runtimeDirectory)
     {
         var spec = request.Spec;
-        // Layers sit where Lambda mounts them (/opt) once the sandbox mounts them there; until then the merged
-        // layer folder takes /opt's place on every search path.
+        // Layers sit where Lambda mounts them (/opt) in the sandbox; unconfined, the merged layer folder takes /opt's
+        // place on every search path.
         var opt = request.LayersDirectory ?? "/opt";
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -42,7 +47,7 @@ public static class ProcessEnvironmentBuilder
         variables["AWS_LAMBDA_LOG_STREAM_NAME"] = request.LogStreamName;
         variables["AWS_LAMBDA_RUNTIME_API"] = request.RuntimeApiAddress;
         variables["LAMBDA_TASK_ROOT"] = request.CodeDirectory;
-        variables["LAMBDA_RUNTIME_DIR"] = RuntimeDirectory(request.Runtime, runtimeClientsDirectory);
+        variables["LAMBDA_RUNTIME_DIR"] = runtimeDirectory;
         if (request.Runtime.ExecutionEnv is { } executionEnv)
         {
             variables["AWS_EXECUTION_ENV"] = executionEnv;
@@ -51,11 +56,10 @@ public static class ProcessEnvironmentBuilder
         switch (request.Runtime.Family)
         {
             case RuntimeFamily.NodeJs:
-                var nodeRuntime = RuntimeDirectory(request.Runtime, runtimeClientsDirectory);
-                variables.TryAdd("NODE_PATH", $"{opt}/nodejs/node{request.Runtime.LanguageVersion}/node_modules:{opt}/nodejs/node_modules:{nodeRuntime}/node_modules:{nodeRuntime}:{request.CodeDirectory}");
+                variables.TryAdd("NODE_PATH", $"{opt}/nodejs/node{request.Runtime.LanguageVersion}/node_modules:{opt}/nodejs/node_modules:{runtimeDirectory}/node_modules:{runtimeDirectory}:{request.CodeDirectory}");
                 break;
             case RuntimeFamily.Python:
-                variables.TryAdd("PYTHONPATH", $"{opt}/python/lib/python{request.Runtime.LanguageVersion}/site-packages:{opt}/python:{RuntimeDirectory(request.Runtime, runtimeClientsDirectory)}");
+                variables.TryAdd("PYTHONPATH", $"{opt}/python/lib/python{request.Runtime.LanguageVersion}/site-packages:{opt}/python:{runtimeDirectory}");
                 variables.TryAdd("LC_CTYPE", "C.UTF-8");
                 break;
         }
@@ -63,6 +67,7 @@ public static class ProcessEnvironmentBuilder
         return variables;
     }
 
+    /// <summary>The host folder of <paramref name="runtime"/>'s runtime client under <paramref name="runtimeClientsDirectory"/>.</summary>
     public static string RuntimeDirectory(RuntimeDescriptor runtime, string runtimeClientsDirectory) => runtime.Family switch
     {
         RuntimeFamily.NodeJs => Path.Combine(runtimeClientsDirectory, "nodejs"),

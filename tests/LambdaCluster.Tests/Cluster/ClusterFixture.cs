@@ -5,6 +5,7 @@ using LambdaCluster.Runtimes.Code;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
+using LambdaCluster.Runtimes.Sandbox;
 using LambdaCluster.Tests.Support.Fakes;
 using LambdaCluster.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -53,7 +54,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Real storage and processes, wrapped so a test can make one of its functions fail on purpose.
             host.Services.AddSingleton(Faults);
             host.Services.AddSingleton<ICodeStore>(sp => new FaultyCodeStore(ActivatorUtilities.CreateInstance<RedisCodeStore>(sp), Faults));
-            host.Services.AddSingleton<IEnvironmentLauncher>(sp => new FaultyLauncher(ActivatorUtilities.CreateInstance<PlainProcessLauncher>(sp), Faults, _workDirectory));
+            host.Services.AddSingleton<IEnvironmentLauncher>(sp => new FaultyLauncher(ActivatorUtilities.CreateInstance<SandboxLauncher>(sp), Faults, _workDirectory));
             host.Services.AddLambdaStorage(host.Configuration);
             host.Services.AddLambdaRuntimes(host.Configuration);
         });

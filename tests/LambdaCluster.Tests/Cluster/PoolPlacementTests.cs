@@ -30,7 +30,10 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         const string name = "scale-to-zero";
         await ClusterFunctions.CreatePythonAsync(fixture, name);
         var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _calls.InvokeAsync(name, new { sleep = 0.2 })));
-        var pids = first.Select(r => ClusterInvocations.Json(r).GetProperty("pid").GetInt32()).ToList();
+        Assert.All(first, r => Assert.Null(r.FunctionError));
+        // The host's ids of the environments' root processes (inside its sandbox a function sees its own pid namespace).
+        var pids = fixture.LiveEnvironments().Where(e => e.Environment.Spec.FunctionName == name).Select(e => e.Environment.ProcessId).ToList();
+        Assert.NotEmpty(pids);
 
         await Waits.UntilAsync("no live environment of the function on any silo",
             () => Task.FromResult(fixture.LiveEnvironments().Count(e => e.Environment.Spec.FunctionName == name)),

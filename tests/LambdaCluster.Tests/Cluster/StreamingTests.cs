@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using LambdaCluster.Tests.Support;
 using Xunit;
 
 namespace LambdaCluster.Tests.Cluster;
@@ -8,7 +9,7 @@ namespace LambdaCluster.Tests.Cluster;
 [Collection(ClusterCollection.Name), Trait("Category", "Cluster")]
 public sealed class StreamingTests(ClusterFixture fixture)
 {
-    /// <summary>Writes parts; with a gate (a file path), waits after the first one until the reader has created that file.</summary>
+    /// <summary>Writes parts; with a gate (a file path under its private /tmp), waits after the first one until the reader has created that file in its sandbox.</summary>
     private const string Streamer = """
         import fs from 'node:fs';
         const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -67,23 +68,17 @@ public sealed class StreamingTests(ClusterFixture fixture)
 
     private async Task<List<(TimeSpan At, Runtimes.Invocation.ResponseStreamPart Part)>> ReadAllAsync(string function, int n)
     {
-        var gate = Path.Combine(Path.GetTempPath(), $"cluster-gate-{Guid.NewGuid():N}");
+        var gate = $"cluster-gate-{Guid.NewGuid():N}";
         var clock = Stopwatch.StartNew();
         var parts = new List<(TimeSpan, Runtimes.Invocation.ResponseStreamPart)>();
-        try
+        var opened = false;
+        await foreach (var part in _calls.InvokeStreamingAsync(function, new { n, gate = "/tmp/" + gate }))
         {
-            await foreach (var part in _calls.InvokeStreamingAsync(function, new { n, gate }))
+            parts.Add((clock.Elapsed, part));
+            if (part.Chunk is not null && !opened)
             {
-                parts.Add((clock.Elapsed, part));
-                if (part.Chunk is not null && !File.Exists(gate))
-                {
-                    await File.WriteAllTextAsync(gate, "");
-                }
+                opened = SandboxFiles.Touch(function, gate) > 0;
             }
-        }
-        finally
-        {
-            File.Delete(gate);
         }
 
         return parts;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LambdaCluster.Tests.Support;
 using Xunit;
 
 namespace LambdaCluster.Tests.EndToEnd;
@@ -13,8 +14,8 @@ public sealed class StreamingTests(NodeFixture fixture)
 {
     /// <summary>
     /// One streaming handler for every case; it logs a line per tick so a test can see whether it still runs. With a
-    /// gate (a file path) it writes its first chunk and then waits for the caller to create that file, which the caller
-    /// does when the first chunk reaches it: a buffered response would never finish.
+    /// gate (a file path under its private /tmp) it writes its first chunk and then waits for the caller to create that file
+    /// in its sandbox, which the caller does when the first chunk reaches it: a buffered response would never finish.
     /// </summary>
     private const string Streamer = """
         import fs from 'node:fs';
@@ -118,8 +119,8 @@ public sealed class StreamingTests(NodeFixture fixture)
         var url = await CreateUrlAsync("streamer-url");
 
         // The function writes its first part, then waits for this test to have read it.
-        var gate = Path.Combine(fixture.WorkDirectory, $"gate-{Guid.NewGuid():N}");
-        var timed = await CurlUntilAsync("<p>first</p>", () => File.WriteAllText(gate, ""), "-i", $"{url}page?gate={Uri.EscapeDataString(gate)}");
+        var gate = $"gate-{Guid.NewGuid():N}";
+        var timed = await CurlUntilAsync("<p>first</p>", () => Assert.True(SandboxFiles.Touch("streamer-url", gate) > 0), "-i", $"{url}page?gate={Uri.EscapeDataString("/tmp/" + gate)}");
         Assert.StartsWith("HTTP/1.1 201", timed, StringComparison.Ordinal);
         Assert.Contains("content-type: text/html", timed, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("x-streamed: yes", timed, StringComparison.OrdinalIgnoreCase);

@@ -2,13 +2,24 @@
 // beyond the 6 MB buffered limit, the same function through buffered Invoke, DryRun, and a refused invocation type.
 // With a payload argument it streams that one invocation only.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { LambdaClient, InvokeWithResponseStreamCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 
 const [name, onePayload] = process.argv.slice(2);
 const client = new LambdaClient({ endpoint: process.env.LAMBDA_ENDPOINT, region: 'us-east-1', maxAttempts: 1 });
 const result = {};
+
+// Creates the file at `file` (under /tmp) inside every sandbox of the function, through /proc/PID/root: the function sees
+// nothing of the host's file system. The bubblewrap process outside carries the same variables but has no /var/task.
+function touchInSandboxes(file) {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+      if (environ.includes(`AWS_LAMBDA_FUNCTION_NAME=${name}`) && fs.existsSync(`/proc/${pid}/root/var/task`)) fs.writeFileSync(`/proc/${pid}/root${file}`, '');
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+}
 
 async function stream(payload, extra = {}) {
   const started = performance.now();
@@ -17,7 +28,7 @@ async function stream(payload, extra = {}) {
   for await (const event of response.EventStream) {
     if (event.PayloadChunk) {
       const text = Buffer.from(event.PayloadChunk.Payload);
-      if (out.bytes === 0 && payload.gate) fs.writeFileSync(payload.gate, ''); // tells the function its first chunk arrived
+      if (out.bytes === 0 && payload.gate) touchInSandboxes(payload.gate); // tells the function its first chunk arrived
       out.bytes += text.length;
       if (out.chunks.length < 10) out.chunks.push({ at: Math.round(performance.now() - started), text: text.length < 200 ? text.toString() : `${text.length} bytes` });
     }
@@ -32,9 +43,8 @@ if (onePayload) {
 }
 
 // The function waits after its first chunk until that chunk has reached this script (the gate file).
-const gate = path.join(os.tmpdir(), `stream-gate-${process.pid}-${Date.now()}`);
+const gate = `/tmp/stream-gate-${process.pid}-${Date.now()}`;
 result.slow = await stream({ n: 3, delay: 100, gate }, { LogType: 'Tail' });
-fs.rmSync(gate, { force: true });
 result.slow.complete.LogResult = Buffer.from(result.slow.complete.LogResult ?? '', 'base64').toString();
 result.failing = await stream({ n: 2, delay: 10, fail: true });
 result.big = await stream({ bigMb: 10 });

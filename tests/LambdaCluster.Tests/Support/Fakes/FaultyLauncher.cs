@@ -27,7 +27,7 @@ public sealed class FaultyLauncher(IEnvironmentLauncher inner, Faults faults, st
         var directory = Directory.CreateDirectory(Path.Combine(scratch, "faulty-runtimes", request.EnvironmentId)).FullName;
         var bootstrap = Path.Combine(directory, "bootstrap");
         File.WriteAllText(bootstrap, $"#!/bin/bash\n{script}\n");
-        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(bootstrap, (UnixFileMode)0b111_101_101); // 755: the sandbox runs it as a user of its own
         RuntimeCatalog.TryGet("provided.al2023", out var provided);
         return inner.Launch(request with { CodeDirectory = directory, Runtime = provided }, onOutputLine);
     }

@@ -1,0 +1,115 @@
+using System.Globalization;
+using LambdaCluster.Runtimes.Launch;
+
+namespace LambdaCluster.Runtimes.Sandbox;
+
+/// <summary>
+/// One environment's control group: a directory in each v1 hierarchy it is limited by (memory, pids, cpu), or one
+/// directory of the v2 hierarchy. Made by <see cref="ControlGroupHierarchy.Create"/>; the environment's root process
+/// joins it before it becomes the runtime, so everything it starts is born inside.
+/// </summary>
+public sealed class ControlGroup
+{
+    private readonly IReadOnlyList<string> _directories;
+    private readonly string _peakFile;
+    private readonly string _procsFile;
+    private readonly string? _killFile;
+
+    internal ControlGroup(IReadOnlyList<string> directories, string peakFile, string procsFile, string? killFile)
+    {
+        _directories = directories;
+        _peakFile = peakFile;
+        _procsFile = procsFile;
+        _killFile = killFile;
+    }
+
+    /// <summary>The <c>cgroup.procs</c> file of every directory: a process joins the group by writing its pid to each.</summary>
+    public IReadOnlyList<string> ProcFiles => [.. _directories.Select(d => Path.Combine(d, "cgroup.procs"))];
+
+    /// <summary>
+    /// Highest memory use so far, in bytes (v1 <c>memory.max_usage_in_bytes</c>, v2 <c>memory.peak</c>): what Lambda
+    /// reports as Max Memory Used. 0 when the group is gone.
+    /// </summary>
+    public long PeakMemoryBytes()
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(_peakFile).AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Kills every process in the group at once (v2 <c>cgroup.kill</c>; v1 SIGKILL to each member, repeated while forks race it).</summary>
+    public void KillAll()
+    {
+        try
+        {
+            if (_killFile is not null && File.Exists(_killFile))
+            {
+                File.WriteAllText(_killFile, "1");
+                return;
+            }
+
+            for (var round = 0; round < 8; round++)
+            {
+                var members = File.ReadAllLines(_procsFile);
+                if (members.Length == 0)
+                {
+                    return;
+                }
+
+                foreach (var member in members)
+                {
+                    if (int.TryParse(member, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                    {
+                        LibC.kill(pid, LibC.SigKill);
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The group is already gone.
+        }
+    }
+
+    /// <summary>Removes the group's directories; false while a member is still alive (a directory with members cannot be removed).</summary>
+    public bool TryDelete()
+    {
+        var deleted = true;
+        foreach (var directory in _directories)
+        {
+            try
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory);
+                }
+            }
+            catch (IOException)
+            {
+                deleted = false;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Kills the members and removes the group once they are gone, retrying for a few seconds (exits take a moment).</summary>
+    public async Task DeleteAsync()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            KillAll();
+            if (TryDelete())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using LambdaCluster.Runtimes.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Sandbox;
+
+/// <summary>Says at start, in one line, how this node confines functions, or that it cannot and so runs none.</summary>
+public sealed partial class IsolationReport(IOptions<EnvironmentOptions> options, SandboxHost host, ILogger<IsolationReport> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Isolation == IsolationMode.None)
+        {
+            LogUnconfined(logger);
+        }
+        else if (host.Unavailable is { } reason)
+        {
+            LogCannotSandbox(logger, reason);
+        }
+        else
+        {
+            LogSandboxed(logger, host.Description);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Functions run sandboxed: {Sandbox}")]
+    private static partial void LogSandboxed(ILogger logger, string sandbox);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Error, Message = "This node cannot sandbox functions ({Reason}), so it runs none; set Environments:Isolation=None to run them unconfined (see README)")]
+    private static partial void LogCannotSandbox(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Environments:Isolation=None: functions run unconfined, as the node's user, and can read each other's code, environment and events and the node's data")]
+    private static partial void LogUnconfined(ILogger logger);
+}

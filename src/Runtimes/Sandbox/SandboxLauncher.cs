@@ -1,0 +1,137 @@
+using System.Globalization;
+using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Launch;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Sandbox;
+
+/// <summary>
+/// Starts each environment in a sandbox of its own, built by bubblewrap (https://github.com/containers/bubblewrap), the
+/// way Lambda's execution environment looks from inside (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html):
+/// <list type="bullet">
+/// <item>a private mount namespace holding only the operating system read-only (/usr, /etc), the function's code
+/// read-only at /var/task, its layers read-only at /opt, the runtime client read-only at /var/runtime, and a private
+/// /tmp bounded by EphemeralStorage; nothing of the node's data directory or of other functions;</item>
+/// <item>its own PID, IPC and UTS namespaces (it sees only its own processes), a new session, and death with the node
+/// (<c>--die-with-parent</c>);</item>
+/// <item>a host user of its own (<see cref="EnvironmentOptions.SandboxUserIdBase"/> + its Runtime API port), no
+/// capabilities and no_new_privs, set by setpriv inside the sandbox;</item>
+/// <item>a control group bounding its memory at MemorySize, its processes and threads at <see cref="EnvironmentOptions.PidsLimit"/>
+/// and weighting its CPU by memory (<see cref="ResourceLimits"/>).</item>
+/// </list>
+/// The network is the host's: which addresses an environment may reach is the network guard's concern.
+/// Throws <see cref="SandboxUnavailableException"/> when the host cannot sandbox.
+/// </summary>
+public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, SandboxHost host, TimeProvider time) : IEnvironmentLauncher
+{
+    /// <summary>Where Lambda puts the function's code (LAMBDA_TASK_ROOT).</summary>
+    public const string TaskRoot = "/var/task";
+
+    /// <summary>Where Lambda puts the runtime (LAMBDA_RUNTIME_DIR).</summary>
+    public const string RuntimeRoot = "/var/runtime";
+
+    /// <summary>Where Lambda mounts the function's layers.</summary>
+    public const string LayersRoot = "/opt";
+
+    private const long Megabyte = 1024 * 1024;
+
+    public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
+    {
+        if (host.Unavailable is { } reason)
+        {
+            throw new SandboxUnavailableException(reason);
+        }
+
+        var settings = options.Value;
+        var user = UserFor(request.RuntimeApiAddress, settings.SandboxUserIdBase);
+        var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
+        var environment = ProcessEnvironmentBuilder.Build(request with { CodeDirectory = TaskRoot, LayersDirectory = null }, RuntimeRoot);
+        var group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
+        try
+        {
+            List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable), "--", .. UserSwitch(user), executable, .. arguments];
+            var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
+            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time), group);
+        }
+        catch
+        {
+            _ = group.DeleteAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The host user an environment runs as: the base plus its Runtime API port (unique among live environments).</summary>
+    public static int UserFor(string runtimeApiAddress, int userIdBase)
+    {
+        var colon = runtimeApiAddress.LastIndexOf(':');
+        return userIdBase + int.Parse(runtimeApiAddress.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable)
+    {
+        var arguments = new List<string>
+        {
+            "--die-with-parent", "--new-session",
+            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "localhost",
+            "--ro-bind", "/usr", "/usr",
+            "--ro-bind", "/etc", "/etc",
+        };
+
+        // Debian and Amazon Linux keep /bin, /sbin and /lib as links into /usr; elsewhere they are folders of their own.
+        foreach (var top in new[] { "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32" })
+        {
+            if (new FileInfo(top).LinkTarget is { } target)
+            {
+                arguments.AddRange(["--symlink", target, top]);
+            }
+            else if (Directory.Exists(top))
+            {
+                arguments.AddRange(["--ro-bind", top, top]);
+            }
+        }
+
+        // An interpreter installed outside /usr (a pyenv or nvm tree) is brought in read-only at the same path.
+        if (InstallRoot(executable) is { } installRoot)
+        {
+            arguments.AddRange(["--ro-bind", installRoot, installRoot]);
+        }
+
+        arguments.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        arguments.AddRange(["--perms", "1777", "--size", (request.Spec.EphemeralStorageSize * Megabyte).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
+        // bubblewrap makes missing parents private (0700), which the environment's user could not enter.
+        arguments.AddRange(["--perms", "0755", "--dir", "/var"]);
+        arguments.AddRange(["--ro-bind", ProcessEnvironmentBuilder.RuntimeDirectory(request.Runtime, settings.RuntimeClientsDirectory), RuntimeRoot]);
+        arguments.AddRange(["--ro-bind", request.CodeDirectory, TaskRoot]);
+        if (request.LayersDirectory is { } layers)
+        {
+            arguments.AddRange(["--ro-bind", layers, LayersRoot]);
+        }
+
+        arguments.AddRange(["--chdir", TaskRoot]);
+        return arguments;
+    }
+
+    /// <summary>setpriv becomes the environment's user and group, drops every capability and sets no_new_privs, then execs the runtime.</summary>
+    private static string[] UserSwitch(int user)
+    {
+        var id = user.ToString(CultureInfo.InvariantCulture);
+        return [SandboxHost.SetprivExecutable, "--reuid", id, "--regid", id, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
+    }
+
+    /// <summary>The folder an interpreter outside /usr is installed in (two levels above its real path: prefix/bin/exe), or null.</summary>
+    private static string? InstallRoot(string executable)
+    {
+        if (!Path.IsPathRooted(executable) || !File.Exists(executable))
+        {
+            return null;
+        }
+
+        var real = new FileInfo(executable).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? executable;
+        if (real.StartsWith("/usr/", StringComparison.Ordinal) || real.StartsWith("/bin/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return Path.GetDirectoryName(Path.GetDirectoryName(real));
+    }
+}

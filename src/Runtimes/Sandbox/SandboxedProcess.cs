@@ -1,0 +1,44 @@
+using LambdaCluster.Runtimes.Launch;
+
+namespace LambdaCluster.Runtimes.Sandbox;
+
+/// <summary>
+/// A sandboxed environment's process tree: the bubblewrap process (whose death takes the sandbox with it) and the
+/// control group every process of the sandbox is born in, which bounds it, measures its peak memory and kills it whole.
+/// </summary>
+internal sealed class SandboxedProcess : IEnvironmentProcess
+{
+    private const long Megabyte = 1024 * 1024;
+    private readonly PlainEnvironmentProcess _process;
+    private readonly ControlGroup _group;
+
+    public SandboxedProcess(PlainEnvironmentProcess process, ControlGroup group)
+    {
+        _process = process;
+        _group = group;
+        // The group outlives the root process until its last member is gone (and the peak memory is read).
+        Exited = process.Exited;
+    }
+
+    public int Pid => _process.Pid;
+
+    public Task<string> Exited { get; }
+
+    public void DrainOutput() => _process.DrainOutput();
+
+    public void Kill()
+    {
+        _group.KillAll();
+        _process.Kill();
+    }
+
+    /// <summary>The control group's peak memory, in MB: what the kernel charged to the sandbox, its page cache and /tmp included.</summary>
+    public int MaxMemoryUsedMb() => (int)Math.Max(1, (_group.PeakMemoryBytes() + Megabyte - 1) / Megabyte);
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+        _ = _group.DeleteAsync();
+    }
+}
