@@ -38,6 +38,7 @@ else
 {
     builder.UseOrleans(silo => _ = clusterMode ? silo.UseClusterNode(configuration) : silo.UseEmbeddedNode(configuration));
     builder.Services.AddLambdaRuntimes(configuration);
+    builder.Services.PostConfigure<EnvironmentOptions>(environments => SandboxPorts.Apply(environments, configuration, role));
 }
 
 if (role != NodeRole.Compute)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using LambdaCluster.Grains.Credentials;
 using LambdaCluster.Runtimes.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,8 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Gateway.Auth;
 
-/// <summary>Checks a request's SigV4 signature against the configured keys, answering with AWS's error codes and messages.</summary>
-public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<NodeOptions> node, TimeProvider time)
+/// <summary>
+/// Checks a request's SigV4 signature against the configured keys, or against a function's temporary credentials (an ASIA
+/// key with the X-Amz-Security-Token its environment was given; <see cref="FunctionCredentials"/>), answering with AWS's
+/// error codes and messages.
+/// </summary>
+public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<NodeOptions> node, FunctionCredentials sessions, TimeProvider time)
 {
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 
@@ -37,8 +42,8 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
             return ("IncompleteSignatureException", $"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{credential}'");
         }
 
-        var key = auth.CurrentValue.Credentials.FirstOrDefault(c => c.AccessKeyId == scope[0]);
-        if (key is null)
+        var secret = SecretOf(scope[0], request.Headers["X-Amz-Security-Token"].ToString());
+        if (secret is null)
         {
             return ("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
@@ -84,10 +89,21 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
         var rawQuery = queryStart < 0 ? string.Empty : rawTarget[(queryStart + 1)..];
         var canonical = SigV4.CanonicalRequest(request.Method, rawPath, rawQuery, headers, payloadHash);
         var stringToSign = SigV4.StringToSign(amzDate, string.Join('/', scope[1..]), canonical);
-        var expected = SigV4.Signature(SigningKey(key.SecretAccessKey, scope[1], scope[2], scope[3]), stringToSign);
+        var expected = SigV4.Signature(SigningKey(secret, scope[1], scope[2], scope[3]), stringToSign);
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature))
             ? null
             : ("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+    }
+
+    /// <summary>The secret of a configured key, or of a function session whose token is valid; null for anything else.</summary>
+    private string? SecretOf(string accessKeyId, string sessionToken)
+    {
+        if (sessionToken.Length > 0)
+        {
+            return sessions.Validate(accessKeyId, sessionToken)?.SecretAccessKey;
+        }
+
+        return auth.CurrentValue.Credentials.FirstOrDefault(c => c.AccessKeyId == accessKeyId)?.SecretAccessKey;
     }
 
     private byte[] SigningKey(string secret, string date, string region, string service)

@@ -7,6 +7,8 @@ using LambdaCluster.Gateway.Streams;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Grains.AsyncInvocation;
+using LambdaCluster.Grains.Credentials;
+using LambdaCluster.Grains.Storage;
 using LambdaCluster.Grains.Invocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +27,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FunctionInvoker>();
         services.AddSingleton<SigV4Verifier>();
+        services.AddOptions<StateEncryptionOptions>().Bind(configuration.GetSection(StateEncryptionOptions.Section));
+        services.TryAddSingleton<StateKey>(); // a gateway-only node checks functions' session tokens with the cluster's key
+        services.TryAddSingleton<FunctionCredentials>();
         services.AddSingleton<CodePackages>();
         services.AddSingleton<CodeDownload>();
         services.AddSingleton<FunctionApi>();

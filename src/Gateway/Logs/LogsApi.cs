@@ -20,15 +20,9 @@ public sealed class LogsApi(ILogStore store, IOptions<NodeOptions> node)
     public async Task HandleAsync(HttpContext http)
     {
         var target = http.Request.Headers["X-Amz-Target"].ToString();
-        JsonObject input;
-        try
+        if (JsonProtocolBody.Read(http) is not { } input)
         {
-            var body = http.Body();
-            input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? throw new JsonException("The body is not a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            await ErrorAsync(http, "SerializationException", e.Message);
+            await ErrorAsync(http, "SerializationException", "The request body is not a valid JSON object.");
             return;
         }
 

@@ -117,10 +117,10 @@ public sealed class KinesisApi(IGrainFactory grains, IOptions<NodeOptions> node,
 
     private async Task<JsonObject> ListShardsAsync(JsonObject input)
     {
-        var info = await InfoAsync(input, String(input, "NextToken") is { } token ? Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|')[0] : null);
+        var next = String(input, "NextToken") is { } token ? ListShardsToken(token) : ((string Stream, int From)?)null;
+        var info = await InfoAsync(input, next?.Stream);
         var max = Int(input, "MaxResults", 1, 10_000) ?? 1000;
-        var from = String(input, "NextToken") is { } next ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(next)).Split('|')[1], CultureInfo.InvariantCulture)
-            : String(input, "ExclusiveStartShardId") is { } exclusive ? (StreamKeys.ShardIndex(exclusive) ?? -1) + 1 : 0;
+        var from = next?.From ?? (String(input, "ExclusiveStartShardId") is { } exclusive ? (StreamKeys.ShardIndex(exclusive) ?? -1) + 1 : 0);
         var to = Math.Min(info.ShardCount, from + max);
         var output = new JsonObject { ["Shards"] = Shards(info, from, to) };
         if (to < info.ShardCount)
@@ -185,7 +185,9 @@ public sealed class KinesisApi(IGrainFactory grains, IOptions<NodeOptions> node,
             "LATEST" => await shard.LatestAsync() is { } latest ? ShardPosition.After(latest) : ShardPosition.TrimHorizon,
             "AT_SEQUENCE_NUMBER" => new ShardPosition(Sequence(), true, null),
             "AFTER_SEQUENCE_NUMBER" => ShardPosition.After(Sequence()!),
-            "AT_TIMESTAMP" => new ShardPosition(null, false, (long)((input["Timestamp"] as JsonValue)?.GetValue<double>() * 1000 ?? throw new KinesisException("InvalidArgumentException", "Timestamp is required for AT_TIMESTAMP."))),
+            "AT_TIMESTAMP" => new ShardPosition(null, false, input["Timestamp"] is JsonValue at && at.TryGetValue<double>(out var seconds) && double.IsFinite(seconds)
+                ? (long)(seconds * 1000)
+                : throw new KinesisException("InvalidArgumentException", "Timestamp is required for AT_TIMESTAMP, in seconds since the epoch.")),
             var other => throw new KinesisException("InvalidArgumentException", $"1 validation error detected: Value '{other}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]"),
         };
         return new JsonObject { ["ShardIterator"] = ShardIterators.Encode(info.Name, index, position, time.GetUtcNow()) };
@@ -303,6 +305,21 @@ public sealed class KinesisApi(IGrainFactory grains, IOptions<NodeOptions> node,
         }).ToArray());
 
     private static double Seconds(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary>The stream and first shard index a ListShards NextToken (base64 of "stream|index") names; anything else is InvalidArgumentException.</summary>
+    private static (string Stream, int From) ListShardsToken(string token)
+    {
+        var bytes = new byte[token.Length];
+        if (Convert.TryFromBase64String(token, bytes, out var written)
+            && Encoding.UTF8.GetString(bytes, 0, written).Split('|') is [var stream, var index]
+            && StreamKeys.IsValidName(stream)
+            && int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var from))
+        {
+            return (stream, from);
+        }
+
+        throw new KinesisException("InvalidArgumentException", "NextToken is not valid.");
+    }
 
     private static string? String(JsonObject input, string name) => input[name] switch
     {

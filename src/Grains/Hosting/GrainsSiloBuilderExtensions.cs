@@ -2,6 +2,8 @@ using LambdaCluster.Grains.AsyncInvocation;
 using LambdaCluster.Grains.Cluster;
 using LambdaCluster.Grains.Pollers;
 using LambdaCluster.Grains.Concurrency;
+using LambdaCluster.Grains.Credentials;
+using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Grains.Invocation;
@@ -30,7 +32,9 @@ public static class GrainsSiloBuilderExtensions
         silo.Services.AddSingleton<IValidateOptions<ConcurrencyOptions>, ConcurrencyOptionsValidator>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<StateEncryptionOptions>().Bind(configuration.GetSection(StateEncryptionOptions.Section));
-        silo.Services.AddSingleton<StateKey>();
+        silo.Services.TryAddSingleton<StateKey>();
+        silo.Services.TryAddSingleton<FunctionCredentials>();
+        silo.Services.AddSingleton<ICredentialIssuer>(sp => sp.GetRequiredService<FunctionCredentials>()); // over the runtimes' default (none)
         silo.Services.AddSingleton<NodeLoadSampler>();
         silo.Services.AddSingleton<SiloDepartures>();
         silo.Services.AddSingleton<ClusterView>();

@@ -76,7 +76,7 @@ public static class ZipPackage
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ExtractToFile(target, overwrite: true);
+            entry.ExtractToFile(target, overwrite: true); // .NET stops at the size the entry declares (a zip bomb's lie ends there)
             var mode = (UnixFileMode)((entry.ExternalAttributes >> 16) & 0x1FF);
             // Archives made without Unix attributes get Lambda's defaults: readable, and executable if it was marked so.
             File.SetUnixFileMode(target, mode == 0 ? (UnixFileMode)0b110_100_100 : mode | UnixFileMode.UserRead);

@@ -1,4 +1,5 @@
 using LambdaCluster.Runtimes.Code;
+using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
@@ -10,6 +11,7 @@ namespace LambdaCluster.Runtimes.Environments;
 /// <summary>The node services every environment uses, bundled so that an environment has one dependency.</summary>
 public sealed class EnvironmentServices(
     IEnvironmentLauncher launcher,
+    ICredentialIssuer credentials,
     CodeCache codeCache,
     ILogStore logs,
     TimeProvider time,
@@ -17,6 +19,8 @@ public sealed class EnvironmentServices(
     ILogger<ExecutionEnvironment> logger)
 {
     public IEnvironmentLauncher Launcher { get; } = launcher;
+
+    public ICredentialIssuer Credentials { get; } = credentials;
 
     public CodeCache CodeCache { get; } = codeCache;
 

@@ -48,6 +48,15 @@ public sealed class EnvironmentOptions
     /// </summary>
     public int SandboxUserIdBase { get; set; } = 200_000;
 
+    /// <summary>
+    /// TCP ports on this machine's own addresses that sandboxed functions may reach besides their Runtime API: the
+    /// Lambda API's (the node adds its own), so functions can call this cluster with the SDKs. Every other local port is closed to them.
+    /// </summary>
+    public List<int> ReachableLocalPorts { get; set; } = [];
+
+    /// <summary>TCP ports sandboxed functions may not reach on any address: the cluster's internal ports (the node adds its Orleans and Redis ports).</summary>
+    public List<int> BlockedPorts { get; set; } = [];
+
     /// <summary>Most processes and threads one environment may have at once (Lambda's limit is 1,024).</summary>
     public int PidsLimit { get; set; } = 1024;
 

@@ -1,4 +1,5 @@
 using LambdaCluster.Runtimes.Code;
+using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
@@ -52,7 +53,9 @@ public static class RuntimesServiceCollectionExtensions
         services.AddOptions<EnvironmentOptions>().Bind(configuration.GetSection(EnvironmentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EnvironmentOptions>, EnvironmentOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICredentialIssuer, NoCredentials>();
         services.TryAddSingleton<SandboxHost>();
+        services.TryAddSingleton<NetworkGuard>();
         services.TryAddSingleton<IEnvironmentLauncher>(sp => sp.GetRequiredService<IOptions<EnvironmentOptions>>().Value.Isolation == IsolationMode.None
             ? ActivatorUtilities.CreateInstance<PlainProcessLauncher>(sp)
             : ActivatorUtilities.CreateInstance<SandboxLauncher>(sp));

@@ -37,6 +37,13 @@ public static class ProcessEnvironmentBuilder
         }
 
         variables["_HANDLER"] = spec.Handler;
+        if (request.Credentials is { } credentials)
+        {
+            variables["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
+            variables["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
+            variables["AWS_SESSION_TOKEN"] = credentials.SessionToken;
+        }
+
         variables["AWS_REGION"] = spec.Region;
         variables["AWS_DEFAULT_REGION"] = spec.Region;
         variables["AWS_LAMBDA_FUNCTION_NAME"] = spec.FunctionName;

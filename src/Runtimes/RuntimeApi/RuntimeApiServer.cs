@@ -1,6 +1,7 @@
 using System.Net;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,7 @@ namespace LambdaCluster.Runtimes.RuntimeApi;
 /// request arrives on names the environment. A request on one environment's port can only ever see
 /// that environment's events.
 /// </summary>
-public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, ILogger<RuntimeApiServer> logger) : IHostedService, IAsyncDisposable
+public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, NetworkGuard network, IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, ILogger<RuntimeApiServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -45,12 +46,14 @@ public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, I
         await app.StartAsync(cancellationToken);
         _app = app;
         var ports = app.Urls.Select(url => new Uri(url).Port).ToList();
+        network.Protect(ports); // before any environment can start on them
         supervisor.AddSlots(ports);
         LogStarted(logger, ports.Count, ports.Min(), ports.Max());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        network.Release();
         if (_app is not null)
         {
             await _app.StopAsync(cancellationToken);

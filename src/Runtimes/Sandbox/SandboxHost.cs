@@ -27,6 +27,10 @@ public sealed class SandboxHost
         {
             Unavailable = $"setpriv is not installed ({SetprivExecutable}; Debian: util-linux)";
         }
+        else if (!File.Exists(NetworkGuard.NftExecutable))
+        {
+            Unavailable = $"nftables is not installed ({NetworkGuard.NftExecutable}; Debian: apt-get install nftables)";
+        }
         else if (!Environment.IsPrivilegedProcess)
         {
             Unavailable = "the node is not running as root (it needs root to give environments their own users and control groups)";

@@ -19,10 +19,10 @@ namespace LambdaCluster.Runtimes.Sandbox;
 /// <item>a control group bounding its memory at MemorySize, its processes and threads at <see cref="EnvironmentOptions.PidsLimit"/>
 /// and weighting its CPU by memory (<see cref="ResourceLimits"/>).</item>
 /// </list>
-/// The network is the host's: which addresses an environment may reach is the network guard's concern.
+/// The network namespace is the host's; <see cref="NetworkGuard"/> decides what an environment may reach.
 /// Throws <see cref="SandboxUnavailableException"/> when the host cannot sandbox.
 /// </summary>
-public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, SandboxHost host, TimeProvider time) : IEnvironmentLauncher
+public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, SandboxHost host, NetworkGuard network, TimeProvider time) : IEnvironmentLauncher
 {
     /// <summary>Where Lambda puts the function's code (LAMBDA_TASK_ROOT).</summary>
     public const string TaskRoot = "/var/task";
@@ -33,11 +33,14 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, Sandbo
     /// <summary>Where Lambda mounts the function's layers.</summary>
     public const string LayersRoot = "/opt";
 
+    /// <summary>The user Lambda runs functions as (its name in /etc/passwd; the id is the environment's own).</summary>
+    public const string UserName = "sbx_user1051";
+
     private const long Megabyte = 1024 * 1024;
 
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
-        if (host.Unavailable is { } reason)
+        if ((host.Unavailable ?? network.Failure) is { } reason)
         {
             throw new SandboxUnavailableException(reason);
         }
@@ -46,16 +49,18 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, Sandbo
         var user = UserFor(request.RuntimeApiAddress, settings.SandboxUserIdBase);
         var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
         var environment = ProcessEnvironmentBuilder.Build(request with { CodeDirectory = TaskRoot, LayersDirectory = null }, RuntimeRoot);
+        var files = UserFiles(request.EnvironmentId, user);
         var group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
         try
         {
-            List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable), "--", .. UserSwitch(user), executable, .. arguments];
+            List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files), "--", .. UserSwitch(user), executable, .. arguments];
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
-            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time), group);
+            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time), group, files);
         }
         catch
         {
             _ = group.DeleteAsync();
+            Directory.Delete(files, recursive: true);
             throw;
         }
     }
@@ -67,7 +72,21 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, Sandbo
         return userIdBase + int.Parse(runtimeApiAddress.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable)
+    /// <summary>
+    /// /etc/passwd and /etc/group naming the environment's user as Lambda names it, in a folder of the environment's own
+    /// under the data directory (only these two files are mounted): runtimes and SDKs look the user up (Node.js's
+    /// os.homedir(), Python's getpass), and a user without an entry breaks them.
+    /// </summary>
+    private string UserFiles(string environmentId, int user)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(node.Value.DataDirectory, "sandboxes", environmentId)).FullName;
+        File.WriteAllText(Path.Combine(directory, "passwd"), string.Create(CultureInfo.InvariantCulture,
+            $"root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n{UserName}:x:{user}:{user}::/home/{UserName}:/sbin/nologin\n"));
+        File.WriteAllText(Path.Combine(directory, "group"), string.Create(CultureInfo.InvariantCulture, $"root:x:0:\nnogroup:x:65534:\n{UserName}:x:{user}:\n"));
+        return directory;
+    }
+
+    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable, string userFiles)
     {
         var arguments = new List<string>
         {
@@ -75,6 +94,8 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, Sandbo
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "localhost",
             "--ro-bind", "/usr", "/usr",
             "--ro-bind", "/etc", "/etc",
+            "--ro-bind", Path.Combine(userFiles, "passwd"), "/etc/passwd",
+            "--ro-bind", Path.Combine(userFiles, "group"), "/etc/group",
         };
 
         // Debian and Amazon Linux keep /bin, /sbin and /lib as links into /usr; elsewhere they are folders of their own.

@@ -11,11 +11,14 @@ internal sealed class SandboxedProcess : IEnvironmentProcess
     private const long Megabyte = 1024 * 1024;
     private readonly PlainEnvironmentProcess _process;
     private readonly ControlGroup _group;
+    private readonly string _files;
 
-    public SandboxedProcess(PlainEnvironmentProcess process, ControlGroup group)
+    /// <summary>Owns <paramref name="process"/>, its control group and <paramref name="files"/> (its /etc/passwd and /etc/group), deleted with it.</summary>
+    public SandboxedProcess(PlainEnvironmentProcess process, ControlGroup group, string files)
     {
         _process = process;
         _group = group;
+        _files = files;
         // The group outlives the root process until its last member is gone (and the peak memory is read).
         Exited = process.Exited;
     }
@@ -40,5 +43,13 @@ internal sealed class SandboxedProcess : IEnvironmentProcess
         Kill();
         _process.Dispose();
         _ = _group.DeleteAsync();
+        try
+        {
+            Directory.Delete(_files, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Already gone with the data directory.
+        }
     }
 }

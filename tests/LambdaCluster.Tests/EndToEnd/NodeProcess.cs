@@ -21,6 +21,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Every setting the node was started with (its ports among them), as --Key=value arguments.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; private init; } = new Dictionary<string, string>();
+
     public string Output
     {
         get
@@ -74,7 +77,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        var node = new NodeProcess(process, endpoint, dataDirectory);
+        var node = new NodeProcess(process, endpoint, dataDirectory) { Settings = all };
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => node.Record(e.Data, ready);
         process.ErrorDataReceived += (_, e) => node.Record(e.Data, ready);
@@ -120,7 +123,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    private static string SiloAssembly()
+    internal static string SiloAssembly()
     {
         // The test assembly lives in tests/LambdaCluster.Tests/bin/<Configuration>/net10.0.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);

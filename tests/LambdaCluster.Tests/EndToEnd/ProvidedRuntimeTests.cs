@@ -5,8 +5,9 @@ using Xunit;
 namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>Unmodified third-party runtime clients as provided runtimes (the documented shell bootstrap, AWS's aws-lambda-ric), and a hand-written streaming one.</summary>
-[Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
-public sealed class ProvidedRuntimeTests(NodeFixture fixture)
+// A node of its own, so that waiting for aws-lambda-ric's compile (see test.sh) holds up no other class.
+[Trait("Category", "EndToEnd")]
+public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     /// <summary>The bootstrap and handler of Lambda's custom-runtime tutorial, as published.</summary>
     private const string DocumentedBootstrap = """
@@ -131,7 +132,7 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture)
     [Fact]
     public async Task AwsLambdaRic_ServesColdAndWarmInvocations()
     {
-        var zip = RicPackage("ric.zip", "export const handler = async (event, context) => { console.log('ric says hi'); return { got: event, fn: context.functionName }; };\n");
+        var zip = await RicPackageAsync("ric.zip", "export const handler = async (event, context) => { console.log('ric says hi'); return { got: event, fn: context.functionName }; };\n");
         Assert.Equal(0, (await Create("aws-lambda-ric", zip, "index.handler")).ExitCode);
         var cold = await Invoke("aws-lambda-ric");
         var warm = await Invoke("aws-lambda-ric");
@@ -155,7 +156,7 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture)
             });
 
             """;
-        var zip = RicPackage("ric-stream.zip", handler);
+        var zip = await RicPackageAsync("ric-stream.zip", handler);
         Assert.Equal(0, (await Create("aws-lambda-ric-stream", zip, "index.handler")).ExitCode);
         var streamed = await StreamAsync("aws-lambda-ric-stream", "{}");
         var chunks = streamed.GetProperty("chunks").EnumerateArray().ToList();
@@ -164,8 +165,9 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture)
     }
 
     /// <summary>AWS's Node.js runtime client from npm, unmodified, as a provided runtime's bootstrap, with the given handler.</summary>
-    private string RicPackage(string name, string handler)
+    private async Task<string> RicPackageAsync(string name, string handler)
     {
+        await Tools.WaitForRuntimeInterfaceClientAsync();
         var modules = Tools.RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
         var zip = Path.Combine(fixture.WorkDirectory, name);
         using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);

@@ -1,6 +1,8 @@
+using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using LambdaCluster.Tests.Support;
 using Xunit;
 
 namespace LambdaCluster.Tests.EndToEnd;
@@ -50,12 +52,13 @@ public sealed class SandboxTests(NodeFixture fixture)
 
     private const string NodeProbe = """
         import fs from 'node:fs';
+        import os from 'node:os';
         export const handler = async (event, context) => {
           let taskWritable = true;
           try { fs.writeFileSync('/var/task/written', 'x'); } catch (e) { taskWritable = e.code; }
           const processes = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).length;
           const visible = Object.fromEntries(event.paths.map((p) => [p, fs.existsSync(p)]));
-          return { uid: process.getuid(), cwd: process.cwd(), taskRoot: process.env.LAMBDA_TASK_ROOT, taskWritable, processes, visible };
+          return { uid: process.getuid(), user: os.userInfo().username, home: os.homedir(), cwd: process.cwd(), taskRoot: process.env.LAMBDA_TASK_ROOT, taskWritable, processes, visible };
         };
         """;
 
@@ -83,6 +86,23 @@ public sealed class SandboxTests(NodeFixture fixture)
                 subprocess.Popen(["sleep", "300"])
                 time.sleep(60)
             return "ok"
+        """;
+
+    /// <summary>Tries a TCP connection to its own Runtime API and to each port it is given on this machine.</summary>
+    private const string NetworkProbe = """
+        import os, socket
+        def reach(host, port):
+            try:
+                socket.create_connection((host, port), timeout=0.5).close()
+                return True
+            except OSError:
+                return False
+        def handler(event, context):
+            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+            seen = {"ownRuntimeApi": reach(host, int(port))}
+            for name, port in event["ports"].items():
+                seen[name] = reach("127.0.0.1", port)
+            return seen
         """;
 
     private static readonly HttpClient Http = new();
@@ -129,6 +149,8 @@ public sealed class SandboxTests(NodeFixture fixture)
         await CreateAsync("sandbox-node", "nodejs22.x", "index.handler", ("index.mjs", NodeProbe));
         var node = Json(await SucceedsAsync("sandbox-node", new { paths }));
         Assert.True(node.GetProperty("uid").GetInt32() >= 200_000);
+        Assert.Equal("sbx_user1051", node.GetProperty("user").GetString()); // Lambda's user name, for runtimes and SDKs that look it up
+        Assert.Equal("/home/sbx_user1051", node.GetProperty("home").GetString());
         Assert.Equal("/var/task", node.GetProperty("cwd").GetString());
         Assert.Equal("EROFS", node.GetProperty("taskWritable").GetString());
         Assert.InRange(node.GetProperty("processes").GetInt32(), 1, 5);
@@ -136,6 +158,67 @@ public sealed class SandboxTests(NodeFixture fixture)
         Assert.All(neighbourCode, code => Assert.False(node.GetProperty("visible").GetProperty(code).GetBoolean()));
 
         Assert.Contains("Task timed out", (await neighbour).Body);
+    }
+
+    [Fact]
+    public async Task Network_ReachesItsRuntimeApiAndTheLambdaApi_ButNoOtherPortOfTheNode()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await CreateAsync("sandbox-net-neighbour", "python3.12", "index.handler", ("index.py", Hog), timeout: 8);
+        var neighbour = InvokeAsync("sandbox-net-neighbour", new { hang = 1 });
+        var neighbourRuntimeApi = 0;
+        for (var i = 0; i < 100 && neighbourRuntimeApi == 0; i++)
+        {
+            await Task.Delay(100);
+            neighbourRuntimeApi = RuntimeApiPortOf("sandbox-net-neighbour");
+        }
+
+        Assert.NotEqual(0, neighbourRuntimeApi);
+        var ports = new Dictionary<string, int>
+        {
+            ["lambdaApi"] = new Uri(Node.Endpoint).Port,
+            ["orleansSilo"] = int.Parse(Node.Settings["Silo:SiloPort"], System.Globalization.CultureInfo.InvariantCulture),
+            ["orleansGateway"] = int.Parse(Node.Settings["Silo:GatewayPort"], System.Globalization.CultureInfo.InvariantCulture),
+            ["redis"] = redis.Port,
+            ["neighbourRuntimeApi"] = neighbourRuntimeApi,
+        };
+
+        await CreateAsync("sandbox-net", "python3.12", "index.handler", ("index.py", NetworkProbe));
+        var seen = Json(await SucceedsAsync("sandbox-net", new { ports }));
+
+        Assert.True(seen.GetProperty("ownRuntimeApi").GetBoolean());
+        Assert.True(seen.GetProperty("lambdaApi").GetBoolean(), "functions call the cluster's Lambda API with the SDKs");
+        Assert.False(seen.GetProperty("orleansSilo").GetBoolean(), "the Orleans silo port is reachable");
+        Assert.False(seen.GetProperty("orleansGateway").GetBoolean(), "the Orleans gateway port is reachable");
+        Assert.False(seen.GetProperty("redis").GetBoolean(), "a Redis on the node is reachable");
+        Assert.False(seen.GetProperty("neighbourRuntimeApi").GetBoolean(), "another environment's Runtime API is reachable");
+        Assert.Contains("Task timed out", (await neighbour).Body);
+    }
+
+    [Fact]
+    public async Task Function_CallsTheClusterWithTheSdk_UsingTemporaryCredentialsOfItsOwn()
+    {
+        const string handler = """
+            import { LambdaClient, GetFunctionCommand } from '@aws-sdk/client-lambda';
+            export const handler = async (event, context) => {
+              const client = new LambdaClient({ endpoint: event.endpoint, maxAttempts: 1 }); // region and credentials from the environment
+              const self = await client.send(new GetFunctionCommand({ FunctionName: context.functionName }));
+              return { accessKeyId: process.env.AWS_ACCESS_KEY_ID, token: process.env.AWS_SESSION_TOKEN ?? '', arn: self.Configuration.FunctionArn };
+            };
+            """;
+        await CreateFromZipAsync("sandbox-sdk", "nodejs22.x", "index.handler", SdkPackage(handler), memorySize: 256);
+
+        var seen = Json(await SucceedsAsync("sandbox-sdk", new { endpoint = Node.Endpoint }));
+        Assert.Equal("arn:aws:lambda:us-east-1:000000000000:function:sandbox-sdk", seen.GetProperty("arn").GetString());
+        var accessKeyId = seen.GetProperty("accessKeyId").GetString()!;
+        Assert.StartsWith("ASIA", accessKeyId, StringComparison.Ordinal); // temporary, never the node's own "test"
+        Assert.NotEmpty(seen.GetProperty("token").GetString()!);
+
+        // The key is nothing without its session token, and the token nothing with another key id.
+        using var bare = Tools.Signed(Node.Endpoint, HttpMethod.Get, "/2015-03-31/functions/", [], accessKeyId, "wrong secret");
+        using var refused = await Http.SendAsync(bare);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("UnrecognizedClientException", refused.Headers.GetValues("X-Amzn-ErrorType").Single());
     }
 
     [Fact]
@@ -195,9 +278,52 @@ public sealed class SandboxTests(NodeFixture fixture)
         Assert.Equal(0, ProcessesOf("sandbox-timeout"));
     }
 
-    private async Task CreateAsync(string name, string runtime, string handler, (string Name, string Content) file, int memorySize = 128, int timeout = 10, int ephemeralStorageMb = 512)
+    private Task CreateAsync(string name, string runtime, string handler, (string Name, string Content) file, int memorySize = 128, int timeout = 10, int ephemeralStorageMb = 512) =>
+        CreateFromZipAsync(name, runtime, handler, Tools.Zip(fixture.WorkDirectory, file), memorySize, timeout, ephemeralStorageMb);
+
+    /// <summary>index.mjs with the AWS SDK for JavaScript's Lambda client (from the tests' node_modules) bundled, as users deploy it.</summary>
+    private string SdkPackage(string handler)
     {
-        var zip = Tools.Zip(fixture.WorkDirectory, file);
+        var modules = Tools.RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
+        var zip = Path.Combine(fixture.WorkDirectory, $"{Guid.NewGuid():N}.zip");
+        using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
+        var pending = new Stack<string>(["@aws-sdk/client-lambda"]);
+        var packed = new HashSet<string>();
+        while (pending.TryPop(out var package))
+        {
+            var root = Path.Combine(modules, package);
+            if (!packed.Add(package) || !Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                archive.CreateEntryFromFile(file, $"node_modules/{package}/{Path.GetRelativePath(root, file)}").ExternalAttributes = 0b110_100_100 << 16;
+            }
+
+            var manifest = Json(File.ReadAllText(Path.Combine(root, "package.json")));
+            if (manifest.TryGetProperty("dependencies", out var dependencies))
+            {
+                foreach (var dependency in dependencies.EnumerateObject())
+                {
+                    pending.Push(dependency.Name);
+                }
+            }
+        }
+
+        var entry = archive.CreateEntry("index.mjs");
+        entry.ExternalAttributes = 0b110_100_100 << 16;
+        using (var writer = new StreamWriter(entry.Open()))
+        {
+            writer.Write(handler);
+        }
+
+        return zip;
+    }
+
+    private async Task CreateFromZipAsync(string name, string runtime, string handler, string zip, int memorySize = 128, int timeout = 10, int ephemeralStorageMb = 512)
+    {
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             FunctionName = name,
@@ -235,6 +361,28 @@ public sealed class SandboxTests(NodeFixture fixture)
     }
 
     private static JsonElement Json(string text) => Tools.Json(text);
+
+    /// <summary>The Runtime API port of a running environment of the function, read from its process on the host; 0 when none runs.</summary>
+    private static int RuntimeApiPortOf(string function)
+    {
+        var marker = $"AWS_LAMBDA_FUNCTION_NAME={function}";
+        foreach (var entry in Directory.EnumerateDirectories("/proc").Where(e => Path.GetFileName(e).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var variables = File.ReadAllText(Path.Combine(entry, "environ")).Split('\0');
+                if (variables.Contains(marker) && variables.FirstOrDefault(v => v.StartsWith("AWS_LAMBDA_RUNTIME_API=", StringComparison.Ordinal)) is { } address)
+                {
+                    return int.Parse(address[(address.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return 0;
+    }
 
     /// <summary>Host processes carrying the function's name in their environment.</summary>
     private static int ProcessesOf(string function)

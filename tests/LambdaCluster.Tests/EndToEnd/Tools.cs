@@ -79,7 +79,7 @@ public static class Tools
     }
 
     /// <summary>A request signed as the SDKs sign them (SigV4, service lambda, key test/test), for calls the CLI cannot make fast enough.</summary>
-    public static HttpRequestMessage Signed(string endpointUrl, HttpMethod method, string pathAndQuery, byte[] body)
+    public static HttpRequestMessage Signed(string endpointUrl, HttpMethod method, string pathAndQuery, byte[] body, string accessKeyId = "test", string secretAccessKey = "test")
     {
         var endpoint = new Uri(endpointUrl);
         var queryStart = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
@@ -88,13 +88,32 @@ public static class Tools
         var payloadHash = SigV4.PayloadHash(body);
         var scope = $"{amzDate[..8]}/us-east-1/lambda/aws4_request";
         var canonical = SigV4.CanonicalRequest(method.Method, path, query, [("host", $"{endpoint.Host}:{endpoint.Port}"), ("x-amz-content-sha256", payloadHash), ("x-amz-date", amzDate)], payloadHash);
-        var signature = SigV4.Signature("test", amzDate[..8], "us-east-1", "lambda", SigV4.StringToSign(amzDate, scope, canonical));
+        var signature = SigV4.Signature(secretAccessKey, amzDate[..8], "us-east-1", "lambda", SigV4.StringToSign(amzDate, scope, canonical));
         var request = new HttpRequestMessage(method, new Uri(endpoint, pathAndQuery)) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
         request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
-        request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4.Algorithm} Credential=test/{scope}, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={signature}");
+        request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={signature}");
         return request;
+    }
+
+    /// <summary>
+    /// Waits (up to 10 minutes) for ./test.sh's background compile of aws-lambda-ric's native client to end, and fails with
+    /// its log if it failed. Without that build in progress (node_modules installed another way), returns at once.
+    /// </summary>
+    public static async Task WaitForRuntimeInterfaceClientAsync()
+    {
+        var js = RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js");
+        var (status, log) = (Path.Combine(js, ".ric-build"), Path.Combine(js, ".ric-build.log"));
+        for (var waited = 0; File.Exists(log) && !File.Exists(status) && waited < 1200; waited++)
+        {
+            await Task.Delay(500);
+        }
+
+        if (File.Exists(log) && (!File.Exists(status) || (await File.ReadAllTextAsync(status)).Trim() != "0"))
+        {
+            Xunit.Assert.Fail("aws-lambda-ric's native client did not build: " + await File.ReadAllTextAsync(log));
+        }
     }
 
     /// <summary>A deployment package from (name, content) pairs; names ending in bootstrap are executable.</summary>

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Code;
+using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
@@ -51,7 +52,7 @@ public sealed class ExecutionEnvironmentTests : IDisposable
             Region = "us-east-1",
         };
         var options = Options.Create(new EnvironmentOptions { InitTimeout = TimeSpan.FromSeconds(10), MaxConcurrentInits = 2 });
-        var services = new EnvironmentServices(_launcher, new CodeCache(_code, Options.Create(new NodeOptions { DataDirectory = _data })), _logs, _time, options, NullLogger<ExecutionEnvironment>.Instance);
+        var services = new EnvironmentServices(_launcher, new NoCredentials(), new CodeCache(_code, Options.Create(new NodeOptions { DataDirectory = _data })), _logs, _time, options, NullLogger<ExecutionEnvironment>.Instance);
         RuntimeCatalog.TryGet("python3.12", out var runtime);
         _environment = new ExecutionEnvironment("0123456789abcdef0123456789abcdef", _spec, runtime, 9999, services, e => _stopped.Add(e.Id));
     }

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using LambdaCluster.Runtimes.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Sandbox;
+
+/// <summary>
+/// Keeps sandboxed environments off the node's own ports, with one nftables table per node (https://wiki.nftables.org)
+/// that matches the environments by the host user each runs as (<see cref="SandboxLauncher.UserFor"/>). An environment may
+/// reach the outside world; on this machine's own addresses, only its own Runtime API port, the ports in
+/// <see cref="EnvironmentOptions.ReachableLocalPorts"/> (the Lambda API) and DNS; on any address, none of
+/// <see cref="EnvironmentOptions.BlockedPorts"/> (other nodes' Orleans and Redis ports). Every other packet is dropped.
+/// The rules are static (every user/port pair is known once the Runtime API has bound its ports), so they cost nothing per
+/// cold start, and the kernel's set lookups nothing measurable per packet.
+/// </summary>
+public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, SandboxHost host, ILogger<NetworkGuard> logger)
+{
+    /// <summary>The nftables command.</summary>
+    public const string NftExecutable = "/usr/sbin/nft";
+
+    private const string TablePrefix = "lambda_node_";
+    private string? _table;
+
+    /// <summary>Why the rules could not be installed, or null. A sandbox without them does not start.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>
+    /// Installs the rules for the environments on <paramref name="runtimeApiPorts"/> (before any starts), first removing
+    /// the tables of nodes that are no longer running. Does nothing without the sandbox.
+    /// </summary>
+    public void Protect(IReadOnlyCollection<int> runtimeApiPorts)
+    {
+        if (options.Value.Isolation == IsolationMode.None || host.Unavailable is not null)
+        {
+            return;
+        }
+
+        _table = string.Create(CultureInfo.InvariantCulture, $"{TablePrefix}{Environment.ProcessId}_{runtimeApiPorts.Min()}");
+        try
+        {
+            RemoveTablesOfStoppedNodes();
+            Run($"-f -", Ruleset(_table, runtimeApiPorts, options.Value));
+            LogProtected(logger, runtimeApiPorts.Count, _table);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            Failure = $"the network rules could not be installed: {e.Message}";
+            LogFailed(logger, e.Message);
+        }
+    }
+
+    /// <summary>Removes this node's table (at shutdown).</summary>
+    public void Release()
+    {
+        if (_table is null || Failure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            Run($"delete table inet {_table}", null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            LogFailed(logger, e.Message);
+        }
+    }
+
+    /// <summary>The nftables ruleset text for one node.</summary>
+    internal static string Ruleset(string table, IReadOnlyCollection<int> runtimeApiPorts, EnvironmentOptions settings)
+    {
+        var users = string.Join(", ", runtimeApiPorts.Select(p => (settings.SandboxUserIdBase + p).ToString(CultureInfo.InvariantCulture)));
+        var pairs = string.Join(", ", runtimeApiPorts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{settings.SandboxUserIdBase + p} . {p}")));
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $$"""
+            table inet {{table}} {
+              set environments { type uid; elements = { {{users}} } }
+              set runtime_apis { type uid . inet_service; elements = { {{pairs}} } }
+              chain output {
+                type filter hook output priority filter; policy accept;
+                meta skuid != @environments accept
+                meta l4proto tcp meta skuid . tcp dport @runtime_apis accept
+
+            """);
+        if (settings.ReachableLocalPorts.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    fib daddr type local tcp dport {{ {string.Join(", ", settings.ReachableLocalPorts)} }} accept\n");
+        }
+
+        text.Append("    fib daddr type local meta l4proto { tcp, udp } th dport 53 accept\n");
+        text.Append("    fib daddr type local drop\n");
+        if (settings.BlockedPorts.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    tcp dport {{ {string.Join(", ", settings.BlockedPorts)} }} drop\n");
+        }
+
+        text.Append("  }\n}\n");
+        return text.ToString();
+    }
+
+    private void RemoveTablesOfStoppedNodes()
+    {
+        foreach (Match table in TableName().Matches(Run("list tables", null)))
+        {
+            if (!Directory.Exists($"/proc/{table.Groups["pid"].Value}"))
+            {
+                Run($"delete table inet {table.Value}", null);
+            }
+        }
+    }
+
+    private static string Run(string arguments, string? input)
+    {
+        var start = new ProcessStartInfo(NftExecutable, arguments.Split(' '))
+        {
+            RedirectStandardInput = input is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("nft did not start");
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"nft {arguments}: {error.Trim()}");
+    }
+
+    [GeneratedRegex(@"(?<=table inet )lambda_node_(?<pid>\d+)_\d+")]
+    private static partial Regex TableName();
+
+    [LoggerMessage(EventId = 2311, Level = LogLevel.Debug, Message = "Network rules for {Count} environments installed (nftables table inet {Table})")]
+    private static partial void LogProtected(ILogger logger, int count, string table);
+
+    [LoggerMessage(EventId = 2312, Level = LogLevel.Error, Message = "Sandbox network rules: {Problem}; functions will not run")]
+    private static partial void LogFailed(ILogger logger, string problem);
+}
