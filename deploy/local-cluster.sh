@@ -54,8 +54,10 @@ start() {
   wait_for_line "$RUN_DIR/redis.log" "Ready to accept connections" 10
 
   for n in 1 2 3; do
+    # Sandboxed functions reach no port of this machine but their node's API: let them call the gateway-only process too.
     start_node "silo$n" --Gateway:Url="http://127.0.0.1:$((BASE_PORT + n))" \
-      --Silo:SiloPort=$((SILO_PORT_BASE + n)) --Silo:GatewayPort=$((GATEWAY_PORT_BASE + n))
+      --Silo:SiloPort=$((SILO_PORT_BASE + n)) --Silo:GatewayPort=$((GATEWAY_PORT_BASE + n)) \
+      --Environments:ReachableLocalPorts:0="$BASE_PORT"
   done
   for n in 1 2 3; do wait_for_line "$RUN_DIR/silo$n.log" "Lambda API listening on" 60; done
 

@@ -109,7 +109,14 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
         {
             if (!Directory.Exists($"/proc/{table.Groups["pid"].Value}"))
             {
-                Run($"delete table inet {table.Value}", null);
+                try
+                {
+                    Run($"delete table inet {table.Value}", null);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Another node starting beside this one removed it first.
+                }
             }
         }
     }

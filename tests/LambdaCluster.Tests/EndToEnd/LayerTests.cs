@@ -16,11 +16,11 @@ public sealed class LayerTests(NodeFixture fixture)
         var pyOverride = await PublishAsync("py-greeting-override", "python3.12", ("python/greeting.py", "def hello(name):\n    return f'hi {name} from the later layer'\n"));
         var nodeLayer = await PublishAsync("node-greeting", "nodejs22.x", ("nodejs/node_modules/greeting/index.js", "module.exports = (name) => `hello ${name} from a layer`;\n"));
 
-        await CreateAsync("layered-py", "python3.12", "index.handler", ("index.py", "from greeting import hello\ndef handler(event, context):\n    return hello(event['name'])\n"), pyLayer);
+        await CreateAsync("layered-py", "python3.12", "index.handler", ("index.py", "import greeting\ndef handler(event, context):\n    return [greeting.hello(event['name']), greeting.__file__]\n"), pyLayer);
         await CreateAsync("layered-node", "nodejs22.x", "index.handler", ("index.js", "const greet = require('greeting');\nexports.handler = async (event) => greet(event.name);\n"), nodeLayer);
         await CreateAsync("layered-order", "python3.12", "index.handler", ("index.py", "from greeting import hello\ndef handler(event, context):\n    return hello(event['name'])\n"), pyLayer, pyOverride);
 
-        Assert.Equal("\"hello py from a layer\"", await InvokeAsync("layered-py", "{\"name\":\"py\"}"));
+        Assert.Equal("[\"hello py from a layer\", \"/opt/python/greeting.py\"]", await InvokeAsync("layered-py", "{\"name\":\"py\"}")); // mounted where Lambda mounts layers
         Assert.Equal("\"hello node from a layer\"", await InvokeAsync("layered-node", "{\"name\":\"node\"}"));
         Assert.Equal("\"hi order from the later layer\"", await InvokeAsync("layered-order", "{\"name\":\"order\"}"));
 

@@ -363,46 +363,11 @@ public sealed class SandboxTests(NodeFixture fixture)
     private static JsonElement Json(string text) => Tools.Json(text);
 
     /// <summary>The Runtime API port of a running environment of the function, read from its process on the host; 0 when none runs.</summary>
-    private static int RuntimeApiPortOf(string function)
-    {
-        var marker = $"AWS_LAMBDA_FUNCTION_NAME={function}";
-        foreach (var entry in Directory.EnumerateDirectories("/proc").Where(e => Path.GetFileName(e).All(char.IsAsciiDigit)))
-        {
-            try
-            {
-                var variables = File.ReadAllText(Path.Combine(entry, "environ")).Split('\0');
-                if (variables.Contains(marker) && variables.FirstOrDefault(v => v.StartsWith("AWS_LAMBDA_RUNTIME_API=", StringComparison.Ordinal)) is { } address)
-                {
-                    return int.Parse(address[(address.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
+    private static int RuntimeApiPortOf(string function) =>
+        SandboxFiles.ProcessesOf(function).SelectMany(p => p.Variables).FirstOrDefault(v => v.StartsWith("AWS_LAMBDA_RUNTIME_API=", StringComparison.Ordinal)) is { } address
+            ? int.Parse(address[(address.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 
-        return 0;
-    }
-
-    /// <summary>Host processes carrying the function's name in their environment.</summary>
-    private static int ProcessesOf(string function)
-    {
-        var marker = Encoding.UTF8.GetBytes($"AWS_LAMBDA_FUNCTION_NAME={function}\0");
-        var count = 0;
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                if (Path.GetFileName(entry).All(char.IsAsciiDigit) && File.ReadAllBytes(Path.Combine(entry, "environ")).AsSpan().IndexOf(marker) >= 0)
-                {
-                    count++;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return count;
-    }
+    /// <summary>Host processes of the function.</summary>
+    private static int ProcessesOf(string function) => SandboxFiles.ProcessesOf(function).Count;
 }
