@@ -8,7 +8,7 @@ js=tests/LambdaCluster.Tests/EndToEnd/js
 (cd "$js" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 rm -f "$js/.ric-build"
 echo "building" > "$js/.ric-build.log"
-(cd "$js" && { npm rebuild aws-lambda-ric --no-audit --no-fund --loglevel=error >> .ric-build.log 2>&1; echo $? > .ric-build; }) &
+(cd "$js" && { npm rebuild aws-lambda-ric --no-audit --no-fund --loglevel=error >> .ric-build.log 2>&1; echo $? > .ric-build.tmp; mv .ric-build.tmp .ric-build; }) &
 ric=$!
 dotnet build Cluster.sln -c Release
 status=0

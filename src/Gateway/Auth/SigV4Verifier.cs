@@ -121,6 +121,13 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
         return _signingKeys[(secret, date, region, service)] = SigV4.SigningKey(secret, date, region, service);
     }
 
+    /// <summary>The function whose temporary credentials signed a request that passed <see cref="Verify"/>, or null for a configured key.</summary>
+    public string? SessionFunctionOf(HttpRequest request)
+    {
+        var token = request.Headers["X-Amz-Security-Token"].ToString();
+        return token.Length > 0 && AccessKeyOf(request) is { } accessKeyId ? sessions.Validate(accessKeyId, token)?.FunctionArn : null;
+    }
+
     /// <summary>The access key id of a request that passed <see cref="Verify"/>.</summary>
     public static string? AccessKeyOf(HttpRequest request) =>
         TryParse(request.Headers.Authorization.ToString(), out var credential, out _, out _) ? credential.Split('/')[0] : null;

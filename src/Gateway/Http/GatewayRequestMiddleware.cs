@@ -53,6 +53,12 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             return;
         }
 
+        if (verifier.SessionFunctionOf(http.Request) is { } function && FunctionSessionPolicy.Check(http.Request, service, function) is { } denied)
+        {
+            await LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, "AccessDeniedException", denied);
+            return;
+        }
+
         http.Features.Set(new RequestBody(body.Bytes));
         try
         {

@@ -121,6 +121,7 @@ public sealed class KinesisApi(IGrainFactory grains, IOptions<NodeOptions> node,
         var info = await InfoAsync(input, next?.Stream);
         var max = Int(input, "MaxResults", 1, 10_000) ?? 1000;
         var from = next?.From ?? (String(input, "ExclusiveStartShardId") is { } exclusive ? (StreamKeys.ShardIndex(exclusive) ?? -1) + 1 : 0);
+        from = Math.Clamp(from, 0, info.ShardCount);
         var to = Math.Min(info.ShardCount, from + max);
         var output = new JsonObject { ["Shards"] = Shards(info, from, to) };
         if (to < info.ShardCount)

@@ -239,10 +239,10 @@ public sealed partial class ExecutionEnvironment
         }
 
         _report.InitStart();
-        var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory,
-            _services.Credentials.Issue(Spec));
         try
         {
+            var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory,
+                _services.Credentials.Issue(Spec));
             _process.Launch(launch, _report.Output);
         }
         catch (Exception e)

@@ -62,6 +62,7 @@ public static class RuntimesServiceCollectionExtensions
         services.AddHostedService<IsolationReport>();
         services.AddSingleton<CodeCache>();
         services.AddSingleton<EnvironmentServices>();
+        services.AddHostedService(sp => sp.GetRequiredService<NetworkGuard>()); // before the supervisor: stops after it
         services.AddSingleton<EnvironmentSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<EnvironmentSupervisor>());
         services.AddHostedService<RuntimeApiServer>();

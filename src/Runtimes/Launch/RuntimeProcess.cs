@@ -8,9 +8,10 @@ internal static class RuntimeProcess
     /// <summary>
     /// /bin/sh writes its own pid into each control group's <c>cgroup.procs</c> (so the limits hold from the first
     /// instruction of the runtime, and every child is born inside them), joins stderr to stdout (the order of lines is
-    /// the order they were written), then becomes the command (exec): the root pid is the command's.
+    /// the order they were written), asks the kernel to kill it before the node when the machine runs out of memory
+    /// (oom_score_adj 1000), then becomes the command (exec): the root pid is the command's.
     /// </summary>
-    private const string Script = "IFS=:; for f in $0; do echo $$ > \"$f\" || exit 125; done; unset IFS; exec \"$@\" 2>&1";
+    private const string Script = "IFS=:; for f in $0; do echo $$ > \"$f\" || exit 125; done; unset IFS; echo 1000 > /proc/self/oom_score_adj; exec \"$@\" 2>&1";
 
     /// <summary>Starts <paramref name="command"/> (executable first) with exactly <paramref name="environment"/>; stdin is closed.</summary>
     public static Process Start(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> controlGroupProcFiles)
@@ -37,7 +38,7 @@ internal static class RuntimeProcess
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The runtime process did not start.");
+        var process = SpawnThread.Start(() => Process.Start(start) ?? throw new InvalidOperationException("The runtime process did not start."));
         process.StandardInput.Close();
         return process;
     }

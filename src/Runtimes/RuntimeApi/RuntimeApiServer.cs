@@ -53,7 +53,6 @@ public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, N
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        network.Release();
         if (_app is not null)
         {
             await _app.StopAsync(cancellationToken);

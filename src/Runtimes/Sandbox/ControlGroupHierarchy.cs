@@ -62,7 +62,11 @@ public abstract class ControlGroupHierarchy
         }
     }
 
-    protected static void Write(string directory, string file, string value)
+    /// <summary>Writes a control file that must exist (a limit the kernel does not offer would leave the group unbounded).</summary>
+    protected static void Write(string directory, string file, string value) => File.WriteAllText(Path.Combine(directory, file), value);
+
+    /// <summary>Writes a control file where the kernel offers it (swap accounting, the cpu controller's weight).</summary>
+    protected static void WriteIfPresent(string directory, string file, string value)
     {
         var path = Path.Combine(directory, file);
         if (File.Exists(path))

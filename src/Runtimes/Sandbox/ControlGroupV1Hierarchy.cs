@@ -59,7 +59,7 @@ internal sealed class ControlGroupV1Hierarchy : ControlGroupHierarchy
         var directories = new List<string> { memory, pids };
         var bytes = limits.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         Write(memory, "memory.limit_in_bytes", bytes);
-        Write(memory, "memory.memsw.limit_in_bytes", bytes); // no swap beyond the limit, where swap accounting exists
+        WriteIfPresent(memory, "memory.memsw.limit_in_bytes", bytes); // no swap beyond the limit, where swap accounting exists
         Write(pids, "pids.max", limits.Pids.ToString(CultureInfo.InvariantCulture));
         if (_cpu is not null)
         {

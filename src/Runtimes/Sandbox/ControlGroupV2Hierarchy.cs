@@ -48,7 +48,7 @@ internal sealed class ControlGroupV2Hierarchy : ControlGroupHierarchy
     {
         var directory = Directory.CreateDirectory(Path.Combine(_parent, name)).FullName;
         Write(directory, "memory.max", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture));
-        Write(directory, "memory.swap.max", "0");
+        WriteIfPresent(directory, "memory.swap.max", "0");
         Write(directory, "pids.max", limits.Pids.ToString(CultureInfo.InvariantCulture));
         if (_hasCpu)
         {

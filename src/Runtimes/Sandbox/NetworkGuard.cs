@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using LambdaCluster.Runtimes.Hosting;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +13,14 @@ namespace LambdaCluster.Runtimes.Sandbox;
 /// Keeps sandboxed environments off the node's own ports, with one nftables table per node (https://wiki.nftables.org)
 /// that matches the environments by the host user each runs as (<see cref="SandboxLauncher.UserFor"/>). An environment may
 /// reach the outside world; on this machine's own addresses, only its own Runtime API port, the ports in
-/// <see cref="EnvironmentOptions.ReachableLocalPorts"/> (the Lambda API) and DNS; on any address, none of
-/// <see cref="EnvironmentOptions.BlockedPorts"/> (other nodes' Orleans and Redis ports). Every other packet is dropped.
+/// <see cref="EnvironmentOptions.ReachableLocalPorts"/> (the Lambda API) and DNS; no link-local address (a cloud's
+/// metadata service); on any address, none of <see cref="EnvironmentOptions.BlockedPorts"/> (other nodes' Orleans and
+/// Redis ports). Every other packet is dropped. The table goes when the node stops, after its environments (a hosted
+/// service registered before the supervisor, so stopped after it).
 /// The rules are static (every user/port pair is known once the Runtime API has bound its ports), so they cost nothing per
 /// cold start, and the kernel's set lookups nothing measurable per packet.
 /// </summary>
-public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, SandboxHost host, ILogger<NetworkGuard> logger)
+public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, SandboxHost host, ILogger<NetworkGuard> logger) : IHostedService
 {
     /// <summary>The nftables command.</summary>
     public const string NftExecutable = "/usr/sbin/nft";
@@ -53,7 +56,15 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
         }
     }
 
-    /// <summary>Removes this node's table (at shutdown).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask; // the Runtime API server calls Protect
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Release();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Removes this node's table (at shutdown, once its environments are gone).</summary>
     public void Release()
     {
         if (_table is null || Failure is not null)
@@ -94,6 +105,9 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
 
         text.Append("    fib daddr type local meta l4proto { tcp, udp } th dport 53 accept\n");
         text.Append("    fib daddr type local drop\n");
+        // Link-local: a cloud's instance metadata service (169.254.169.254, fd00:ec2::254) hands out the machine's own credentials.
+        text.Append("    ip daddr 169.254.0.0/16 drop\n");
+        text.Append("    ip6 daddr { fe80::/10, fd00:ec2::254 } drop\n");
         if (settings.BlockedPorts.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"    tcp dport {{ {string.Join(", ", settings.BlockedPorts)} }} drop\n");

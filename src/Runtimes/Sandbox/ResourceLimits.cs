@@ -11,6 +11,7 @@ public sealed record ResourceLimits(long MemoryBytes, int Pids, int MemorySizeMb
     /// <summary>Lambda's memory per vCPU, in MB.</summary>
     public const int MegabytesPerVcpu = 1769;
 
+    /// <summary>The limits of an environment of <paramref name="spec"/>: its MemorySize in bytes and <paramref name="pids"/> processes and threads.</summary>
     public static ResourceLimits For(EnvironmentSpec spec, int pids) => new(spec.MemorySize * 1024L * 1024L, pids, spec.MemorySize);
 
     /// <summary>cgroup v1 <c>cpu.shares</c>: 1024 (the default, one full CPU's weight) per 1,769 MB, at least 2.</summary>

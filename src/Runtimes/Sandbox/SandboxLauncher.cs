@@ -9,7 +9,7 @@ namespace LambdaCluster.Runtimes.Sandbox;
 /// Starts each environment in a sandbox of its own, built by bubblewrap (https://github.com/containers/bubblewrap), the
 /// way Lambda's execution environment looks from inside (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html):
 /// <list type="bullet">
-/// <item>a private mount namespace holding only the operating system read-only (/usr, /etc), the function's code
+/// <item>a private mount namespace holding only the operating system read-only (/usr, the parts of /etc runtimes need), the function's code
 /// read-only at /var/task, its layers read-only at /opt, the runtime client read-only at /var/runtime, and a private
 /// /tmp bounded by EphemeralStorage; nothing of the node's data directory or of other functions;</item>
 /// <item>its own PID, IPC and UTS namespaces (it sees only its own processes), a new session, and death with the node
@@ -38,6 +38,17 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
 
     private const long Megabyte = 1024 * 1024;
 
+    /// <summary>
+    /// What of the host's /etc a runtime needs (name resolution, TLS roots, time zone, the dynamic linker's cache, MIME
+    /// types): only these are mounted, so nothing an operator keeps in /etc (a node's settings file) reaches a function.
+    /// </summary>
+    private static readonly string[] EtcFiles =
+    [
+        "resolv.conf", "hosts", "host.conf", "nsswitch.conf", "gai.conf", "protocols", "services", "ssl", "ca-certificates",
+        "ca-certificates.conf", "pki", "crypto-policies", "localtime", "timezone", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
+        "alternatives", "mime.types", "os-release", "debian_version", "system-release",
+    ];
+
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
         if ((host.Unavailable ?? network.Failure) is { } reason)
@@ -50,17 +61,26 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
         var environment = ProcessEnvironmentBuilder.Build(request with { CodeDirectory = TaskRoot, LayersDirectory = null }, RuntimeRoot);
         var files = UserFiles(request.EnvironmentId, user);
-        var group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
+        ControlGroup? group = null;
         try
         {
-            List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files), "--", .. UserSwitch(user), executable, .. arguments];
+            group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
+            List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory)), "--", .. UserSwitch(user), executable, .. arguments];
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
             return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time), group, files);
         }
         catch
         {
-            _ = group.DeleteAsync();
-            Directory.Delete(files, recursive: true);
+            _ = group?.DeleteAsync();
+            try
+            {
+                Directory.Delete(files, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The launch's own failure is the one to report.
+            }
+
             throw;
         }
     }
@@ -86,17 +106,21 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         return directory;
     }
 
-    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable, string userFiles)
+    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable, string userFiles, string dataDirectory)
     {
         var arguments = new List<string>
         {
             "--die-with-parent", "--new-session",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "localhost",
             "--ro-bind", "/usr", "/usr",
-            "--ro-bind", "/etc", "/etc",
+            "--perms", "0755", "--dir", "/etc",
             "--ro-bind", Path.Combine(userFiles, "passwd"), "/etc/passwd",
             "--ro-bind", Path.Combine(userFiles, "group"), "/etc/group",
         };
+        foreach (var file in EtcFiles)
+        {
+            arguments.AddRange(["--ro-bind-try", $"/etc/{file}", $"/etc/{file}"]);
+        }
 
         // Debian and Amazon Linux keep /bin, /sbin and /lib as links into /usr; elsewhere they are folders of their own.
         foreach (var top in new[] { "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32" })
@@ -111,12 +135,6 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             }
         }
 
-        // An interpreter installed outside /usr (a pyenv or nvm tree) is brought in read-only at the same path.
-        if (InstallRoot(executable) is { } installRoot)
-        {
-            arguments.AddRange(["--ro-bind", installRoot, installRoot]);
-        }
-
         arguments.AddRange(["--proc", "/proc", "--dev", "/dev"]);
         arguments.AddRange(["--perms", "1777", "--size", (request.Spec.EphemeralStorageSize * Megabyte).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
         // bubblewrap makes missing parents private (0700), which the environment's user could not enter.
@@ -126,6 +144,13 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         if (request.LayersDirectory is { } layers)
         {
             arguments.AddRange(["--ro-bind", layers, LayersRoot]);
+        }
+
+        // An interpreter installed outside /usr (a pyenv or nvm tree) is brought in read-only at the same path, last so
+        // that no other mount hides it.
+        if (InstallRoot(executable, dataDirectory) is { } installRoot)
+        {
+            arguments.AddRange(["--ro-bind", installRoot, installRoot]);
         }
 
         arguments.AddRange(["--chdir", TaskRoot]);
@@ -139,8 +164,12 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         return [SandboxHost.SetprivExecutable, "--reuid", id, "--regid", id, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
     }
 
-    /// <summary>The folder an interpreter outside /usr is installed in (two levels above its real path: prefix/bin/exe), or null.</summary>
-    private static string? InstallRoot(string executable)
+    /// <summary>
+    /// The folder an interpreter outside /usr is installed in (two levels above its real path: prefix/bin/exe), or null.
+    /// Throws InvalidOperationException when that folder is too wide to show a function (/, a top-level folder such as
+    /// /root, or one holding the node's data directory).
+    /// </summary>
+    private static string? InstallRoot(string executable, string dataDirectory)
     {
         if (!Path.IsPathRooted(executable) || !File.Exists(executable))
         {
@@ -153,6 +182,12 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             return null;
         }
 
-        return Path.GetDirectoryName(Path.GetDirectoryName(real));
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(real)) ?? "/";
+        if (root.Split('/', StringSplitOptions.RemoveEmptyEntries).Length < 2 || (dataDirectory + "/").StartsWith(root + "/", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The interpreter {executable} is installed in {root}, which the sandbox will not show a function whole; install it under /usr or a folder of its own.");
+        }
+
+        return root;
     }
 }

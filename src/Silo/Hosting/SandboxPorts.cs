@@ -9,6 +9,11 @@ namespace LambdaCluster.Silo.Hosting;
 /// </summary>
 public static class SandboxPorts
 {
+    /// <summary>
+    /// Adds to <paramref name="environments"/>: the port of <c>Gateway:Url</c> to ReachableLocalPorts (not on a Compute
+    /// node, which serves no API); <c>Silo:SiloPort</c>, <c>Silo:GatewayPort</c> and every Redis port of <c>Cluster:Redis</c>
+    /// (6379 when unnamed) to BlockedPorts.
+    /// </summary>
     public static void Apply(EnvironmentOptions environments, IConfiguration configuration, NodeRole role)
     {
         if (role != NodeRole.Compute && Uri.TryCreate(configuration["Gateway:Url"] ?? "http://127.0.0.1:9000", UriKind.Absolute, out var api))

@@ -7,7 +7,11 @@ public sealed class NodeFixture : IAsyncLifetime
 {
     public NodeProcess Node { get; private set; } = null!;
 
-    public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("lambda-e2e-").FullName;
+    /// <summary>
+    /// Outside /tmp (next to the test binaries): a sandboxed function has a /tmp of its own, so a data directory under the
+    /// host's /tmp would be out of its sight for that reason alone, and the sandbox tests would prove nothing.
+    /// </summary>
+    public string WorkDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-work", $"lambda-e2e-{Guid.NewGuid():N}")).FullName;
 
     public async Task InitializeAsync() =>
         Node = await NodeProcess.StartAsync(Path.Combine(WorkDirectory, "data"), new Dictionary<string, string>

@@ -199,11 +199,13 @@ public sealed class SandboxTests(NodeFixture fixture)
     public async Task Function_CallsTheClusterWithTheSdk_UsingTemporaryCredentialsOfItsOwn()
     {
         const string handler = """
-            import { LambdaClient, GetFunctionCommand } from '@aws-sdk/client-lambda';
+            import { LambdaClient, GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
             export const handler = async (event, context) => {
               const client = new LambdaClient({ endpoint: event.endpoint, maxAttempts: 1 }); // region and credentials from the environment
               const self = await client.send(new GetFunctionCommand({ FunctionName: context.functionName }));
-              return { accessKeyId: process.env.AWS_ACCESS_KEY_ID, token: process.env.AWS_SESSION_TOKEN ?? '', arn: self.Configuration.FunctionArn };
+              let others = 'allowed';
+              try { await client.send(new ListFunctionsCommand({})); } catch (e) { others = e.name; }
+              return { accessKeyId: process.env.AWS_ACCESS_KEY_ID, token: process.env.AWS_SESSION_TOKEN ?? '', arn: self.Configuration.FunctionArn, others };
             };
             """;
         await CreateFromZipAsync("sandbox-sdk", "nodejs22.x", "index.handler", SdkPackage(handler), memorySize: 256);
@@ -213,6 +215,7 @@ public sealed class SandboxTests(NodeFixture fixture)
         var accessKeyId = seen.GetProperty("accessKeyId").GetString()!;
         Assert.StartsWith("ASIA", accessKeyId, StringComparison.Ordinal); // temporary, never the node's own "test"
         Assert.NotEmpty(seen.GetProperty("token").GetString()!);
+        Assert.Equal("AccessDeniedException", seen.GetProperty("others").GetString()); // other functions' code and configuration are not its to read
 
         // The key is nothing without its session token, and the token nothing with another key id.
         using var bare = Tools.Signed(Node.Endpoint, HttpMethod.Get, "/2015-03-31/functions/", [], accessKeyId, "wrong secret");
@@ -221,19 +224,24 @@ public sealed class SandboxTests(NodeFixture fixture)
         Assert.Equal("UnrecognizedClientException", refused.Headers.GetValues("X-Amzn-ErrorType").Single());
     }
 
-    [Fact]
-    public async Task TwiceMemorySize_IsKilled_AsLambdaKillsIt_AndTheNextCallGetsAFreshEnvironment()
+    [Theory]
+    [InlineData("python3.12", "index.py")]
+    [InlineData("nodejs22.x", "index.mjs")]
+    public async Task TwiceMemorySize_IsKilled_AsLambdaKillsIt_AndTheNextCallGetsAFreshEnvironment(string runtime, string file)
     {
-        await CreateAsync("sandbox-memory", "python3.12", "index.handler", ("index.py", Hog), memorySize: 128, timeout: 20);
+        // Node.js: a Buffer lives outside V8's heap, so the control group's limit is what stops it (as on Lambda).
+        var code = file == "index.py" ? Hog : "export const handler = async (event) => Buffer.alloc(event.memoryMb * 1048576, 1).length;\n";
+        var name = $"sandbox-memory-{runtime.Replace('.', '-')}";
+        await CreateAsync(name, runtime, "index.handler", (file, code), memorySize: 128, timeout: 20);
 
-        var killed = await InvokeAsync("sandbox-memory", new { memoryMb = 256 });
+        var killed = await InvokeAsync(name, new { memoryMb = 256 });
         Assert.Equal("Unhandled", killed.FunctionError);
         var error = Json(killed.Body);
         Assert.Equal("Runtime.ExitError", error.GetProperty("errorType").GetString());
         Assert.EndsWith("Error: Runtime exited with error: signal: killed", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Contains("Max Memory Used: 128 MB", killed.Tail, StringComparison.Ordinal);
 
-        var next = await InvokeAsync("sandbox-memory", new { memoryMb = 16 });
+        var next = await InvokeAsync(name, new { memoryMb = 16 });
         Assert.Null(next.FunctionError);
         Assert.Contains("Init Duration", next.Tail, StringComparison.Ordinal);
     }
