@@ -85,7 +85,9 @@ class Node:
 def seed(node):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("index.py", "def handler(event, context):\n    return event\n")
+        entry = zipfile.ZipInfo("index.py")
+        entry.external_attr = 0o644 << 16  # readable by the sandbox's user
+        z.writestr(entry, "def handler(event, context):\n    return event\n")
     lam = node.client("lambda")
     lam.create_function(FunctionName=SEEDED["function"], Runtime="python3.12", Handler="index.handler", Role=f"arn:aws:iam::{ACCOUNT}:role/r", Code={"ZipFile": buffer.getvalue()})
     lam.get_waiter("function_active_v2").wait(FunctionName=SEEDED["function"])

@@ -47,7 +47,9 @@ def package(runtime):
     handler, name, code = CODE[runtime]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr(name, code)
+        entry = zipfile.ZipInfo(name)
+        entry.external_attr = 0o644 << 16  # writestr's default is 0600, which Lambda's user (and the sandbox's) cannot read
+        z.writestr(entry, code)
     return handler, buffer.getvalue()
 
 
