@@ -82,7 +82,11 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
         }
     }
 
-    /// <summary>The nftables ruleset text for one node.</summary>
+    /// <summary>
+    /// The nftables ruleset text for one node. Only packets of a socket owned by one of its environments' users jump to
+    /// the environment chain: a packet the kernel sends without a full socket (a SYN-ACK answered by syncookie, a RST,
+    /// a TIME_WAIT's ACK) has no owner, fails the match and is accepted, never caught by a drop meant for functions.
+    /// </summary>
     internal static string Ruleset(string table, IReadOnlyCollection<int> runtimeApiPorts, EnvironmentOptions settings)
     {
         var users = string.Join(", ", runtimeApiPorts.Select(p => (settings.SandboxUserIdBase + p).ToString(CultureInfo.InvariantCulture)));
@@ -94,7 +98,9 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
               set runtime_apis { type uid . inet_service; elements = { {{pairs}} } }
               chain output {
                 type filter hook output priority filter; policy accept;
-                meta skuid != @environments accept
+                meta skuid @environments jump environment
+              }
+              chain environment {
                 meta l4proto tcp meta skuid . tcp dport @runtime_apis accept
 
             """);
