@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Runtimes.Sandbox;
 
-/// <summary>Says at start, in one line, how this node confines functions, or that it cannot and so runs none.</summary>
-public sealed partial class IsolationReport(IOptions<EnvironmentOptions> options, SandboxHost host, ILogger<IsolationReport> logger) : IHostedService
+/// <summary>
+/// Says at start, in one line, how this node confines functions, or that it cannot and so runs none; and clears the
+/// passwd/group folders a killed node left under <c>{DataDirectory}/sandboxes</c> (no environment of this node exists yet).
+/// </summary>
+public sealed partial class IsolationReport(IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, SandboxHost host, ILogger<IsolationReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +24,11 @@ public sealed partial class IsolationReport(IOptions<EnvironmentOptions> options
         else
         {
             LogSandboxed(logger, host.Description);
+            var leftovers = Path.Combine(node.Value.DataDirectory, "sandboxes");
+            if (Directory.Exists(leftovers))
+            {
+                Directory.Delete(leftovers, recursive: true);
+            }
         }
 
         return Task.CompletedTask;

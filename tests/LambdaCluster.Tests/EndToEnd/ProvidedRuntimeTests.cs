@@ -5,7 +5,7 @@ using Xunit;
 namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>Unmodified third-party runtime clients as provided runtimes (the documented shell bootstrap, AWS's aws-lambda-ric), and a hand-written streaming one.</summary>
-// A node of its own, so that waiting for aws-lambda-ric's compile (see test.sh) holds up no other class.
+// A node of its own: test.sh runs the aws-lambda-ric tests apart, after the client's compile, and the rest with the others.
 [Trait("Category", "EndToEnd")]
 public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
