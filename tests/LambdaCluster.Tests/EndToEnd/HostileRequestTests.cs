@@ -8,7 +8,8 @@ namespace LambdaCluster.Tests.EndToEnd;
 /// <summary>
 /// Requests no SDK would send: deeply nested and invalid-UTF-8 bodies, oversized headers and paths, and a client that never
 /// finishes its request. Each is refused with Lambda's error (or HTTP's, before Lambda would see it), and nothing changes.
-/// tests/LambdaCluster.LoadTest/fuzz.py does the same at volume over every operation.
+/// tests/LambdaCluster.LoadTest/fuzz.py does the same at volume over every operation (a command of its own, ~1 minute:
+/// the suite's 15-minute budget has no room for it).
 /// </summary>
 [Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
 public sealed class HostileRequestTests(NodeFixture fixture)
