@@ -2,17 +2,22 @@ namespace LambdaCluster.Grains.Pool;
 
 /// <summary>
 /// A pool's environments: every entry by key, the idle ones in a stack per silo (the most recently used on top, with
-/// the warmest caches), and the acquires waiting a moment for a warm one to come back. Not thread-safe: one pool owns it.
+/// the warmest caches), and the acquires waiting for a warm one to come back or for a start to end. Not thread-safe:
+/// one pool owns it.
 /// </summary>
 internal sealed class EnvironmentTable
 {
     private readonly Dictionary<string, PoolEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<SiloAddress, Stack<PoolEntry>> _idle = [];
-    private readonly Queue<TaskCompletionSource<PoolEntry>> _waiters = new();
+    // A waiter gets an environment handed over by a release, or null when a start ended (it may start one now).
+    private readonly Queue<TaskCompletionSource<PoolEntry?>> _waiters = new();
     // Grant numbers start at random so that a lease from an earlier activation of the pool cannot match a new grant.
     private long _lastLeaseId = Random.Shared.NextInt64(1, long.MaxValue / 2);
 
     public int Count => _entries.Count;
+
+    /// <summary>Entries started and not yet through INIT (<see cref="PoolEntry.Initializing"/>).</summary>
+    public int Initializing { get; private set; }
 
     public IEnumerable<PoolEntry> Entries => _entries.Values;
 
@@ -21,11 +26,41 @@ internal sealed class EnvironmentTable
 
     public bool TryGet(string environmentKey, out PoolEntry entry) => _entries.TryGetValue(environmentKey, out entry!);
 
-    /// <summary>A new entry, leased to whoever asked for it (or, when provisioned, starting its INIT).</summary>
+    /// <summary>An entry found running (adopted from an earlier activation of the pool).</summary>
     public PoolEntry Add(PoolEntry entry)
     {
         _entries.Add(entry.EnvironmentKey, entry);
         return entry;
+    }
+
+    /// <summary>A new entry about to start, leased to whoever asked for it (or, when provisioned, starting its INIT).</summary>
+    public PoolEntry AddStarting(PoolEntry entry)
+    {
+        entry.Initializing = true;
+        Initializing++;
+        return Add(entry);
+    }
+
+    /// <summary>
+    /// The entry's INIT ended (or it never will): one more start may run, so the first acquire waiting for one is woken
+    /// (it checks again; a release may have been handed to it meanwhile instead).
+    /// </summary>
+    public void EndInit(PoolEntry entry)
+    {
+        if (!entry.Initializing)
+        {
+            return;
+        }
+
+        entry.Initializing = false;
+        Initializing--;
+        while (_waiters.TryDequeue(out var waiter))
+        {
+            if (waiter.TrySetResult(null))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>An idle, ready environment of <paramref name="revision"/>, on <paramref name="near"/> when it has one; now leased.</summary>
@@ -82,12 +117,31 @@ internal sealed class EnvironmentTable
     }
 
     /// <summary>
-    /// A released environment goes to the first acquire still waiting for one (true), or back onto its silo's idle
-    /// stack (false). The waiter was already counted leased, so the entry passes to it directly.
+    /// A released (or newly provisioned) environment goes to the first acquire still waiting for one (true), or back
+    /// onto its silo's idle stack (false). The waiter was already counted leased, so the entry passes to it directly.
+    /// Its INIT is over either way.
     /// </summary>
     public bool HandOverOrIdle(PoolEntry entry, DateTimeOffset now)
     {
         entry.Warm = true;
+        var handedOver = HandOver(entry);
+        if (!handedOver)
+        {
+            entry.IdleSince = now;
+            if (!_idle.TryGetValue(entry.Silo, out var stack))
+            {
+                _idle[entry.Silo] = stack = new Stack<PoolEntry>();
+            }
+
+            stack.Push(entry);
+        }
+
+        EndInit(entry);
+        return handedOver;
+    }
+
+    private bool HandOver(PoolEntry entry)
+    {
         while (_waiters.TryDequeue(out var waiter))
         {
             MarkLeased(entry);
@@ -99,20 +153,16 @@ internal sealed class EnvironmentTable
             EndLease(entry);
         }
 
-        entry.IdleSince = now;
-        if (!_idle.TryGetValue(entry.Silo, out var stack))
-        {
-            _idle[entry.Silo] = stack = new Stack<PoolEntry>();
-        }
-
-        stack.Push(entry);
         return false;
     }
 
-    /// <summary>Waits up to <paramref name="wait"/> for a warm environment to come back; null when none did.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for a warm environment to come back (now leased to the caller); null when none
+    /// did, or when a start ended first (see <see cref="EndInit"/>).
+    /// </summary>
     public async Task<PoolEntry?> WaitForReleaseAsync(TimeSpan wait, TimeProvider time)
     {
-        var waiter = new TaskCompletionSource<PoolEntry>();
+        var waiter = new TaskCompletionSource<PoolEntry?>();
         _waiters.Enqueue(waiter);
         try
         {
@@ -131,6 +181,7 @@ internal sealed class EnvironmentTable
         if (_entries.Remove(entry.EnvironmentKey))
         {
             EndLease(entry);
+            EndInit(entry);
         }
     }
 

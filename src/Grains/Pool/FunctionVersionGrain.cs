@@ -34,6 +34,13 @@ public sealed partial class FunctionVersionGrain(
     /// <summary>How long an acquire waits for a warm environment to come back before starting a new one.</summary>
     private static readonly TimeSpan ReleaseWait = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How long an acquire waits, while the pool's starts fill what the nodes can INIT at once, for a warm environment or
+    /// a start to end, before it starts one all the same (to queue at a node's INIT gate, as a start did before there was
+    /// this wait). Longer than a typical INIT; far shorter than INIT's 10-second limit.
+    /// </summary>
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(5);
+
     private readonly EnvironmentTable _table = new();
     private readonly ConcurrencyLedger _ledger = new();
     private ScalingRateLimiter _scaling = null!;
@@ -116,6 +123,18 @@ public sealed partial class FunctionVersionGrain(
             return AcquireResult.Leased(Lease(recalled, near, current));
         }
 
+        if (await WaitForStartRoomAsync(near) is { } handedOver)
+        {
+            return handedOver;
+        }
+
+        if (_settings is not { } latest)
+        {
+            _ledger.Return();
+            return AcquireResult.NotFound(_notFound ?? Key); // deleted while this acquire waited
+        }
+
+        settings = latest;
         var silo = _scaling.TryTake() ? cluster.ChooseSilo(near) : null;
         if (silo is null)
         {
@@ -124,7 +143,7 @@ public sealed partial class FunctionVersionGrain(
             return AcquireResult.Throttled(_scaling.LastRefused ? ThrottleReasons.FunctionInvocationRateLimitExceeded : ThrottleReasons.ConcurrentInvocationLimitExceeded);
         }
 
-        var entry = _table.MarkLeased(_table.Add(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false)));
+        var entry = _table.MarkLeased(_table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false)));
         EnsureReaper();
         return AcquireResult.Leased(Lease(entry, near, settings));
     }
@@ -140,6 +159,16 @@ public sealed partial class FunctionVersionGrain(
         foreach (var lease in leases)
         {
             Release(lease, reusable: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task InitializedAsync(string environmentKey)
+    {
+        if (_table.TryGet(environmentKey, out var entry))
+        {
+            _table.EndInit(entry);
         }
 
         return Task.CompletedTask;
@@ -245,6 +274,28 @@ public sealed partial class FunctionVersionGrain(
     /// leases silos' dispatchers hold idle are called back (they count as leased until they come back). The check and
     /// the count happen in one step, so acquires woken by the same grant cannot all take it.
     /// </summary>
+    /// <summary>
+    /// Starts beyond what the nodes can INIT at once (<see cref="EnvironmentOptions.MaxConcurrentInits"/> per silo) would
+    /// only queue at their INIT gates, each bound to its caller while warm environments come back unused (a burst of 500
+    /// calls to a cold function started 500 processes on two cores). So while this pool's starts fill that, an acquire
+    /// waits for a warm environment, handed over (returned leased), or for a start to end, up to <see cref="StartWait"/>.
+    /// Null: start a new one.
+    /// </summary>
+    private async Task<AcquireResult?> WaitForStartRoomAsync(SiloAddress? near)
+    {
+        var capacity = environmentOptions.Value.MaxConcurrentInits * Math.Max(1, cluster.ActiveSilos.Count);
+        var started = time.GetTimestamp();
+        while (_table.Initializing >= capacity && _settings is { } settings && time.GetElapsedTime(started) is var waited && waited < StartWait)
+        {
+            if (await _table.WaitForReleaseAsync(StartWait - waited, time) is { } released)
+            {
+                return AcquireResult.Leased(Lease(released, near, _settings ?? settings));
+            }
+        }
+
+        return null;
+    }
+
     private async Task<string?> EnterAsync(PoolSettings settings)
     {
         var reserved = settings.ReservedConcurrency;
@@ -440,7 +491,7 @@ public sealed partial class FunctionVersionGrain(
                 break;
             }
 
-            var entry = _table.Add(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: true));
+            var entry = _table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: true));
             _ = PrepareAsync(entry, settings);
         }
 

@@ -24,6 +24,12 @@ public interface IFunctionVersionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Release"), OneWay] Task ReleaseAsync(HeldLease lease, bool reusable);
 
+    /// <summary>
+    /// A fresh environment's INIT ended (ready, failed, or stopped first): it no longer counts against the starts the
+    /// pool lets run at once, so an acquire waiting for one may start another.
+    /// </summary>
+    [Alias("Initialized"), OneWay] Task InitializedAsync(string environmentKey);
+
     /// <summary>A dispatcher gives back leases it held idle between calls (their environments are warm).</summary>
     [Alias("ReleaseMany"), OneWay] Task ReleaseManyAsync(IReadOnlyList<HeldLease> leases);
 

@@ -26,6 +26,12 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// <summary>The number of the current grant while leased (0 for one adopted from an earlier activation, whose number is unknown).</summary>
     public long LeaseId { get; set; }
 
+    /// <summary>
+    /// Started and not yet through INIT: it holds one of the starts the pool lets run at once (see
+    /// <see cref="EnvironmentTable.Initializing"/>). Cleared by the environment's word, its first release or its removal.
+    /// </summary>
+    public bool Initializing { get; set; }
+
     /// <summary>No process was started for it yet: its first lease is fresh.</summary>
     public bool Fresh { get; set; } = true;
 

@@ -26,6 +26,7 @@ public sealed partial class ExecutionEnvironment
     private readonly RuntimeApiSession _session = new();
     private readonly ProcessHost _process;
     private readonly InvocationReport _report;
+    private readonly TaskCompletionSource _initEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ActiveInvocation? _claim;
     private double? _pendingInitDurationMs;
     private long _idleSince;
@@ -54,6 +55,12 @@ public sealed partial class ExecutionEnvironment
 
     /// <summary>Process id of the runtime, once launched (0 before).</summary>
     public int ProcessId => _process.Pid;
+
+    /// <summary>
+    /// Completes when INIT has ended (the runtime is waiting for its first event, or INIT failed) or the environment
+    /// stopped before it: from then on it no longer takes one of the node's INIT slots (<see cref="Hosting.EnvironmentOptions.MaxConcurrentInits"/>).
+    /// </summary>
+    public Task InitEnded => _initEnded.Task;
 
     /// <summary>True once this environment was initialised ahead of traffic (provisioned concurrency).</summary>
     public bool Provisioned { get; private set; }
@@ -202,6 +209,7 @@ public sealed partial class ExecutionEnvironment
         catch (OperationCanceledException)
         {
             _session.Fail(new RuntimeOutcome.Abandoned());
+            _initEnded.TrySetResult();
             return InitResult.Abandoned;
         }
 
@@ -212,6 +220,7 @@ public sealed partial class ExecutionEnvironment
         finally
         {
             _services.InitGate.Release();
+            _initEnded.TrySetResult();
         }
     }
 
@@ -420,6 +429,7 @@ public sealed partial class ExecutionEnvironment
     {
         _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
         _process.Dispose();
+        _initEnded.TrySetResult();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             LogStopped(_services.Logger, Id, Spec.FunctionName, reason);

@@ -7,14 +7,21 @@ namespace LambdaCluster.Runtimes.Launch;
 internal sealed class PlainEnvironmentProcess : IEnvironmentProcess
 {
     private readonly Process _process;
+    private readonly bool _killsTree;
     private readonly OutputPump _pump;
     private readonly TimeProvider _time;
     private long _sampledAt;
     private int _peakMb;
 
-    public PlainEnvironmentProcess(Process process, Action<string> onOutputLine, TimeProvider time)
+    /// <param name="killsTree">
+    /// Whether <see cref="Kill"/> walks the machine's process table for the root's descendants (a plain process's
+    /// children are found no other way); false where something else takes them down (a sandbox's control group), as
+    /// the walk reads every process's /proc stat file and costs O(processes) per kill.
+    /// </param>
+    public PlainEnvironmentProcess(Process process, Action<string> onOutputLine, TimeProvider time, bool killsTree = true)
     {
         _process = process;
+        _killsTree = killsTree;
         _time = time;
         var pipe = (PipeStream)process.StandardOutput.BaseStream;
         _pump = new OutputPump((int)pipe.SafePipeHandle.DangerousGetHandle(), onOutputLine);
@@ -32,7 +39,7 @@ internal sealed class PlainEnvironmentProcess : IEnvironmentProcess
     {
         try
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: _killsTree);
         }
         catch (InvalidOperationException)
         {

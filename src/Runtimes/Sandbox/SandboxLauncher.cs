@@ -67,7 +67,7 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
             List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory)), "--", .. UserSwitch(user), executable, .. arguments];
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
-            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time), group, files);
+            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files);
         }
         catch
         {

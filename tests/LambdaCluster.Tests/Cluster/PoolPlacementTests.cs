@@ -61,6 +61,11 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         var results = await all;
         Assert.All(results, r => Assert.Null(r.FunctionError));
         Assert.Equal(Enumerable.Range(0, 500), results.Select(r => ClusterInvocations.Json(r).GetProperty("event").GetProperty("i").GetInt32()));
+
+        // Calls beyond what the silos can INIT at once waited in the pool and took environments as they came back warm,
+        // rather than each starting (and queueing for) a process of its own.
+        var pool = await fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name)).DescribeAsync();
+        Assert.InRange(pool.EnvironmentKeys.Count, 1, 250);
     }
 
     private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);

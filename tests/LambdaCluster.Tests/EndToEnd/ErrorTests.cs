@@ -59,7 +59,7 @@ public sealed class ErrorTests(NodeFixture fixture)
     [Fact]
     public async Task Request_WithWrongSecret_IsRefusedBeforeAnythingRuns()
     {
-        var result = await Tools.RunAsync("aws", ["--endpoint-url", Node.Endpoint, "--region", "us-east-1", "lambda", "list-functions"], new()
+        var result = await Tools.RunAsync(Tools.Aws, ["--endpoint-url", Node.Endpoint, "--region", "us-east-1", "lambda", "list-functions"], new()
         {
             ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "wrong", ["AWS_CONFIG_FILE"] = "/nonexistent", ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent",
         });

@@ -1,0 +1,73 @@
+using System.Net;
+using LambdaCluster.Grains.Pool;
+using Xunit;
+
+namespace LambdaCluster.Tests.Unit.Grains;
+
+/// <summary>
+/// A pool counts its environments that are still in INIT; an acquire waiting for room to start one is woken by a start
+/// that ends (given nothing: it may start one now) or by a release (given that environment, warm).
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class StartBoundTests
+{
+    private static readonly SiloAddress Silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
+
+    [Fact]
+    public async Task AnEndedInit_WakesTheFirstWaiter_WithRoomToStart()
+    {
+        var table = new EnvironmentTable();
+        var starting = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        Assert.Equal(1, table.Initializing);
+
+        var waiting = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+        table.EndInit(starting);
+        table.EndInit(starting); // told twice (the environment's word, then its release): counted once
+
+        Assert.Null(await waiting);
+        Assert.Equal(0, table.Initializing);
+    }
+
+    [Fact]
+    public async Task AReleasedEnvironment_GoesToTheFirstWaiter_AndItsEndedInitWakesTheNext()
+    {
+        var table = new EnvironmentTable();
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        var first = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+        var second = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+
+        Assert.True(table.EndLease(entry, entry.LeaseId));
+        Assert.True(table.HandOverOrIdle(entry, DateTimeOffset.UnixEpoch));
+
+        Assert.Same(entry, await first);
+        Assert.True(entry.Leased);
+        Assert.Null(await second);
+        Assert.Equal(0, table.Initializing);
+    }
+
+    [Fact]
+    public void ARemovedStartingEntry_NoLongerCounts()
+    {
+        var table = new EnvironmentTable();
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        table.AddStarting(new PoolEntry("env-2", Silo, "r1", provisioned: true));
+
+        table.Remove(entry);
+        Assert.Equal(1, table.Initializing);
+        table.RemoveSilo(Silo);
+        Assert.Equal(0, table.Initializing);
+    }
+
+    [Fact]
+    public async Task AWaiterThatTimedOut_IsSkipped_ByTheNextEndedInit()
+    {
+        var table = new EnvironmentTable();
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        Assert.Null(await table.WaitForReleaseAsync(TimeSpan.FromMilliseconds(1), TimeProvider.System));
+
+        var next = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+        table.EndInit(entry);
+
+        Assert.Null(await next.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+}
