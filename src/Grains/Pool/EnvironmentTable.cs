@@ -34,11 +34,26 @@ internal sealed class EnvironmentTable
     }
 
     /// <summary>A new entry about to start, leased to whoever asked for it (or, when provisioned, starting its INIT).</summary>
-    public PoolEntry AddStarting(PoolEntry entry)
+    public PoolEntry AddStarting(PoolEntry entry, DateTimeOffset now)
     {
         entry.Initializing = true;
+        entry.StartedAt = now;
         Initializing++;
         return Add(entry);
+    }
+
+    /// <summary>Stops counting starts that began before <paramref name="cutoff"/> (their word that INIT ended was lost).</summary>
+    public void EndInitsStartedBefore(DateTimeOffset cutoff)
+    {
+        if (Initializing == 0)
+        {
+            return;
+        }
+
+        foreach (var stale in _entries.Values.Where(e => e.Initializing && e.StartedAt < cutoff).ToList())
+        {
+            EndInit(stale);
+        }
     }
 
     /// <summary>

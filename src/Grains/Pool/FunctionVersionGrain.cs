@@ -36,10 +36,13 @@ public sealed partial class FunctionVersionGrain(
 
     /// <summary>
     /// How long an acquire waits, while the pool's starts fill what the nodes can INIT at once, for a warm environment or
-    /// a start to end, before it starts one all the same (to queue at a node's INIT gate, as a start did before there was
-    /// this wait). Longer than a typical INIT; far shorter than INIT's 10-second limit.
+    /// a start to end, before it starts one all the same: a last resort should the word that an INIT ended be lost
+    /// (a start counts until then, or until its first release, its removal, or <see cref="InitLimit"/>).
     /// </summary>
-    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>A start still counted this long after it began is no longer (INIT itself ends within 10 s).</summary>
+    private static readonly TimeSpan InitLimit = TimeSpan.FromSeconds(30);
 
     private readonly EnvironmentTable _table = new();
     private readonly ConcurrencyLedger _ledger = new();
@@ -143,7 +146,7 @@ public sealed partial class FunctionVersionGrain(
             return AcquireResult.Throttled(_scaling.LastRefused ? ThrottleReasons.FunctionInvocationRateLimitExceeded : ThrottleReasons.ConcurrentInvocationLimitExceeded);
         }
 
-        var entry = _table.MarkLeased(_table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false)));
+        var entry = _table.MarkLeased(_table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false), time.GetUtcNow()));
         EnsureReaper();
         return AcquireResult.Leased(Lease(entry, near, settings));
     }
@@ -285,9 +288,9 @@ public sealed partial class FunctionVersionGrain(
     {
         var capacity = environmentOptions.Value.MaxConcurrentInits * Math.Max(1, cluster.ActiveSilos.Count);
         var started = time.GetTimestamp();
-        while (_table.Initializing >= capacity && _settings is { } settings && time.GetElapsedTime(started) is var waited && waited < StartWait)
+        while (_table.Initializing >= capacity && _settings is { } settings && time.GetElapsedTime(started) < StartWait)
         {
-            if (await _table.WaitForReleaseAsync(StartWait - waited, time) is { } released)
+            if (await _table.WaitForReleaseAsync(TimeSpan.FromSeconds(1), time) is { } released)
             {
                 return AcquireResult.Leased(Lease(released, near, _settings ?? settings));
             }
@@ -491,7 +494,7 @@ public sealed partial class FunctionVersionGrain(
                 break;
             }
 
-            var entry = _table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: true));
+            var entry = _table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: true), time.GetUtcNow());
             _ = PrepareAsync(entry, settings);
         }
 
@@ -573,6 +576,7 @@ public sealed partial class FunctionVersionGrain(
 
     private Task ReapAsync(CancellationToken cancellationToken)
     {
+        _table.EndInitsStartedBefore(time.GetUtcNow() - InitLimit);
         var cutoff = time.GetUtcNow() - environmentOptions.Value.KeepWarm;
         var expired = _table.Entries.Where(e => !e.Leased && e.Ready && !e.Provisioned && e.IdleSince <= cutoff).ToList();
         foreach (var entry in expired)

@@ -16,7 +16,8 @@ public interface IFunctionVersionGrain : IGrainWithStringKey
     /// An idle environment (on <paramref name="near"/> when it has one), or a new one on the least loaded silo; as a
     /// value: a lease, Throttled with Lambda's Reason, or NotFound when the function or version is gone.
     /// </summary>
-    [Alias("Acquire")] Task<AcquireResult> AcquireAsync(SiloAddress? near);
+    /// <remarks>In a burst it may wait for room to start an environment (see the grain), so it is given longer than the default.</remarks>
+    [Alias("Acquire"), ResponseTimeout("00:02:00")] Task<AcquireResult> AcquireAsync(SiloAddress? near);
 
     /// <summary>
     /// The lease ended; an unreusable environment (or one of an older revision) is stopped and forgotten. A release of a

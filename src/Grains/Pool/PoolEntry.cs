@@ -32,6 +32,9 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// </summary>
     public bool Initializing { get; set; }
 
+    /// <summary>When the pool started it (meaningful while <see cref="Initializing"/>).</summary>
+    public DateTimeOffset StartedAt { get; set; }
+
     /// <summary>No process was started for it yet: its first lease is fresh.</summary>
     public bool Fresh { get; set; } = true;
 

