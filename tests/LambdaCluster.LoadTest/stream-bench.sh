@@ -25,6 +25,8 @@ until grep -q "Lambda API listening" "$WORK/node.log"; do sleep 0.2; done
 url_of() { # name mode -> path-based URL
   aws --endpoint-url $E lambda create-function --function-name "$1" --runtime nodejs22.x --handler index.handler \
     --role arn:aws:iam::000000000000:role/bench --zip-file "fileb://$WORK/$3" --query State --output text >/dev/null
+  aws --endpoint-url $E lambda add-permission --function-name "$1" --statement-id public-url --action lambda:InvokeFunctionUrl \
+    --principal '*' --function-url-auth-type NONE >/dev/null
   local id; id=$(aws --endpoint-url $E lambda create-function-url-config --function-name "$1" --auth-type NONE --invoke-mode "$2" \
     --query FunctionUrl --output text | sed -E 's#https?://([a-z0-9]+)\..*#\1#')
   echo "/_lambda/url/$id/"

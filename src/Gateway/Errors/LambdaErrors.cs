@@ -13,8 +13,9 @@ public static class LambdaErrors
 {
     public static int Status(LambdaErrorType type) => type switch
     {
-        LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException => 404,
+        LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException or LambdaErrorType.CodeSigningConfigNotFoundException => 404,
         LambdaErrorType.ResourceConflictException => 409,
+        LambdaErrorType.AccessDeniedException => 403,
         LambdaErrorType.PreconditionFailedException => 412,
         LambdaErrorType.RequestTooLargeException or LambdaErrorType.RequestEntityTooLargeException => 413,
         LambdaErrorType.UnsupportedMediaTypeException => 415,
@@ -38,7 +39,7 @@ public static class LambdaErrors
                 json.WriteString("Reason", reason);
             }
 
-            if (type is not (LambdaErrorType.ValidationException or LambdaErrorType.RequestEntityTooLargeException))
+            if (type is not (LambdaErrorType.ValidationException or LambdaErrorType.RequestEntityTooLargeException or LambdaErrorType.AccessDeniedException))
             {
                 json.WriteString("Type", status >= 500 ? "Service" : "User");
             }
@@ -67,5 +68,6 @@ public static class LambdaErrors
     }
 
     private static bool UsesCapitalMessage(LambdaErrorType type) =>
-        type is LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ServiceException;
+        type is LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ServiceException or LambdaErrorType.CodeSigningConfigNotFoundException
+            or LambdaErrorType.AccessDeniedException;
 }

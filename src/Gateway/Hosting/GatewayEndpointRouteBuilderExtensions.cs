@@ -31,6 +31,12 @@ public static class GatewayEndpointRouteBuilderExtensions
         var aliases = app.Services.GetRequiredService<AliasApi>();
         var layers = app.Services.GetRequiredService<LayerApi>();
         var urls = app.Services.GetRequiredService<FunctionUrlApi>();
+        var policies = app.Services.GetRequiredService<PolicyApi>();
+        var layerPolicies = app.Services.GetRequiredService<LayerPermissionApi>();
+        var tags = app.Services.GetRequiredService<TagsApi>();
+        var recursion = app.Services.GetRequiredService<RecursionConfigApi>();
+        var runtimeManagement = app.Services.GetRequiredService<RuntimeManagementApi>();
+        var codeSigning = app.Services.GetRequiredService<CodeSigningConfigApi>();
 
         app.MapPost("/2015-03-31/functions", functions.CreateAsync);
         app.MapGet("/2015-03-31/functions", functions.ListAsync);
@@ -47,6 +53,25 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPut("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.UpdateAsync(http, functionName, name));
         app.MapDelete("/2015-03-31/functions/{functionName}/aliases/{name}", (HttpContext http, string functionName, string name) => aliases.DeleteAsync(http, functionName, name));
         app.MapGet("/2016-08-19/account-settings", functions.GetAccountSettingsAsync);
+        app.MapPost("/2015-03-31/functions/{functionName}/policy", (HttpContext http, string functionName) => policies.AddPermissionAsync(http, functionName));
+        app.MapGet("/2015-03-31/functions/{functionName}/policy", (HttpContext http, string functionName) => policies.GetPolicyAsync(http, functionName));
+        app.MapDelete("/2015-03-31/functions/{functionName}/policy/{statementId}", (HttpContext http, string functionName, string statementId) => policies.RemovePermissionAsync(http, functionName, statementId));
+        app.MapPost("/2017-03-31/tags/{resource}", (HttpContext http, string resource) => tags.TagAsync(http, resource));
+        app.MapDelete("/2017-03-31/tags/{resource}", (HttpContext http, string resource) => tags.UntagAsync(http, resource));
+        app.MapGet("/2017-03-31/tags/{resource}", (HttpContext http, string resource) => tags.ListAsync(http, resource));
+        app.MapGet("/2024-08-31/functions/{functionName}/recursion-config", (HttpContext http, string functionName) => recursion.GetAsync(http, functionName));
+        app.MapPut("/2024-08-31/functions/{functionName}/recursion-config", (HttpContext http, string functionName) => recursion.PutAsync(http, functionName));
+        app.MapGet("/2021-07-20/functions/{functionName}/runtime-management-config", (HttpContext http, string functionName) => runtimeManagement.GetAsync(http, functionName));
+        app.MapPut("/2021-07-20/functions/{functionName}/runtime-management-config", (HttpContext http, string functionName) => runtimeManagement.PutAsync(http, functionName));
+        app.MapPost("/2020-04-22/code-signing-configs", codeSigning.CreateAsync);
+        app.MapGet("/2020-04-22/code-signing-configs", codeSigning.ListAsync);
+        app.MapGet("/2020-04-22/code-signing-configs/{arn}", (HttpContext http, string arn) => codeSigning.GetAsync(http, arn));
+        app.MapPut("/2020-04-22/code-signing-configs/{arn}", (HttpContext http, string arn) => codeSigning.UpdateAsync(http, arn));
+        app.MapDelete("/2020-04-22/code-signing-configs/{arn}", (HttpContext http, string arn) => codeSigning.DeleteAsync(http, arn));
+        app.MapGet("/2020-04-22/code-signing-configs/{arn}/functions", (HttpContext http, string arn) => codeSigning.ListFunctionsAsync(http, arn));
+        app.MapPut("/2020-06-30/functions/{functionName}/code-signing-config", (HttpContext http, string functionName) => codeSigning.PutFunctionAsync(http, functionName));
+        app.MapGet("/2020-06-30/functions/{functionName}/code-signing-config", (HttpContext http, string functionName) => codeSigning.GetFunctionAsync(http, functionName));
+        app.MapDelete("/2020-06-30/functions/{functionName}/code-signing-config", (HttpContext http, string functionName) => codeSigning.DeleteFunctionAsync(http, functionName));
         app.MapPost("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.CreateAsync(http, functionName));
         app.MapGet("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.GetAsync(http, functionName));
         app.MapPut("/2021-10-31/functions/{functionName}/url", (HttpContext http, string functionName) => urls.UpdateAsync(http, functionName));
@@ -56,6 +81,9 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.MapPost("/2018-10-31/layers/{layerName}/versions", (HttpContext http, string layerName) => layers.PublishAsync(http, layerName));
         app.MapGet("/2018-10-31/layers/{layerName}/versions", (HttpContext http, string layerName) => layers.ListVersionsAsync(http, layerName));
         app.MapGet("/2018-10-31/layers/{layerName}/versions/{versionNumber}", (HttpContext http, string layerName, string versionNumber) => layers.GetAsync(http, layerName, versionNumber));
+        app.MapPost("/2018-10-31/layers/{layerName}/versions/{versionNumber}/policy", (HttpContext http, string layerName, string versionNumber) => layerPolicies.AddAsync(http, layerName, versionNumber));
+        app.MapGet("/2018-10-31/layers/{layerName}/versions/{versionNumber}/policy", (HttpContext http, string layerName, string versionNumber) => layerPolicies.GetAsync(http, layerName, versionNumber));
+        app.MapDelete("/2018-10-31/layers/{layerName}/versions/{versionNumber}/policy/{statementId}", (HttpContext http, string layerName, string versionNumber, string statementId) => layerPolicies.RemoveAsync(http, layerName, versionNumber, statementId));
         app.MapDelete("/2018-10-31/layers/{layerName}/versions/{versionNumber}", (HttpContext http, string layerName, string versionNumber) => layers.DeleteAsync(http, layerName, versionNumber));
         app.MapPut("/2017-10-31/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.PutReservedAsync(http, functionName));
         app.MapGet("/2019-09-30/functions/{functionName}/concurrency", (HttpContext http, string functionName) => concurrency.GetReservedAsync(http, functionName));

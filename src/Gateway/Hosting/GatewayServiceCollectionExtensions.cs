@@ -42,6 +42,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<AliasApi>();
         services.AddSingleton<AliasRoutes>();
         services.AddSingleton<LayerApi>();
+        services.AddSingleton<LayerPermissionApi>();
+        services.AddSingleton<PolicyApi>();
+        services.AddSingleton<TagsApi>();
+        services.AddSingleton<RecursionConfigApi>();
+        services.AddSingleton<RuntimeManagementApi>();
+        services.AddSingleton<CodeSigningConfigApi>();
         services.AddSingleton<LayerReferences>();
         services.AddSingleton<FunctionUrlApi>();
         services.AddSingleton<LogsApi>();

@@ -33,6 +33,7 @@ public sealed class EventSourceMappingApi(IGrainFactory grains, IOptions<NodeOpt
             Qualifier = qualifier,
             LastModified = time.GetUtcNow(),
             BatchSize = source.Stream ? 100 : 10,
+            Tags = TagsApi.Validated(request.Tags),
         };
         var mapping = source.Stream ? ValidatedStream(fresh, request, creating: true) : Validated(fresh, request, source.Fifo);
 

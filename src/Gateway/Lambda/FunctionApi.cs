@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>The function control plane: Create, Get, GetConfiguration, List, UpdateCode, UpdateConfiguration, Delete, GetAccountSettings.</summary>
-public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, IOptions<NodeOptions> node, TimeProvider time)
 {
     private const int MaxListItems = 50;
 
@@ -23,7 +23,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         // Flow: parse → validate every setting → store the package → create the grain (which refuses a duplicate).
         // Any refusal happens before the grain is written, so bad input changes nothing.
         var request = JsonBody.Read(http, LambdaJsonContext.Default.CreateFunctionRequest);
-        FunctionValidator.FunctionName(request.FunctionName);
+        var name = CreatedName(request.FunctionName);
         FunctionValidator.Role(request.Role);
         if (request.PackageType is "Image")
         {
@@ -38,23 +38,27 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.Architectures(request.Architectures);
+        TagsApi.Validated(request.Tags);
         var layers = await layerReferences.ResolveAsync(request.Layers);
         if (request.Code is null)
         {
             throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null");
         }
 
-        var grain = grains.GetGrain<IFunctionGrain>(request.FunctionName);
+        var codeSigningConfig = request.CodeSigningConfigArn is { } cscArn
+            ? await codeSigning.ExistingAsync(cscArn, LambdaErrorType.CodeSigningConfigNotFoundException)
+            : null;
+        var grain = grains.GetGrain<IFunctionGrain>(name);
         if (await grain.GetAsync() is not null)
         {
-            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Function already exist: {request.FunctionName}");
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Function already exist: {name}");
         }
 
         var (hash, size) = await packages.StoreAsync(request.Code.ZipFile, request.Code.S3Bucket, request.Code.ImageUri, http.RequestAborted);
-        var arn = FunctionArns.Function(Region, AccountId, request.FunctionName!);
+        var arn = FunctionArns.Function(Region, AccountId, name);
         var definition = new FunctionDefinition
         {
-            FunctionName = request.FunctionName!,
+            FunctionName = name,
             FunctionArn = arn,
             Runtime = request.Runtime!,
             Role = request.Role!,
@@ -71,12 +75,22 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             ConfigRevision = Guid.NewGuid().ToString("N"),
             EphemeralStorageSize = request.EphemeralStorage?.Size ?? 512,
             TracingMode = request.TracingConfig?.Mode ?? "PassThrough",
-            LogGroup = $"/aws/lambda/{request.FunctionName}",
+            LogGroup = $"/aws/lambda/{name}",
             Tags = request.Tags,
             Region = Region,
             Layers = layers ?? [],
         };
         var created = await grain.CreateAsync(definition);
+        if (codeSigningConfig is not null)
+        {
+            await grain.SetCodeSigningConfigAsync(codeSigningConfig.Arn);
+        }
+
+        if (request.Publish == true)
+        {
+            created = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with version 1
+        }
+
         await LambdaResults.WriteAsync(http, StatusCodes.Status201Created, FunctionConfigurations.From(created, ConfigurationView.Create), LambdaJsonContext.Default.FunctionConfigurationDto);
     }
 
@@ -84,11 +98,12 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
     {
         var (definition, grain) = await ExistingAsync(http, functionName);
         var reserved = await grain.GetReservedConcurrencyAsync();
+        var tags = await grain.GetTagsAsync();
         var response = new GetFunctionResponse
         {
             Configuration = FunctionConfigurations.From(definition, ConfigurationView.Get),
             Code = new FunctionCodeLocationDto("S3", downloads.Url(http.Request, definition.CodeSha256Hex)),
-            Tags = definition.Tags,
+            Tags = tags.Count > 0 ? tags : null, // Lambda returns Tags only when the function has some
             Concurrency = reserved is null ? null : new ConcurrencyDto { ReservedConcurrentExecutions = reserved },
         };
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, response, LambdaJsonContext.Default.GetFunctionResponse);
@@ -129,8 +144,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
                     return []; // deleted between the listing and now
                 }
             }));
-            functions = [.. all.SelectMany(v => v).Select(d => FunctionConfigurations.From(
-                d.Version == "$LATEST" ? d with { FunctionArn = FunctionArns.Qualified(d.FunctionArn, "$LATEST") } : d, ConfigurationView.List))];
+            functions = [.. all.SelectMany(v => v).Select(d => FunctionConfigurations.From(Qualified(d), ConfigurationView.List))];
         }
         else
         {
@@ -151,6 +165,10 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var updated = request.DryRun == true
             ? (await grain.GetAsync())!
             : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId));
+        if (request.Publish == true && request.DryRun != true)
+        {
+            updated = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with the new version
+        }
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
     }
 
@@ -204,8 +222,8 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "$LATEST version cannot be deleted without deleting the function.");
         }
 
-        var (_, grain) = await ExistingAsync(http, functionName);
-        await grain.DeleteAsync(target.Qualifier);
+        var grain = grains.GetGrain<IFunctionGrain>(target.Name);
+        await grain.DeleteAsync(target.Qualifier); // the function must exist; a version of it need not (Lambda succeeds)
         await LambdaResults.EmptyAsync(http, StatusCodes.Status204NoContent);
     }
 
@@ -222,7 +240,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
     {
         var grain = grains.GetGrain<IFunctionGrain>(FunctionTarget.From(http, functionName, Region, AccountId).Name);
         var (page, next) = ListPage.Of(http, await grain.ListVersionsAsync(), v => v.Version);
-        var versions = page.Select(v => FunctionConfigurations.From(v, ConfigurationView.List)).ToList();
+        var versions = page.Select(v => FunctionConfigurations.From(Qualified(v), ConfigurationView.List)).ToList();
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new ListVersionsByFunctionResponse(versions, next), LambdaJsonContext.Default.ListVersionsByFunctionResponse);
     }
 
@@ -236,6 +254,30 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             new AccountLimitDto(80_530_636_800, ZipPackage.MaxUnzippedBytes, ZipPackage.MaxZippedBytes, concurrency.ConcurrentExecutions, concurrency.UnreservedConcurrentExecutions),
             new AccountUsageDto(totalCode, names.Count));
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, response, LambdaJsonContext.Default.AccountSettingsResponse);
+    }
+
+    /// <summary>$LATEST under its qualified ARN (<c>...:function:f:$LATEST</c>), as Lambda shows it when listed among versions or asked for by qualifier.</summary>
+    private static FunctionDefinition Qualified(FunctionDefinition definition) =>
+        definition.Version == "$LATEST" ? definition with { FunctionArn = FunctionArns.Qualified(definition.FunctionArn, "$LATEST") } : definition;
+
+    /// <summary>
+    /// The name a CreateFunction request gives: a name, or a full or partial ARN of this region and account (as the
+    /// model's FunctionName documentation allows), never qualified.
+    /// </summary>
+    private string CreatedName(string? functionName)
+    {
+        if (functionName is null)
+        {
+            FunctionValidator.FunctionName(functionName);
+        }
+
+        var reference = FunctionReference.Parse(functionName, Region, AccountId);
+        if (reference.Qualifier is not null)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Function name {functionName} must not have a qualifier when creating a function.");
+        }
+
+        return reference.Name;
     }
 
     /// <summary>MaxItems of a list operation (1-10000), capped at the 50 items Lambda returns per page.</summary>
@@ -270,6 +312,6 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         }
 
         var definition = await grain.GetVersionAsync(target.Version) ?? throw notFound;
-        return (definition, grain);
+        return (target.Qualifier is null ? definition : Qualified(definition), grain);
     }
 }

@@ -21,16 +21,23 @@ public sealed partial record FunctionReference(string Name, string? Qualifier)
         var name = match.Groups["name"].Value;
         if (name.Length > 64)
         {
-            throw new LambdaServiceException(LambdaErrorType.ValidationException,
-                $"1 validation error detected: Value '{raw}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64");
+            // The model allows 140 characters (an ARN); the name within is Lambda's own check.
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException,
+                $"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64");
         }
 
-        var account = match.Groups["account"].Value;
-        var arnRegion = match.Groups["region"].Value;
-        if ((account.Length > 0 && account != accountId + ":") || (arnRegion.Length > 0 && arnRegion != region + ":"))
+        var arnRegion = match.Groups["region"].Value.TrimEnd(':');
+        if (arnRegion.Length > 0 && arnRegion != region)
         {
-            // Another account's or region's function is not this cluster's.
-            throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"Function not found: {raw}");
+            throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"Functions from '{arnRegion}' are not reachable in this region ('{region}')");
+        }
+
+        var account = match.Groups["account"].Value.TrimEnd(':');
+        if (account.Length > 0 && account != accountId)
+        {
+            // Another account's function: IAM refuses before Lambda looks.
+            throw new LambdaServiceException(LambdaErrorType.AccessDeniedException,
+                $"User: arn:aws:iam::{accountId}:root is not authorized to perform this action on resource: {raw} because no resource-based policy allows it");
         }
 
         var qualifier = match.Groups["qualifier"].Success ? match.Groups["qualifier"].Value : null;

@@ -173,6 +173,11 @@ public static partial class FunctionValidator
             throw Validation($"[{string.Join(", ", architectures)}]", "architectures", "Member must have length less than or equal to 1");
         }
 
+        if (architectures[0] is not ("x86_64" or "arm64"))
+        {
+            throw Validation($"[{string.Join(", ", architectures)}]", "architectures", "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]");
+        }
+
         if (architectures[0] != "x86_64")
         {
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException,
@@ -180,7 +185,8 @@ public static partial class FunctionValidator
         }
     }
 
-    private static LambdaServiceException Validation(string value, string member, string constraint) =>
+    /// <summary>Lambda's ValidationException for one failed model constraint of <paramref name="member"/> (camelCase).</summary>
+    internal static LambdaServiceException Validation(string value, string member, string constraint) =>
         new(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}");
 
     [GeneratedRegex("^[a-zA-Z0-9-_]+$")]

@@ -139,7 +139,7 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
     };
 
     /// <summary>A LayerName path label: a name, or this account's layer ARN.</summary>
-    private string LayerName(string raw)
+    internal string LayerName(string raw)
     {
         var match = NamePattern().Match(raw);
         if (raw.Length is < 1 or > 140 || !match.Success)
@@ -156,7 +156,7 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
         return match.Groups["name"].Value;
     }
 
-    private static long VersionNumber(string raw) =>
+    internal static long VersionNumber(string raw) =>
         long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? number
             : throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{raw}' at 'versionNumber' failed to satisfy constraint: Member must be a number");

@@ -17,7 +17,8 @@ namespace LambdaCluster.Gateway.Urls;
 
 /// <summary>
 /// Serves function URLs, host-based (<c>{url-id}.{UrlDomain}</c>) or path-based (<c>/_lambda/url/{url-id}/...</c>),
-/// ahead of the API's SigV4 check: NONE URLs are public, AWS_IAM URLs verify SigV4 themselves.
+/// ahead of the API's SigV4 check: NONE URLs serve anyone once the function's resource policy allows it, AWS_IAM URLs
+/// verify SigV4 themselves.
 /// </summary>
 public sealed class FunctionUrlMiddleware(
     RequestDelegate next,
@@ -30,6 +31,7 @@ public sealed class FunctionUrlMiddleware(
     TimeProvider time)
 {
     public const string PathPrefix = "/_lambda/url";
+    private const string Forbidden = "Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html";
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (FunctionUrlSetting? Setting, long At)> _settings = new(StringComparer.Ordinal);
 
@@ -66,11 +68,18 @@ public sealed class FunctionUrlMiddleware(
         }
 
         string? caller = null;
+        if (url.AuthType == "NONE" && !url.Public)
+        {
+            // As in Lambda, a NONE URL serves no one until its function's (or alias's) policy allows lambda:InvokeFunctionUrl to "*".
+            await MessageAsync(http, StatusCodes.Status403Forbidden, Forbidden);
+            return;
+        }
+
         if (url.AuthType == "AWS_IAM")
         {
             if (verifier.Verify(http.Request, body.Bytes, "lambda") is not null)
             {
-                await MessageAsync(http, StatusCodes.Status403Forbidden, "Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html");
+                await MessageAsync(http, StatusCodes.Status403Forbidden, Forbidden);
                 return;
             }
 

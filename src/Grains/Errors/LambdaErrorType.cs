@@ -18,4 +18,9 @@ public enum LambdaErrorType
     ValidationException,
     UnsupportedMediaTypeException,
     ProvisionedConcurrencyConfigNotFoundException,
+    PolicyLengthExceededException,
+    CodeSigningConfigNotFoundException,
+
+    /// <summary>Not in Lambda's model: IAM's refusal (403), e.g. for another account's function.</summary>
+    AccessDeniedException,
 }

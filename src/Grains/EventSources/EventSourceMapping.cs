@@ -29,6 +29,8 @@ public sealed record EventSourceMapping
     [Id(16)] public int MaximumRecordAgeInSeconds { get; init; } = -1;
     /// <summary>Streams: where a discarded batch's record goes (an SQS queue ARN).</summary>
     [Id(17)] public string? OnFailureDestination { get; init; }
+    /// <summary>The mapping's tags (CreateEventSourceMapping's Tags, then TagResource/UntagResource).</summary>
+    [Id(18)] public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
     /// <summary>True for a Kinesis stream source.</summary>
     public bool IsStream => EventSourceArn.StartsWith("arn:aws:kinesis:", StringComparison.Ordinal);

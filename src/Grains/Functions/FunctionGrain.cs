@@ -11,7 +11,7 @@ namespace LambdaCluster.Grains.Functions;
 
 /// <inheritdoc cref="IFunctionGrain"/>
 [GrainType("function")]
-public sealed class FunctionGrain(
+public sealed partial class FunctionGrain(
     [PersistentState("function", GrainStorageNames.Functions)] IPersistentState<FunctionState> state,
     IOptions<NodeOptions> node,
     TimeProvider time) : Grain, IFunctionGrain
@@ -115,7 +115,7 @@ public sealed class FunctionGrain(
         {
             if (!state.State.Versions.ContainsKey(version))
             {
-                throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, version));
+                return; // as in Lambda, deleting a version that does not exist succeeds
             }
 
             var referencing = state.State.Aliases.Values.Where(a => a.FunctionVersion == version || a.AdditionalVersion == version).Select(a => a.Name).Order(StringComparer.Ordinal).ToList();
@@ -126,6 +126,7 @@ public sealed class FunctionGrain(
             }
 
             state.State.Versions.Remove(version);
+            state.State.Policies.Remove(version);
 
             state.State.Provisioned.Remove(version);
             await state.WriteStateAsync();
@@ -287,8 +288,13 @@ public sealed class FunctionGrain(
 
     public async Task DeleteAliasAsync(string name)
     {
-        ExistingAlias(name);
-        state.State.Aliases.Remove(name);
+        Existing();
+        if (!state.State.Aliases.Remove(name))
+        {
+            return; // as in Lambda, deleting an alias that does not exist succeeds
+        }
+
+        state.State.Policies.Remove(name);
         state.State.Provisioned.Remove(name);
         await state.WriteStateAsync();
         await ConfigurePoolsAsync();
@@ -333,7 +339,7 @@ public sealed class FunctionGrain(
         };
         state.State.Urls[key] = setting;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(setting.UrlId).SetAsync(setting);
+        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(setting.UrlId).SetAsync(Indexed(setting));
         return setting;
     }
 
@@ -357,7 +363,7 @@ public sealed class FunctionGrain(
         };
         state.State.Urls[UrlKey(change.Qualifier)] = updated;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(updated.UrlId).SetAsync(updated);
+        await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(updated.UrlId).SetAsync(Indexed(updated));
         return updated;
     }
 

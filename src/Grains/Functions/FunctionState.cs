@@ -1,5 +1,6 @@
 using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
+using LambdaCluster.Grains.Permissions;
 using LambdaCluster.Grains.Urls;
 
 namespace LambdaCluster.Grains.Functions;
@@ -29,4 +30,19 @@ public sealed class FunctionState
 
     /// <summary>Function URLs by qualifier ("" for the unqualified function, else an alias name).</summary>
     [Id(7)] public Dictionary<string, FunctionUrlSetting> Urls { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Resource-based policy statements by qualifier ("" for the unqualified function, else a version or alias).</summary>
+    [Id(8)] public Dictionary<string, List<PolicyStatement>> Policies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The function's tags (null until TagResource; <see cref="FunctionDefinition.Tags"/> holds those given at creation).</summary>
+    [Id(9)] public Dictionary<string, string>? Tags { get; set; }
+
+    /// <summary>PutFunctionRecursionConfig: Terminate (Lambda's default) or Allow.</summary>
+    [Id(10)] public string RecursiveLoop { get; set; } = "Terminate";
+
+    /// <summary>PutRuntimeManagementConfig by qualifier ("" for $LATEST).</summary>
+    [Id(11)] public Dictionary<string, RuntimeManagementSetting> RuntimeManagement { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The code signing configuration the function's deployments are checked against (PutFunctionCodeSigningConfig).</summary>
+    [Id(12)] public string? CodeSigningConfigArn { get; set; }
 }

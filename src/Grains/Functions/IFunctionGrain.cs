@@ -1,5 +1,6 @@
 using LambdaCluster.Grains.Aliases;
 using LambdaCluster.Grains.Concurrency;
+using LambdaCluster.Grains.Permissions;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Grains.Urls;
 using Orleans.Concurrency;
@@ -73,6 +74,43 @@ public interface IFunctionGrain : IGrainWithStringKey
     [Alias("DeleteUrl")] Task<bool> DeleteUrlAsync(string? qualifier);
 
     [Alias("ListUrls")] Task<IReadOnlyList<FunctionUrlSetting>> ListUrlsAsync();
+
+    /// <summary>
+    /// Adds a statement to the policy of the function (qualifier null), a version or an alias; returns it with its
+    /// Resource. Refused: $LATEST (InvalidParameterValue), a duplicate Sid (ResourceConflict), a policy over 20 KB
+    /// (PolicyLengthExceeded), a RevisionId that is not the resource's (PreconditionFailed).
+    /// </summary>
+    [Alias("AddPermission")] Task<PolicyStatement> AddPermissionAsync(string? qualifier, PolicyStatement statement, string? revisionId);
+
+    /// <summary>The policy of the function (qualifier null or $LATEST), a version or an alias; ResourceNotFound when it has none.</summary>
+    [Alias("GetPolicy")] Task<ResourcePolicy> GetPolicyAsync(string? qualifier);
+
+    /// <summary>Removes a statement; ResourceNotFound when the policy has no statement of that id.</summary>
+    [Alias("RemovePermission")] Task RemovePermissionAsync(string? qualifier, string statementId, string? revisionId);
+
+    /// <summary>The function's tags (empty when it has none).</summary>
+    [Alias("GetTags")] Task<IReadOnlyDictionary<string, string>> GetTagsAsync();
+
+    /// <summary>Adds or replaces tags; InvalidParameterValue beyond 50.</summary>
+    [Alias("Tag")] Task TagAsync(IReadOnlyDictionary<string, string> tags);
+
+    [Alias("Untag")] Task UntagAsync(IReadOnlyList<string> keys);
+
+    /// <summary>RecursiveLoop: Terminate (the default) or Allow.</summary>
+    [Alias("GetRecursiveLoop")] Task<string> GetRecursiveLoopAsync();
+
+    [Alias("PutRecursiveLoop")] Task<string> PutRecursiveLoopAsync(string recursiveLoop);
+
+    /// <summary>The runtime management setting of $LATEST (qualifier null) or a published version (Auto when never set).</summary>
+    [Alias("GetRuntimeManagement")] Task<RuntimeManagementSetting> GetRuntimeManagementAsync(string? qualifier);
+
+    [Alias("PutRuntimeManagement")] Task<RuntimeManagementSetting> PutRuntimeManagementAsync(string? qualifier, RuntimeManagementSetting setting);
+
+    /// <summary>The ARN of the function's code signing configuration, or null (the caller checks that the configuration exists).</summary>
+    [Alias("GetCodeSigningConfig")] Task<string?> GetCodeSigningConfigAsync();
+
+    /// <summary>Sets (or with null removes) the function's code signing configuration.</summary>
+    [Alias("SetCodeSigningConfig")] Task SetCodeSigningConfigAsync(string? arn);
 
     /// <summary>
     /// What a version's pool needs; ResourceNotFound when the function or version does not exist. Interleaves:

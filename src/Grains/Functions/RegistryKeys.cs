@@ -15,4 +15,6 @@ public static class RegistryKeys
     public static string EventSourceMappings(string accountId) => $"{accountId}/event-source-mappings";
 
     public static string Streams(string accountId) => $"{accountId}/streams";
+
+    public static string CodeSigningConfigs(string accountId) => $"{accountId}/code-signing-configs";
 }

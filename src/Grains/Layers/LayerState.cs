@@ -1,3 +1,5 @@
+using LambdaCluster.Grains.Permissions;
+
 namespace LambdaCluster.Grains.Layers;
 
 [GenerateSerializer, Alias("lambda.layer-state")]
@@ -7,4 +9,7 @@ public sealed class LayerState
 
     /// <summary>Version numbers are never reused, even after a version is deleted.</summary>
     [Id(1)] public long LastVersion { get; set; }
+
+    /// <summary>Each version's resource policy (AddLayerVersionPermission), with its revision.</summary>
+    [Id(2)] public Dictionary<long, ResourcePolicy> Policies { get; set; } = [];
 }

@@ -13,4 +13,10 @@ public sealed record FunctionUrlSetting
     [Id(5)] public string? InvokeMode { get; init; }
     [Id(6)] public required DateTimeOffset CreationTime { get; init; }
     [Id(7)] public required DateTimeOffset LastModifiedTime { get; init; }
+
+    /// <summary>
+    /// In the URL index only: the resource policy of the URL's function or alias lets anyone call it (see
+    /// <see cref="Permissions.PolicyStatement.AllowsPublicUrl"/>); a NONE URL without it answers 403 Forbidden, as Lambda's do.
+    /// </summary>
+    [Id(8)] public bool Public { get; init; }
 }

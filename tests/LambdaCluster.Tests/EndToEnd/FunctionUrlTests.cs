@@ -32,6 +32,13 @@ public sealed class FunctionUrlTests(NodeFixture fixture)
         var url = await CreateAsync("web-none", "NONE", "AllowOrigins=https://example.com,AllowMethods=GET,MaxAge=60");
         var pathForm = PathForm(url);
 
+        // As in Lambda, a NONE URL serves no one until the function's policy lets anyone invoke it through the URL.
+        var refused = await CurlAsync("-i", $"{pathForm}page.html");
+        Assert.StartsWith("HTTP/1.1 403", refused, StringComparison.Ordinal);
+        Assert.EndsWith("""{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}""", refused, StringComparison.Ordinal);
+        await AllowPublicAsync("web-none");
+        await Cluster.Waits.UntilAsync("the policy to reach the gateway", () => CurlAsync(url), body => body == "{\"hello\":\"world\"}", TimeSpan.FromSeconds(10));
+
         var html = await CurlAsync("-i", $"{pathForm}page.html");
         Assert.StartsWith("HTTP/1.1 200", html, StringComparison.Ordinal);
         Assert.Contains("Content-Type: text/html", html, StringComparison.OrdinalIgnoreCase);
@@ -78,6 +85,7 @@ public sealed class FunctionUrlTests(NodeFixture fixture)
         Assert.Single(Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-function-url-configs", "--function-name", "web-iam")).GetProperty("FunctionUrlConfigs").EnumerateArray());
         Assert.Contains("ResourceConflictException", (await Tools.AwsAsync(Node, "lambda", "create-function-url-config", "--function-name", "web-iam", "--auth-type", "NONE")).Stderr);
         await Tools.AwsOkAsync(Node, "lambda", "update-function-url-config", "--function-name", "web-iam", "--auth-type", "NONE");
+        await AllowPublicAsync("web-iam");
         // Gateways cache a URL's settings for a second: the URL opens up within that.
         await Cluster.Waits.UntilAsync("the NONE auth type to reach the gateway", () => CurlAsync(PathForm(url)), body => body == "{\"hello\":\"world\"}", TimeSpan.FromSeconds(10));
         await Tools.AwsOkAsync(Node, "lambda", "delete-function-url-config", "--function-name", "web-iam");
@@ -92,6 +100,13 @@ public sealed class FunctionUrlTests(NodeFixture fixture)
         var created = Tools.Json(await Tools.AwsOkAsync(Node, arguments));
         return created.GetProperty("FunctionUrl").GetString()!;
     }
+
+    /// <summary>The permission Lambda's console adds for a NONE URL: lambda:InvokeFunctionUrl for everyone, through NONE URLs.</summary>
+    internal static Task AllowPublicAsync(NodeProcess node, string function) =>
+        Tools.AwsOkAsync(node, "lambda", "add-permission", "--function-name", function, "--statement-id", "FunctionURLAllowPublicAccess",
+            "--action", "lambda:InvokeFunctionUrl", "--principal", "*", "--function-url-auth-type", "NONE");
+
+    private Task AllowPublicAsync(string function) => AllowPublicAsync(Node, function);
 
     /// <summary>The path-based form of a URL, which needs no DNS: {gateway}/_lambda/url/{url-id}/.</summary>
     private string PathForm(string url) => $"{Node.Endpoint}/_lambda/url/{new Uri(url).Host.Split('.')[0]}/";

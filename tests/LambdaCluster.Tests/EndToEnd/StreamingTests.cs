@@ -175,6 +175,7 @@ public sealed class StreamingTests(NodeFixture fixture)
     private async Task<string> CreateUrlAsync(string name)
     {
         await CreateAsync(name);
+        await FunctionUrlTests.AllowPublicAsync(Node, name); // the policy first: the URL is public from its creation
         var created = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "create-function-url-config", "--function-name", name, "--auth-type", "NONE", "--invoke-mode", "RESPONSE_STREAM"));
         Assert.Equal("RESPONSE_STREAM", created.GetProperty("InvokeMode").GetString());
         return $"{Node.Endpoint}/_lambda/url/{new Uri(created.GetProperty("FunctionUrl").GetString()!).Host.Split('.')[0]}/";

@@ -61,6 +61,20 @@ public static class Tools
         return RunAsync(Aws, ["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
     }
 
+    /// <summary>The Python interpreter the aws CLI runs on (it has boto3 and botocore), from its script's first line.</summary>
+    public static string BotoPython => BotoPythonPath.Value;
+
+    private static readonly Lazy<string> BotoPythonPath = new(() =>
+    {
+        var script = Aws != "aws" ? Aws : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "aws")).First(File.Exists);
+        var shebang = File.ReadLines(script).First().TrimStart('#', '!').Trim().Split(' ');
+        return shebang[0].EndsWith("/env", StringComparison.Ordinal) ? shebang[1] : shebang[0];
+    });
+
+    /// <summary>A Python script of EndToEnd/py run with boto3 against a node (its endpoint is the first argument).</summary>
+    public static Task<ProcessResult> BotoScriptAsync(NodeProcess node, string script, params string[] arguments) =>
+        RunAsync(BotoPython, [RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "py", script), node.Endpoint, .. arguments], Credentials());
+
     public static Task<ProcessResult> NodeScriptAsync(NodeProcess node, string script, params string[] arguments)
     {
         var environment = Credentials();

@@ -16,16 +16,25 @@ public sealed class FunctionReferenceTests
         Assert.Equal(new FunctionReference(name, qualifier), FunctionReference.Parse(raw, "us-east-1", "000000000000"));
 
     [Fact]
-    public void Parse_TooLongName_IsValidationException()
+    public void Parse_TooLongName_IsInvalidParameterValue_AsLambdaAnswersIt()
     {
         var error = Assert.Throws<LambdaServiceException>(() => FunctionReference.Parse(new string('a', 65), "us-east-1", "000000000000"));
-        Assert.Equal(LambdaErrorType.ValidationException, error.ErrorType);
+        Assert.Equal(LambdaErrorType.InvalidParameterValueException, error.ErrorType);
+        Assert.EndsWith("Member must have length less than or equal to 64", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_OtherAccount_IsNotFound()
+    public void Parse_OtherRegion_IsNotFound_WithLambdasMessage()
+    {
+        var error = Assert.Throws<LambdaServiceException>(() => FunctionReference.Parse("arn:aws:lambda:ap-southeast-1:000000000000:function:x", "us-east-1", "000000000000"));
+        Assert.Equal(LambdaErrorType.ResourceNotFoundException, error.ErrorType);
+        Assert.Equal("Functions from 'ap-southeast-1' are not reachable in this region ('us-east-1')", error.Message);
+    }
+
+    [Fact]
+    public void Parse_OtherAccount_IsAccessDenied()
     {
         var error = Assert.Throws<LambdaServiceException>(() => FunctionReference.Parse("arn:aws:lambda:us-east-1:123456789012:function:x", "us-east-1", "000000000000"));
-        Assert.Equal(LambdaErrorType.ResourceNotFoundException, error.ErrorType);
+        Assert.Equal(LambdaErrorType.AccessDeniedException, error.ErrorType);
     }
 }

@@ -12,6 +12,7 @@ public sealed record CreateFunctionRequest
     public int? Timeout { get; init; }
     public int? MemorySize { get; init; }
     public bool? Publish { get; init; }
+    public string? CodeSigningConfigArn { get; init; }
     public string? PackageType { get; init; }
     public EnvironmentDto? Environment { get; init; }
     public TracingConfigDto? TracingConfig { get; init; }

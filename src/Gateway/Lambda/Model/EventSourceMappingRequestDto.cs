@@ -19,4 +19,5 @@ public sealed class EventSourceMappingRequestDto
     public int? MaximumRecordAgeInSeconds { get; init; }
     public DestinationConfigDto? DestinationConfig { get; init; }
     public int? TumblingWindowInSeconds { get; init; }
+    public Dictionary<string, string>? Tags { get; init; }
 }

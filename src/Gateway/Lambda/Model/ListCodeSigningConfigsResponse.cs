@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListCodeSigningConfigsResponse(IReadOnlyList<CodeSigningConfigDto> CodeSigningConfigs, string? NextMarker);

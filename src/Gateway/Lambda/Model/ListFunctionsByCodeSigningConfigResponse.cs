@@ -1,0 +1,3 @@
+namespace LambdaCluster.Gateway.Lambda.Model;
+
+public sealed record ListFunctionsByCodeSigningConfigResponse(IReadOnlyList<string> FunctionArns, string? NextMarker);
