@@ -320,6 +320,15 @@ public sealed partial class ExecutionEnvironment
         }
 
         var outcome = await invocation.Outcome; // whichever ending came first
+        if (outcome is RuntimeOutcome.Undelivered undelivered)
+        {
+            // The runtime ended after its last answer without asking for another event (a rejection its handler left
+            // behind, say): as in Lambda, no event waits on a runtime that is gone, so this one runs on a new environment.
+            _report.Abort(invocation);
+            Stop($"runtime exited before taking an event ({undelivered.How})");
+            return Failed(PlatformFailureReason.EnvironmentGone, $"Environment {Id} stopped before its runtime took the event.");
+        }
+
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
         _process.Drain(); // what the function printed before it answered belongs to this invocation, before END
         return Finish(invocation, outcome, durationMs, initDurationMs);

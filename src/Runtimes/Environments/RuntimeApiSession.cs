@@ -90,8 +90,10 @@ internal sealed class RuntimeApiSession
     {
         ActiveInvocation? invocation;
         TaskCompletionSource<ActiveInvocation?>? parked;
+        bool undelivered;
         lock (_gate)
         {
+            undelivered = _machine.Stage == InvocationStage.Queued;
             if (!_machine.TryFire(EnvironmentTrigger.Fail))
             {
                 return false;
@@ -101,7 +103,8 @@ internal sealed class RuntimeApiSession
             (parked, _parked) = (_parked, null);
         }
 
-        invocation?.End(ending);
+        // An event the runtime never took did not run, whatever stopped the environment: it may run elsewhere.
+        invocation?.End(undelivered && ending is RuntimeOutcome.Exited exited ? new RuntimeOutcome.Undelivered(exited.How) : ending);
         parked?.TrySetResult(null);
         _init.TrySetResult(initEnding ?? new InitError(FunctionErrorTypes.RuntimeExitError, []));
         return true;

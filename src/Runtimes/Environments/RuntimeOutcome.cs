@@ -15,6 +15,9 @@ internal abstract record RuntimeOutcome
     /// <summary>The process ended before answering.</summary>
     public sealed record Exited(string How) : RuntimeOutcome;
 
+    /// <summary>The process ended (or was stopped) before the runtime took the event from <c>/next</c>: nothing ran.</summary>
+    public sealed record Undelivered(string How) : RuntimeOutcome;
+
     /// <summary>The caller went away before the response was complete.</summary>
     public sealed record Abandoned : RuntimeOutcome;
 

@@ -66,7 +66,12 @@ public sealed class FileJournalStore(IOptions<NodeOptions> options) : IJournalSt
 
     public Task DeleteAsync(string journal, CancellationToken cancellationToken)
     {
-        File.Delete(PathFor(journal));
+        var path = PathFor(journal);
+        if (File.Exists(path)) // a journal never written to has no file, and maybe no folder (File.Delete throws for a missing folder)
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -245,27 +245,57 @@ function makeContext(headers, finish) {
 }
 
 // ---- one invocation
+// Completion as AWS's Node.js runtime client implements it: a handler's promise settles the invocation; a callback
+// (the third argument) does too, but with context.callbackWaitsForEmptyEventLoop (true by default) the answer waits
+// until the event loop is empty, so timers and sockets the handler left still run inside the invocation; context.done,
+// succeed and fail answer at once; a handler that neither returns a promise nor calls back is answered null once the
+// loop is empty (its return value is ignored).
+let onEmptyLoop = null;
+process.on('beforeExit', () => {
+  const settle = onEmptyLoop;
+  onEmptyLoop = null;
+  settle?.();
+});
+
 function invoke(handler, event, headers) {
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (err, result) => {
+    let answered = false;
+    const settle = (outcome) => {
       if (settled) return;
       settled = true;
-      resolve(err !== null && err !== undefined ? { error: err } : { result });
+      onEmptyLoop = null;
+      runtimeApi.hold(true); // synchronously: the loop must not run dry before the answer is written
+      resolve(outcome);
     };
-    const context = makeContext(headers, finish);
+    const done = (err, result) => {
+      if (answered) return;
+      answered = true;
+      settle(err !== null && err !== undefined ? { error: err } : { result });
+    };
+    const callback = (err, result) => {
+      if (answered) return;
+      if (err === null || err === undefined) {
+        if (context.callbackWaitsForEmptyEventLoop) {
+          answered = true;
+          onEmptyLoop = () => settle({ result });
+          return;
+        }
+      }
+      done(err, result);
+    };
+    const context = makeContext(headers, done);
+    onEmptyLoop = () => settle({ result: null });
+    runtimeApi.hold(false);
     let returned;
     try {
-      returned = handler(event, context, finish);
+      returned = handler(event, context, callback);
     } catch (err) {
-      finish(err);
+      done(err);
       return;
     }
     if (returned && typeof returned.then === 'function') {
-      returned.then((result) => finish(null, result), (err) => finish(err ?? new Error('Promise rejected')));
-    } else if (handler.length < 3 && !settled) {
-      // A synchronous handler that takes no callback: Lambda posts null.
-      finish(null, null);
+      returned.then((result) => done(null, result), (err) => done(err ?? new Error('Promise rejected')));
     }
   });
 }
@@ -273,19 +303,25 @@ function invoke(handler, event, headers) {
 let handler;
 let inFlightId;
 
-process.on('uncaughtException', async (err) => {
+// An exception or rejection nobody handled ends the process, as with AWS's client: one that surfaces while an
+// invocation runs is its error; one a finished handler left behind surfaces before the next event is asked for (see
+// the loop), and the invocation keeps its answer. Lambda then starts a new runtime; no event waits on this one.
+let pendingAnswer;
+async function crash(label, err, exitCode) {
   const doc = toErrorDocument(err);
-  console.error('Uncaught Exception \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
-  if (inFlightId) await postJson(`/2018-06-01/runtime/invocation/${inFlightId}/error`, JSON.stringify(doc)).catch(() => {});
-  process.exit(129);
-});
-process.on('unhandledRejection', async (reason) => {
-  const err = new LambdaError('Runtime.UnhandledPromiseRejection', `${reason?.name ?? 'Error'}: ${reason?.message ?? reason}`, reason);
-  const doc = toErrorDocument(err);
-  console.error('Unhandled Promise Rejection \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
-  if (inFlightId) await postJson(`/2018-06-01/runtime/invocation/${inFlightId}/error`, JSON.stringify(doc)).catch(() => {});
-  process.exit(128);
-});
+  console.error(label + ' \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
+  runtimeApi.hold(true);
+  if (pendingAnswer) {
+    const { requestId, kind, body } = pendingAnswer;
+    await runtimeApi.post(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS).catch(() => {});
+  } else if (inFlightId) {
+    await postJson(`/2018-06-01/runtime/invocation/${inFlightId}/error`, JSON.stringify(doc)).catch(() => {});
+  }
+  process.exit(exitCode);
+}
+process.on('uncaughtException', (err) => crash('Uncaught Exception', err, 129));
+process.on('unhandledRejection', (reason) => crash('Unhandled Promise Rejection',
+  new LambdaError('Runtime.UnhandledPromiseRejection', `${reason?.name ?? 'Error'}: ${reason?.message ?? reason}`, reason), 128));
 
 patchConsole();
 try {
@@ -301,7 +337,14 @@ try {
 // process one write and the node one read.
 const NEXT = '/2018-06-01/runtime/invocation/next';
 let next = await runtimeApi.get(NEXT);
-const answer = (requestId, kind, body) => runtimeApi.postThenGet(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS, NEXT);
+const answer = async (requestId, kind, body) => {
+  // One turn of the event loop first: a rejection the handler left unhandled is reported now (with this answer kept),
+  // rather than after the next event was asked for, which a dying runtime could not serve.
+  pendingAnswer = { requestId, kind, body };
+  await new Promise((resolve) => setImmediate(resolve));
+  pendingAnswer = undefined;
+  return runtimeApi.postThenGet(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS, NEXT);
+};
 
 for (;;) {
   if (next.status !== 200) {

@@ -51,6 +51,15 @@ export class RuntimeApiClient {
     return request;
   }
 
+  /**
+   * Whether the connection keeps the process's event loop alive. While a handler runs it does not, so that the loop
+   * empties ('beforeExit') once the handler leaves nothing to run: callback handlers answer then, as Lambda's do.
+   */
+  hold(keep) {
+    if (keep) this.socket?.ref();
+    else this.socket?.unref();
+  }
+
   /** Writes the request(s) and resolves with the last of <responses> responses, read in order. */
   send(request, responses) {
     if (this.waiting) return Promise.reject(new Error('Runtime API request already in flight'));

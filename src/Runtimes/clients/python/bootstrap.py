@@ -269,10 +269,44 @@ class LambdaContext:
                    self.client_context, self.identity))
 
 
+# As AWS's Python runtime client: non-ASCII characters are written as they are on python3.12, escaped on the others.
+_ENSURE_ASCII = os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12"
+
+
+class _HasDecimal(Exception):
+    pass
+
+
 def _default(value):
     if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        raise _HasDecimal()
     raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+
+def _to_json(result):
+    """The response as AWS's client writes it: a Decimal is its exact digits as a raw JSON number (NaN as NaN).
+
+    The standard encoder cannot write raw text, so a response holding Decimals is encoded with each one swapped for a
+    marker string that is then replaced by the digits; responses without any take the fast path.
+    """
+    try:
+        return json.dumps(result, default=_default, ensure_ascii=_ENSURE_ASCII)
+    except _HasDecimal:
+        pass
+    nonce = os.urandom(8).hex()
+    raw = {}
+
+    def mark(value):
+        if isinstance(value, decimal.Decimal):
+            token = "%s-%d" % (nonce, len(raw))
+            raw['"' + token + '"'] = "NaN" if value.is_nan() else str(value)
+            return token
+        raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+    text = json.dumps(result, default=mark, ensure_ascii=_ENSURE_ASCII)
+    for token, digits in raw.items():
+        text = text.replace(token, digits)
+    return text
 
 
 def _handle(handler, headers, body):
@@ -289,7 +323,7 @@ def _handle(handler, headers, body):
     if isinstance(result, (bytes, bytearray)):
         return "bytes", bytes(result)
     try:
-        return "json", json.dumps(result, default=_default, ensure_ascii=False).encode("utf-8")
+        return "json", _to_json(result).encode("utf-8")
     except Exception as e:
         document = _error_document(
             "Runtime.MarshalError", "Unable to marshal response: %s" % e, None, request_id)

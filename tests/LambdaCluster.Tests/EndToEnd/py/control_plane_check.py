@@ -72,6 +72,11 @@ equal(204, lam.delete_function(FunctionName="cp-publish", Qualifier="1233")["Res
 equal(204, lam.delete_alias(FunctionName="cp-publish", Name="nope")["ResponseMetadata"]["HTTPStatusCode"], "delete missing alias")
 equal("ResourceNotFoundException", error(lam.delete_function, FunctionName="cp-never")[0], "delete missing function")
 
+# 11. A stream that never received a record is deleted.
+kinesis.create_stream(StreamName="cp-empty", ShardCount=2)
+kinesis.delete_stream(StreamName="cp-empty")
+equal("ResourceNotFoundException", error(kinesis.describe_stream, StreamName="cp-empty")[0], "deleted empty stream")
+
 # Resource-based policies.
 equal(("ResourceNotFoundException", "No policy is associated with the given resource.", 404), error(lam.get_policy, FunctionName="cp-f2"), "no policy yet")
 added = lam.add_permission(FunctionName="cp-f2", StatementId="s3-invoke", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",

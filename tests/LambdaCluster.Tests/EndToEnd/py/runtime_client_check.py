@@ -1,0 +1,86 @@
+"""The Node.js and Python runtime clients complete invocations as AWS's do (aws-lambda-nodejs-runtime-interface-client,
+aws-lambda-python-runtime-interface-client), checked through boto3's Invoke with the log tail.
+
+Usage: runtime_client_check.py ENDPOINT WORK_DIRECTORY. Prints "ok" and exits 0, or raises with what differed.
+"""
+import base64
+import io
+import json
+import os
+import sys
+import time
+import zipfile
+
+import boto3
+import botocore.config
+
+endpoint, work = sys.argv[1], sys.argv[2]
+session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+lam = session.client("lambda", endpoint_url=endpoint, config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=60))
+
+
+def package(name, text):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        entry = zipfile.ZipInfo(name)
+        entry.external_attr = 0o644 << 16
+        archive.writestr(entry, text)
+    return buffer.getvalue()
+
+
+def create(name, runtime, file, text):
+    lam.create_function(FunctionName=name, Runtime=runtime, Role="arn:aws:iam::000000000000:role/r", Handler=file.split(".")[0] + ".handler",
+                        Code={"ZipFile": package(file, text)}, Timeout=10)
+
+
+def invoke(name, payload):
+    started = time.monotonic()
+    answer = lam.invoke(FunctionName=name, Payload=json.dumps(payload).encode(), LogType="Tail")
+    return answer, answer["Payload"].read().decode(), base64.b64decode(answer["LogResult"]).decode(), time.monotonic() - started
+
+
+def equal(expected, actual, what):
+    if expected != actual:
+        raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+# A callback answers once the event loop is empty (callbackWaitsForEmptyEventLoop is true by default): the timer the
+# handler left runs inside the invocation.
+create("rc-callback", "nodejs22.x", "index.js",
+       "exports.handler = (e, c, cb) => { setTimeout(() => console.log('late'), 1500); cb(null, 'answered'); };\n")
+answer, body, tail, took = invoke("rc-callback", {})
+equal('"answered"', body, "callback response")
+assert took >= 1.4, f"answered after {took:.2f} s, before the handler's timer ran"
+assert "late" in tail.split("END RequestId")[0], tail
+
+# With the flag off, the callback answers at once.
+create("rc-callback-now", "nodejs22.x", "index.js",
+       "exports.handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 3000); cb(null, 'now'); };\n")
+answer, body, tail, took = invoke("rc-callback-now", {})
+equal('"now"', body, "callback without waiting")
+assert took < 2.5, f"answered after {took:.2f} s"
+
+# A handler that neither returns a promise nor calls back is answered null once nothing is left to run; its return
+# value is ignored.
+create("rc-sync", "nodejs22.x", "index.js", "exports.handler = (e, c, cb) => { setTimeout(() => console.log('tick'), 200); return { ignored: true }; };\n")
+answer, body, tail, took = invoke("rc-sync", {})
+equal("null", body, "handler that never calls back")
+assert "tick" in tail, tail
+
+# A rejection a finished handler left behind: its invocation keeps its answer, the runtime restarts, and the next
+# call, made at once, is served (by a new runtime).
+create("rc-rejection", "nodejs22.x", "index.mjs",
+       "async function side() { throw new Error('x'); }\nexport const handler = async (e) => { if (e.audit) side(); return { ok: true }; };\n")
+first, first_body, first_tail, _ = invoke("rc-rejection", {"audit": True})
+second, second_body, second_tail, _ = invoke("rc-rejection", {})
+equal(('{"ok":true}', None), (first_body, first.get("FunctionError")), "the invocation that left the rejection")
+assert "Unhandled Promise Rejection" in first_tail, first_tail
+equal(('{"ok":true}', None), (second_body, second.get("FunctionError")), "the next, unrelated invocation")
+
+# Python: a Decimal keeps every digit.
+create("rc-decimal", "python3.12", "index.py",
+       "from decimal import Decimal\ndef handler(e, c):\n    return {'pi': Decimal('3.14159265358979323846264338327950288'), 'big': Decimal('1E+2')}\n")
+answer, body, tail, took = invoke("rc-decimal", {})
+equal('{"pi": 3.14159265358979323846264338327950288, "big": 1E+2}', body, "Decimals")
+
+print("ok")
