@@ -50,7 +50,10 @@ public static class SigV4
 
     public static string PayloadHash(ReadOnlySpan<byte> body) => Hex(SHA256.HashData(body));
 
-    /// <summary>botocore's <c>quote(path, safe='/~')</c> applied to the path as it was sent.</summary>
+    /// <summary>
+    /// The path as sent, normalized as SigV4 does for every service but S3 (dot segments resolved, repeated slashes
+    /// folded: the test suite's normalize-path cases), then percent-encoded (<c>quote(path, safe='/~')</c>).
+    /// </summary>
     public static string CanonicalUri(string rawPath)
     {
         if (string.IsNullOrEmpty(rawPath))
@@ -58,7 +61,41 @@ public static class SigV4
             return "/";
         }
 
-        return Encode(rawPath, keepSlash: true);
+        return Encode(NormalizePath(rawPath), keepSlash: true);
+    }
+
+    /// <summary>RFC 3986's remove_dot_segments over the path's non-empty segments, keeping a leading and a trailing slash.</summary>
+    private static string NormalizePath(string path)
+    {
+        if (!path.Contains("/.", StringComparison.Ordinal) && !path.Contains("//", StringComparison.Ordinal))
+        {
+            return path; // the common case: nothing to resolve
+        }
+
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+
+                continue;
+            }
+
+            segments.Add(segment);
+        }
+
+        var joined = string.Join('/', segments);
+        var trailing = path.EndsWith('/') && segments.Count > 0 ? "/" : "";
+        return (path.StartsWith('/') ? "/" : "") + joined + trailing;
     }
 
     public static string CanonicalQuery(string rawQuery)

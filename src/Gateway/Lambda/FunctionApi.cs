@@ -39,6 +39,8 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.Architectures(request.Architectures);
         TagsApi.Validated(request.Tags);
+        var logging = LoggingConfigs.Merge(request.LoggingConfig, new FunctionLogging("Text", null, null, $"/aws/lambda/{name}"))
+            ?? new FunctionLogging("Text", null, null, $"/aws/lambda/{name}");
         var layers = await layerReferences.ResolveAsync(request.Layers);
         if (request.Code is null)
         {
@@ -75,7 +77,10 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             ConfigRevision = Guid.NewGuid().ToString("N"),
             EphemeralStorageSize = request.EphemeralStorage?.Size ?? 512,
             TracingMode = request.TracingConfig?.Mode ?? "PassThrough",
-            LogGroup = $"/aws/lambda/{name}",
+            LogGroup = logging.LogGroup,
+            LogFormat = logging.LogFormat,
+            ApplicationLogLevel = logging.ApplicationLogLevel,
+            SystemLogLevel = logging.SystemLogLevel,
             Tags = request.Tags,
             Region = Region,
             Layers = layers ?? [],
@@ -175,7 +180,8 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
     public async Task UpdateConfigurationAsync(HttpContext http, string functionName)
     {
         var request = JsonBody.Read(http, LambdaJsonContext.Default.UpdateFunctionConfigurationRequest);
-        var (_, grain) = await ExistingAsync(http, functionName);
+        var (current, grain) = await ExistingAsync(http, functionName);
+        var logging = LoggingConfigs.Merge(request.LoggingConfig, new FunctionLogging(current.LogFormat, current.ApplicationLogLevel, current.SystemLogLevel, current.LogGroup));
         if (request.Role is not null)
         {
             FunctionValidator.Role(request.Role);
@@ -210,6 +216,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             RevisionId = request.RevisionId,
             EphemeralStorageSize = request.EphemeralStorage?.Size,
             TracingMode = request.TracingConfig?.Mode,
+            Logging = logging,
         });
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
     }

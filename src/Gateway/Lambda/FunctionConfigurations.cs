@@ -53,7 +53,13 @@ public static class FunctionConfigurations
             EphemeralStorage = new EphemeralStorageDto(f.EphemeralStorageSize),
             SnapStart = new SnapStartResponseDto("None", "Off"),
             RuntimeVersionConfig = view == ConfigurationView.List ? null : new RuntimeVersionConfigDto(runtimeArn),
-            LoggingConfig = new LoggingConfigDto("Text", f.LogGroup),
+            LoggingConfig = new LoggingConfigDto
+            {
+                LogFormat = f.LogFormat,
+                ApplicationLogLevel = f.LogFormat == "JSON" ? f.ApplicationLogLevel ?? "INFO" : null,
+                SystemLogLevel = f.LogFormat == "JSON" ? f.SystemLogLevel ?? "INFO" : null,
+                LogGroup = f.LogGroup,
+            },
             Layers = f.Layers.Count == 0 ? null : [.. f.Layers.Select(l => new LayerDto(l.Arn, l.CodeSize))],
         };
     }

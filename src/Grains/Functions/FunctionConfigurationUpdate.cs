@@ -14,5 +14,7 @@ public sealed record FunctionConfigurationUpdate
     [Id(7)] public string? RevisionId { get; init; }
     [Id(8)] public int? EphemeralStorageSize { get; init; }
     [Id(9)] public string? TracingMode { get; init; }
+    /// <summary>The whole LoggingConfig after the update (already merged with the current one), or null to keep it.</summary>
+    [Id(11)] public FunctionLogging? Logging { get; init; }
     [Id(10)] public IReadOnlyList<Layers.FunctionLayer>? Layers { get; init; }
 }

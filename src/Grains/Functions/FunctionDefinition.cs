@@ -36,6 +36,12 @@ public sealed record FunctionDefinition
     /// <summary>"$LATEST", or the number of a published version.</summary>
     [Id(21)] public string Version { get; init; } = "$LATEST";
     [Id(22)] public IReadOnlyList<FunctionLayer> Layers { get; init; } = [];
+    /// <summary>LoggingConfig.LogFormat: Text or JSON.</summary>
+    [Id(23)] public string LogFormat { get; init; } = "Text";
+    /// <summary>LoggingConfig.ApplicationLogLevel (JSON only; INFO when unset).</summary>
+    [Id(24)] public string? ApplicationLogLevel { get; init; }
+    /// <summary>LoggingConfig.SystemLogLevel (JSON only; INFO when unset).</summary>
+    [Id(25)] public string? SystemLogLevel { get; init; }
 
     public EnvironmentSpec ToEnvironmentSpec() => new()
     {
@@ -53,5 +59,8 @@ public sealed record FunctionDefinition
         Region = Region,
         LayerHashes = [.. Layers.Select(l => l.CodeSha256Hex)],
         EphemeralStorageSize = EphemeralStorageSize,
+        LogFormat = LogFormat,
+        ApplicationLogLevel = LogFormat == "JSON" ? ApplicationLogLevel ?? "INFO" : null,
+        SystemLogLevel = LogFormat == "JSON" ? SystemLogLevel ?? "INFO" : null,
     };
 }

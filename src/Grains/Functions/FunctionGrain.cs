@@ -65,6 +65,10 @@ public sealed partial class FunctionGrain(
             Runtime = update.Runtime ?? current.Runtime,
             EphemeralStorageSize = update.EphemeralStorageSize ?? current.EphemeralStorageSize,
             TracingMode = update.TracingMode ?? current.TracingMode,
+            LogFormat = update.Logging?.LogFormat ?? current.LogFormat,
+            ApplicationLogLevel = update.Logging is { } logging ? logging.ApplicationLogLevel : current.ApplicationLogLevel,
+            SystemLogLevel = update.Logging is { } system ? system.SystemLogLevel : current.SystemLogLevel,
+            LogGroup = update.Logging?.LogGroup ?? current.LogGroup,
             Layers = update.Layers ?? current.Layers,
         };
         return await SaveLatestAsync(updated);

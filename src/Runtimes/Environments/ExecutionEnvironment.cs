@@ -247,7 +247,7 @@ public sealed partial class ExecutionEnvironment
             return FailInit(FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), 0);
         }
 
-        _report.InitStart();
+        _report.InitStart(Provisioned ? "provisioned-concurrency" : "on-demand");
         try
         {
             var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory,

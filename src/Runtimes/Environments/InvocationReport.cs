@@ -21,6 +21,7 @@ internal sealed class InvocationReport
     private readonly RuntimeDescriptor _runtime;
     private readonly KeyValuePair<string, object?> _function;
     private ActiveInvocation? _current;
+    private string _initializationType = "on-demand";
 
     public InvocationReport(ILogStore logs, TimeProvider time, EnvironmentSpec spec, RuntimeDescriptor runtime, string streamName)
     {
@@ -42,10 +43,14 @@ internal sealed class InvocationReport
         Write(line);
     }
 
-    public void InitStart()
+    /// <summary>INIT_START (platform.initStart in JSON) for an on-demand or provisioned-concurrency INIT.</summary>
+    public void InitStart(string initializationType)
     {
         var arn = $"arn:aws:lambda:{_spec.Region}::runtime:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_runtime.RuntimeVersion)))}";
-        Write(PlatformLogLines.InitStart(_runtime.RuntimeVersion, arn));
+        _initializationType = initializationType;
+        WritePlatform(_spec.JsonLogs
+            ? PlatformLogRecords.InitStart(_time.GetUtcNow(), initializationType, _runtime.RuntimeVersion, arn, _spec.FunctionName, _spec.Version)
+            : PlatformLogLines.InitStart(_runtime.RuntimeVersion, arn));
     }
 
     /// <summary>INIT finished (its duration feeds the init metric; an on-demand INIT's also goes into the first REPORT).</summary>
@@ -62,7 +67,10 @@ internal sealed class InvocationReport
     public void InitFailed(double initDurationMs, string errorType)
     {
         LambdaTelemetry.InitDuration.Record(initDurationMs, _function);
-        Write(PlatformLogLines.InitReport(initDurationMs, errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error", errorType));
+        var status = errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error";
+        WritePlatform(_spec.JsonLogs
+            ? PlatformLogRecords.InitReport(_time.GetUtcNow(), _initializationType, initDurationMs, status, errorType)
+            : PlatformLogLines.InitReport(initDurationMs, status, errorType));
     }
 
     /// <summary>START: the invocation is now the one whose tail collects output.</summary>
@@ -70,16 +78,31 @@ internal sealed class InvocationReport
     {
         LambdaTelemetry.ConcurrentExecutions.Add(1, _function);
         Volatile.Write(ref _current, invocation);
-        invocation.AppendToTail(Write(PlatformLogLines.Start(invocation.RequestId, _spec.Version)));
+        if (WritePlatform(_spec.JsonLogs ? PlatformLogRecords.Start(_time.GetUtcNow(), invocation.RequestId, _spec.Version) : PlatformLogLines.Start(invocation.RequestId, _spec.Version)) is { } start)
+        {
+            invocation.AppendToTail(start);
+        }
     }
 
     /// <summary>The line Lambda writes when the function's timeout passes.</summary>
-    public void TimedOut(ActiveInvocation invocation) =>
-        invocation.AppendToTail(Write(PlatformLogLines.TaskTimedOut(_time.GetUtcNow(), invocation.RequestId, _spec.Timeout)));
+    /// <remarks>With JSON logs the timeout is platform.report's status instead.</remarks>
+    public void TimedOut(ActiveInvocation invocation)
+    {
+        if (!_spec.JsonLogs)
+        {
+            invocation.AppendToTail(Write(PlatformLogLines.TaskTimedOut(_time.GetUtcNow(), invocation.RequestId, _spec.Timeout)));
+        }
+    }
 
     /// <summary>The line Lambda writes when the runtime process ends during an invocation.</summary>
-    public void Exited(ActiveInvocation invocation, string how) =>
-        invocation.AppendToTail(Write($"RequestId: {invocation.RequestId} Error: Runtime exited with error: {how}\rRuntime.ExitError"));
+    /// <remarks>With JSON logs the exit is platform.report's status and error type instead.</remarks>
+    public void Exited(ActiveInvocation invocation, string how)
+    {
+        if (!_spec.JsonLogs)
+        {
+            invocation.AppendToTail(Write($"RequestId: {invocation.RequestId} Error: Runtime exited with error: {how}\rRuntime.ExitError"));
+        }
+    }
 
     /// <summary>END and REPORT (with the status and error type of a failed invocation); the invocation's tail, when it asked for one.</summary>
     public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError)
@@ -93,9 +116,24 @@ internal sealed class InvocationReport
             LambdaTelemetry.Errors.Add(1, _function);
         }
 
+        var at = _time.GetUtcNow();
+        var now = at.ToUnixTimeMilliseconds();
+        if (_spec.JsonLogs)
+        {
+            // JSON: no END line; platform.report carries the invocation's status (timeout and exit included).
+            if (SystemRecordsLogged)
+            {
+                var record = PlatformLogRecords.Report(at, invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, initDurationMs,
+                    status ?? (errorType is null ? null : "error"), errorType);
+                _logs.Append(_spec.LogGroup, StreamName, [new LogEvent(now, record, now)]);
+                invocation.AppendToTail(record);
+            }
+
+            return invocation.TailBase64();
+        }
+
         var end = PlatformLogLines.End(invocation.RequestId);
         var report = PlatformLogLines.Report(invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, initDurationMs, status, errorType);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         _logs.Append(_spec.LogGroup, StreamName, [new LogEvent(now, end, now), new LogEvent(now, report, now)]);
         invocation.AppendToTail(end);
         invocation.AppendToTail(report);
@@ -110,6 +148,12 @@ internal sealed class InvocationReport
             LambdaTelemetry.ConcurrentExecutions.Add(-1, _function);
         }
     }
+
+    /// <summary>The platform's records are INFO: a SystemLogLevel of WARN drops them (JSON logs only; text lines are always written).</summary>
+    private bool SystemRecordsLogged => !_spec.JsonLogs || _spec.SystemLogLevel is null or "DEBUG" or "INFO";
+
+    /// <summary>A platform line or record, unless the SystemLogLevel drops it (null then).</summary>
+    private string? WritePlatform(string line) => SystemRecordsLogged ? Write(line) : null;
 
     private string Write(string line)
     {

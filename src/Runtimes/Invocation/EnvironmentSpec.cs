@@ -25,4 +25,13 @@ public sealed record EnvironmentSpec
     [Id(12)] public IReadOnlyList<string> LayerHashes { get; init; } = [];
     /// <summary>Lambda's EphemeralStorage.Size: the bound on /tmp, in MB (512-10240).</summary>
     [Id(13)] public int EphemeralStorageSize { get; init; } = 512;
+    /// <summary>LoggingConfig.LogFormat: Text, or JSON (application and platform logs as JSON records).</summary>
+    [Id(14)] public string LogFormat { get; init; } = "Text";
+    /// <summary>LoggingConfig.ApplicationLogLevel with JSON (TRACE..FATAL): the runtime clients drop records below it.</summary>
+    [Id(15)] public string? ApplicationLogLevel { get; init; }
+    /// <summary>LoggingConfig.SystemLogLevel with JSON (DEBUG, INFO, WARN): the platform's records below it are dropped.</summary>
+    [Id(16)] public string? SystemLogLevel { get; init; }
+
+    /// <summary>True when the function's logs are JSON records (LoggingConfig.LogFormat JSON).</summary>
+    public bool JsonLogs => LogFormat == "JSON";
 }

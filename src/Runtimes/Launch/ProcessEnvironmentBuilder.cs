@@ -52,6 +52,13 @@ public static class ProcessEnvironmentBuilder
         variables["AWS_LAMBDA_INITIALIZATION_TYPE"] = request.InitializationType;
         variables["AWS_LAMBDA_LOG_GROUP_NAME"] = spec.LogGroup;
         variables["AWS_LAMBDA_LOG_STREAM_NAME"] = request.LogStreamName;
+        if (spec.JsonLogs)
+        {
+            // What AWS's runtime clients read for LoggingConfig (the Lambda guide's monitoring-cloudwatchlogs-logformat).
+            variables["AWS_LAMBDA_LOG_FORMAT"] = "JSON";
+            variables["AWS_LAMBDA_LOG_LEVEL"] = spec.ApplicationLogLevel ?? "INFO";
+        }
+
         variables["AWS_LAMBDA_RUNTIME_API"] = request.RuntimeApiAddress;
         variables["LAMBDA_TASK_ROOT"] = request.CodeDirectory;
         variables["LAMBDA_RUNTIME_DIR"] = runtimeDirectory;

@@ -16,6 +16,7 @@ public sealed record CreateFunctionRequest
     public string? PackageType { get; init; }
     public EnvironmentDto? Environment { get; init; }
     public TracingConfigDto? TracingConfig { get; init; }
+    public LoggingConfigDto? LoggingConfig { get; init; }
     public Dictionary<string, string>? Tags { get; init; }
     public List<string>? Architectures { get; init; }
     public EphemeralStorageDto? EphemeralStorage { get; init; }

@@ -11,6 +11,7 @@ public sealed record UpdateFunctionConfigurationRequest
     public string? Runtime { get; init; }
     public string? RevisionId { get; init; }
     public TracingConfigDto? TracingConfig { get; init; }
+    public LoggingConfigDto? LoggingConfig { get; init; }
     public EphemeralStorageDto? EphemeralStorage { get; init; }
     public List<string>? Layers { get; init; }
 }

@@ -20,11 +20,42 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 let currentRequestId;
 
 // ---- logging: "<ISO time>\t<request id>\t<LEVEL>\t<message>", newlines folded to \r (one event per call)
+// LoggingConfig: AWS_LAMBDA_LOG_FORMAT=JSON writes each console call as a JSON record, and AWS_LAMBDA_LOG_LEVEL drops
+// calls below it (TRACE < DEBUG < INFO < WARN < ERROR < FATAL), as AWS's Node.js client does.
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const jsonLogs = (process.env.AWS_LAMBDA_LOG_FORMAT ?? '').toUpperCase() === 'JSON';
+const minimumLevel = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL ?? 'TRACE').toUpperCase()));
+
+function jsonRecord(level, args) {
+  const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  const [first] = args;
+  if (args.length === 1 && first instanceof Error) {
+    record.message = first;
+    record.errorType = first.constructor?.name ?? 'Error';
+    record.errorMessage = first.message;
+    record.stackTrace = typeof first.stack === 'string' ? first.stack.split('\n') : [];
+  } else {
+    record.message = args.length === 1 && typeof first !== 'string' ? first : util.format(...args);
+  }
+  try {
+    return JSON.stringify(record, (key, value) => (value instanceof Error ? util.format(value) : typeof value === 'bigint' ? value.toString() : value));
+  } catch {
+    return JSON.stringify({ ...record, message: util.format(...args) }); // a circular object: its printed form
+  }
+}
+
 function patchConsole() {
-  const write = (level) => (...args) => {
-    const message = util.format(...args).replace(/\n/g, '\r');
-    // process.stdout.write is synchronous on pipes on Linux: the line is in the pipe before any response is posted.
-    process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
+  const write = (level) => {
+    if (LEVELS.indexOf(level) < minimumLevel) return () => {};
+    return (...args) => {
+      // process.stdout.write is synchronous on pipes on Linux: the line is in the pipe before any response is posted.
+      if (jsonLogs) {
+        process.stdout.write(jsonRecord(level, args) + '\n');
+        return;
+      }
+      const message = util.format(...args).replace(/\n/g, '\r');
+      process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
+    };
   };
   console.log = write('INFO');
   console.info = write('INFO');

@@ -155,12 +155,45 @@ class _LambdaFormatter(logging.Formatter):
     converter = time.gmtime
 
 
+# Attributes every LogRecord has; any other (a logging call's extra=) goes into a JSON record as its own field.
+_RECORD_FIELDS = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "aws_request_id"}
+
+
+class _JsonFormatter(logging.Formatter):
+    """LoggingConfig LogFormat JSON: one object per record, with the fields AWS's Python client writes (timestamp,
+    level, message, logger, requestId; stackTrace, errorType, errorMessage and location with an exception; extras)."""
+
+    def format(self, record):
+        levelno = min(50, max(0, record.levelno)) // 10 * 10
+        document = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + ".%03dZ" % record.msecs,
+            "level": logging.getLevelName(levelno),
+            "message": record.getMessage(),
+            "logger": record.name,
+        }
+        if record.exc_info:
+            document["stackTrace"] = traceback.format_tb(record.exc_info[2])
+            document["errorType"] = record.exc_info[0].__name__
+            document["errorMessage"] = str(record.exc_info[1])
+        if getattr(record, "aws_request_id", None):
+            document["requestId"] = record.aws_request_id
+        if record.exc_info:
+            document["location"] = "%s:%s:%d" % (record.pathname, record.funcName, record.lineno)
+        for key, value in record.__dict__.items():
+            if key not in _RECORD_FIELDS and key not in document and value is not None:
+                document[key] = value
+        return json.dumps(document, ensure_ascii=False, default=str)
+
+
 def _setup_logging():
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
     handler = _LambdaLogHandler()
-    handler.setFormatter(_LambdaFormatter(
-        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(_LambdaFormatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
     root.handlers = [handler]

@@ -83,4 +83,42 @@ create("rc-decimal", "python3.12", "index.py",
 answer, body, tail, took = invoke("rc-decimal", {})
 equal('{"pi": 3.14159265358979323846264338327950288, "big": 1E+2}', body, "Decimals")
 
+# LoggingConfig JSON: application and platform logs become JSON records, below-level records are dropped, and the
+# logs go to the configured log group.
+logs = session.client("logs", endpoint_url=endpoint, config=botocore.config.Config(retries={"max_attempts": 1}))
+logging_config = {"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "LogGroup": "/custom/rc-json"}
+lam.create_function(FunctionName="rc-json-node", Runtime="nodejs22.x", Role="arn:aws:iam::000000000000:role/r", Handler="index.handler",
+                    Code={"ZipFile": package("index.mjs", "export const handler = async () => { console.debug('hidden'); console.log('shown', 1); console.warn({ k: 'v' }); return 1; };\n")},
+                    LoggingConfig=logging_config)
+equal({"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "INFO", "LogGroup": "/custom/rc-json"},
+      lam.get_function_configuration(FunctionName="rc-json-node")["LoggingConfig"], "LoggingConfig as stored")
+answer, body, tail, took = invoke("rc-json-node", {})
+records = [json.loads(line) for line in tail.strip().split("\n")]
+equal(["platform.start", None, None, "platform.report"], [r.get("type") for r in records], "record types")
+equal([("INFO", "shown 1"), ("WARN", {"k": "v"})], [(r["level"], r["message"]) for r in records[1:3]], "application records")
+equal(records[0]["record"]["requestId"], records[1]["requestId"], "the application record's requestId")
+equal("success", records[3]["record"]["status"], "platform.report status")
+assert "initDurationMs" in records[3]["record"]["metrics"], records[3]
+grouped = [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName="/custom/rc-json")["events"]]
+equal("platform.initStart", grouped[0]["type"], "the custom log group's first record")
+equal(("on-demand", "rc-json-node"), (grouped[0]["record"]["initializationType"], grouped[0]["record"]["functionName"]), "platform.initStart")
+assert any(r.get("message") == "shown 1" for r in grouped), grouped
+
+lam.create_function(FunctionName="rc-json-python", Runtime="python3.12", Role="arn:aws:iam::000000000000:role/r", Handler="index.handler",
+                    Code={"ZipFile": package("index.py", "import logging\nlog = logging.getLogger()\ndef handler(e, c):\n    log.debug('hidden')\n    log.info('shown %d', 2, extra={'order': 7})\n    return 2\n")},
+                    LoggingConfig={"LogFormat": "JSON"})
+answer, body, tail, took = invoke("rc-json-python", {})
+records = [json.loads(line) for line in tail.strip().split("\n")]
+application = [r for r in records if "level" in r]
+equal([("INFO", "shown 2", "root", 7)], [(r["level"], r["message"], r["logger"], r.get("order")) for r in application], "Python's records")
+assert application[0]["requestId"] == records[-1]["record"]["requestId"], records
+
+lam.update_function_configuration(FunctionName="rc-json-python", LoggingConfig={"LogFormat": "Text"})
+equal({"LogFormat": "Text", "LogGroup": "/aws/lambda/rc-json-python"}, lam.get_function_configuration(FunctionName="rc-json-python")["LoggingConfig"], "back to Text")
+try:
+    lam.update_function_configuration(FunctionName="rc-json-python", LoggingConfig={"ApplicationLogLevel": "DEBUG"})
+    raise AssertionError("a level with Text was accepted")
+except lam.exceptions.InvalidParameterValueException:
+    pass
+
 print("ok")

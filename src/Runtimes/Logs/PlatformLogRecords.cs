@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LambdaCluster.Runtimes.Logs;
+
+/// <summary>
+/// What Lambda writes about an environment's phases when the function's LoggingConfig LogFormat is JSON: telemetry-API
+/// shaped records <c>{"time","type","record"}</c> (platform.initStart, platform.initReport, platform.start,
+/// platform.report), as the Lambda guide's telemetry schema reference describes them, in place of
+/// <see cref="PlatformLogLines"/>' text lines.
+/// </summary>
+public static class PlatformLogRecords
+{
+    public static string InitStart(DateTimeOffset at, string initializationType, string runtimeVersion, string runtimeVersionArn, string functionName, string functionVersion) =>
+        Record(at, "platform.initStart", new JsonObject
+        {
+            ["initializationType"] = initializationType,
+            ["phase"] = "init",
+            ["runtimeVersion"] = runtimeVersion,
+            ["runtimeVersionArn"] = runtimeVersionArn,
+            ["functionName"] = functionName,
+            ["functionVersion"] = functionVersion,
+        });
+
+    public static string InitReport(DateTimeOffset at, string initializationType, double initDurationMs, string status, string? errorType)
+    {
+        var record = new JsonObject
+        {
+            ["initializationType"] = initializationType,
+            ["phase"] = "init",
+            ["status"] = status,
+            ["metrics"] = new JsonObject { ["durationMs"] = Round(initDurationMs) },
+        };
+        if (errorType is not null)
+        {
+            record["errorType"] = errorType;
+        }
+
+        return Record(at, "platform.initReport", record);
+    }
+
+    public static string Start(DateTimeOffset at, string requestId, string version) =>
+        Record(at, "platform.start", new JsonObject { ["requestId"] = requestId, ["version"] = version });
+
+    /// <summary>platform.report: status success, error or timeout (with errorType when not success), and the REPORT line's figures.</summary>
+    public static string Report(DateTimeOffset at, string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType)
+    {
+        var metrics = new JsonObject
+        {
+            ["durationMs"] = Round(durationMs),
+            ["billedDurationMs"] = Math.Max(1, (long)Math.Ceiling(durationMs + (initDurationMs ?? 0))),
+            ["memorySizeMB"] = memorySizeMb,
+            ["maxMemoryUsedMB"] = maxMemoryUsedMb,
+        };
+        if (initDurationMs is { } init)
+        {
+            metrics["initDurationMs"] = Round(init);
+        }
+
+        var record = new JsonObject { ["requestId"] = requestId, ["metrics"] = metrics, ["status"] = status ?? "success" };
+        if (errorType is not null)
+        {
+            record["errorType"] = errorType;
+        }
+
+        return Record(at, "platform.report", record);
+    }
+
+    private static string Record(DateTimeOffset at, string type, JsonObject record) =>
+        new JsonObject
+        {
+            ["time"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["type"] = type,
+            ["record"] = record,
+        }.ToJsonString(Options);
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
