@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LambdaCluster.Gateway.Lambda.Model;
+using LambdaCluster.Grains.CodeSigning;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.EventSources;
 using LambdaCluster.Grains.Functions;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>
-/// TagResource, UntagResource, ListTags (<c>/2017-03-31/tags/{ARN}</c>) for functions and event source mappings, with
+/// TagResource, UntagResource, ListTags (<c>/2017-03-31/tags/{ARN}</c>) for functions, event source mappings and code
+/// signing configurations, with
 /// Lambda's limits: 50 tags per resource, keys 1-128 characters and values up to 256, no <c>aws:</c> prefix; a version's
 /// or alias's ARN is refused, as tags belong to the function.
 /// </summary>
@@ -25,23 +27,16 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
         var tags = Validated(request.Tags) ?? throw FunctionValidator.Validation("null", "tags", "Member must not be null");
         switch (Parse(resource))
         {
-            case (string function, null):
+            case (string function, null, null):
                 await grains.GetGrain<IFunctionGrain>(function).TagAsync(tags);
                 break;
-            case (null, string uuid):
+            case (null, string uuid, null):
                 var mapping = await MappingAsync(resource, uuid);
-                var merged = new Dictionary<string, string>(mapping.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-                foreach (var (key, value) in tags)
-                {
-                    merged[key] = value;
-                }
-
-                if (merged.Count > MaxTags)
-                {
-                    throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Number of tags exceeds resource tag limit. (Max {MaxTags} tags)");
-                }
-
-                await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(mapping with { Tags = merged });
+                await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(mapping with { Tags = Merged(mapping.Tags, tags) });
+                break;
+            case (null, null, string id):
+                var config = await ConfigAsync(resource, id);
+                await grains.GetGrain<ICodeSigningConfigGrain>(id).UpdateAsync(config with { Tags = Merged(config.Tags, tags) });
                 break;
         }
 
@@ -59,13 +54,16 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
 
         switch (Parse(resource))
         {
-            case (string function, null):
+            case (string function, null, null):
                 await grains.GetGrain<IFunctionGrain>(function).UntagAsync(keys);
                 break;
-            case (null, string uuid):
+            case (null, string uuid, null):
                 var mapping = await MappingAsync(resource, uuid);
-                var remaining = (mapping.Tags ?? new Dictionary<string, string>()).Where(t => !keys.Contains(t.Key)).ToDictionary(StringComparer.Ordinal);
-                await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(mapping with { Tags = remaining });
+                await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(mapping with { Tags = Without(mapping.Tags, keys) });
+                break;
+            case (null, null, string id):
+                var config = await ConfigAsync(resource, id);
+                await grains.GetGrain<ICodeSigningConfigGrain>(id).UpdateAsync(config with { Tags = Without(config.Tags, keys) });
                 break;
         }
 
@@ -77,9 +75,10 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
     {
         var tags = Parse(resource) switch
         {
-            (string function, null) => await grains.GetGrain<IFunctionGrain>(function).GetTagsAsync(),
-            (_, var uuid) => (await MappingAsync(resource, uuid!)).Tags ?? new Dictionary<string, string>(),
-        };
+            (string function, null, null) => await grains.GetGrain<IFunctionGrain>(function).GetTagsAsync(),
+            (null, string uuid, null) => (await MappingAsync(resource, uuid)).Tags,
+            (_, _, var id) => (await ConfigAsync(resource, id!)).Tags,
+        } ?? new Dictionary<string, string>();
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, new TagsDto { Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal) }, LambdaJsonContext.Default.TagsDto);
     }
 
@@ -108,8 +107,8 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
         return tags;
     }
 
-    /// <summary>The function name or the mapping UUID a taggable ARN names (botocore's TaggableResource pattern).</summary>
-    private (string? Function, string? Mapping) Parse(string resource)
+    /// <summary>The function name, mapping UUID or code signing config id a taggable ARN names (botocore's TaggableResource pattern).</summary>
+    private (string? Function, string? Mapping, string? CodeSigningConfig) Parse(string resource)
     {
         var match = TaggableResource().Match(resource);
         if (resource.Length > 256 || !match.Success)
@@ -129,21 +128,46 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
 
         if (match.Groups["function"].Success)
         {
-            return (match.Groups["function"].Value, null);
+            return (match.Groups["function"].Value, null, null);
         }
 
         if (match.Groups["mapping"].Success)
         {
-            return (null, match.Groups["mapping"].Value);
+            return (null, match.Groups["mapping"].Value, null);
+        }
+
+        if (match.Groups["csc"].Success)
+        {
+            return (null, null, match.Groups["csc"].Value);
         }
 
         throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"The resource you requested does not exist. ({resource})");
     }
 
+    private static Dictionary<string, string> Merged(IReadOnlyDictionary<string, string>? current, IReadOnlyDictionary<string, string> added)
+    {
+        var merged = new Dictionary<string, string>(current ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in added)
+        {
+            merged[key] = value;
+        }
+
+        return merged.Count <= MaxTags
+            ? merged
+            : throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Number of tags exceeds resource tag limit. (Max {MaxTags} tags)");
+    }
+
+    private static Dictionary<string, string> Without(IReadOnlyDictionary<string, string>? current, IReadOnlyList<string> keys) =>
+        (current ?? new Dictionary<string, string>()).Where(t => !keys.Contains(t.Key)).ToDictionary(StringComparer.Ordinal);
+
+    private async Task<CodeSigningConfigDefinition> ConfigAsync(string arn, string id) =>
+        await grains.GetGrain<ICodeSigningConfigGrain>(id).GetAsync()
+        ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"The code signing configuration cannot be found. Check that the provided configuration is not deleted: {arn}.");
+
     private async Task<EventSourceMapping> MappingAsync(string arn, string uuid) =>
         await grains.GetGrain<IEventSourceMappingGrain>(uuid).GetAsync()
         ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"Event source mapping not found: {arn}");
 
-    [GeneratedRegex(@"^arn:(aws[a-zA-Z-]*):lambda:(?<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(?<account>\d{12}):(function:(?<function>[a-zA-Z0-9-_]+)(:(?<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:(?<mapping>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})|capacity-provider:[a-zA-Z0-9-_]+)$")]
+    [GeneratedRegex(@"^arn:(aws[a-zA-Z-]*):lambda:(?<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(?<account>\d{12}):(function:(?<function>[a-zA-Z0-9-_]+)(:(?<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:(?<csc>csc-[a-z0-9]{17})|event-source-mapping:(?<mapping>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})|capacity-provider:[a-zA-Z0-9-_]+)$")]
     private static partial Regex TaggableResource();
 }

@@ -116,6 +116,15 @@ equal(("InvalidParameterValueException", "Tags on function aliases and versions 
 equal("InvalidParameterValueException", error(lam.tag_resource, Resource=tagged["FunctionArn"], Tags={f"k{i}": "v" for i in range(51)})[0], "51 tags")
 equal("ResourceNotFoundException", error(lam.list_tags, Resource=arn + "cp-never")[0], "tags of a missing function")
 
+sqs = session.client("sqs", endpoint_url=endpoint, config=config)
+queue = sqs.create_queue(QueueName="cp-tagged")["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+mapping = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="cp-tags", Enabled=False, Tags={"pipeline": "p1"})
+equal({"pipeline": "p1"}, lam.list_tags(Resource=mapping["EventSourceMappingArn"])["Tags"], "a mapping's tags from its creation")
+lam.untag_resource(Resource=mapping["EventSourceMappingArn"], TagKeys=["pipeline"])
+equal({}, lam.list_tags(Resource=mapping["EventSourceMappingArn"])["Tags"], "a mapping's tags after UntagResource")
+lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
 # Recursion and runtime management settings.
 equal("Terminate", lam.get_function_recursion_config(FunctionName="cp-tags")["RecursiveLoop"], "recursion default")
 equal("Allow", lam.put_function_recursion_config(FunctionName="cp-tags", RecursiveLoop="Allow")["RecursiveLoop"], "recursion put")
@@ -146,6 +155,8 @@ equal(csc, lam.get_code_signing_config(CodeSigningConfigArn=csc["CodeSigningConf
 assert csc["CodeSigningConfigArn"] in [c["CodeSigningConfigArn"] for c in lam.list_code_signing_configs()["CodeSigningConfigs"]]
 equal("Warn", lam.update_code_signing_config(CodeSigningConfigArn=csc["CodeSigningConfigArn"], CodeSigningPolicies={"UntrustedArtifactOnDeployment": "Warn"})
       ["CodeSigningConfig"]["CodeSigningPolicies"]["UntrustedArtifactOnDeployment"], "UpdateCodeSigningConfig")
+lam.tag_resource(Resource=csc["CodeSigningConfigArn"], Tags={"owner": "security"})
+equal({"owner": "security"}, lam.list_tags(Resource=csc["CodeSigningConfigArn"])["Tags"], "a code signing config's tags")
 lam.put_function_code_signing_config(CodeSigningConfigArn=csc["CodeSigningConfigArn"], FunctionName="cp-tags")
 equal(csc["CodeSigningConfigArn"], lam.get_function_code_signing_config(FunctionName="cp-tags")["CodeSigningConfigArn"], "function's config")
 equal([arn + "cp-tags"], lam.list_functions_by_code_signing_config(CodeSigningConfigArn=csc["CodeSigningConfigArn"])["FunctionArns"], "functions using it")
