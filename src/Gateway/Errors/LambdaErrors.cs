@@ -69,5 +69,5 @@ public static class LambdaErrors
 
     private static bool UsesCapitalMessage(LambdaErrorType type) =>
         type is LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ServiceException or LambdaErrorType.CodeSigningConfigNotFoundException
-            or LambdaErrorType.AccessDeniedException;
+            or LambdaErrorType.AccessDeniedException or LambdaErrorType.RecursiveInvocationException;
 }

@@ -144,6 +144,12 @@ public sealed partial class AsyncDispatcherGrain(
             await DeleteAsync(message);
             return;
         }
+        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.RecursiveInvocationException)
+        {
+            // As Lambda does for an asynchronous event stopped in a loop: to the failure destination (or DLQ), not retried.
+            await FailAsync(config, envelope, functionArn, DestinationRecord.RetriesExhausted, null, message);
+            return;
+        }
 
         var invokeCount = envelope.Attempts + 1;
         if (result.FunctionError is null)

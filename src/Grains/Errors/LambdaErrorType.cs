@@ -20,6 +20,7 @@ public enum LambdaErrorType
     ProvisionedConcurrencyConfigNotFoundException,
     PolicyLengthExceededException,
     CodeSigningConfigNotFoundException,
+    RecursiveInvocationException,
 
     /// <summary>Not in Lambda's model: IAM's refusal (403), e.g. for another account's function.</summary>
     AccessDeniedException,

@@ -148,7 +148,10 @@ internal sealed partial class SqsPoller(
                 RequestId = Guid.NewGuid().ToString(),
                 Payload = SqsEvent.Build(batch, mapping.EventSourceArn, node.Value.Region),
                 InvokedFunctionArn = FunctionArn,
-                TraceId = TraceIds.New(time.GetUtcNow()),
+                // The first record's trace (AWSTraceHeader, from its sender's X-Amzn-Trace-Id) carries the loop count.
+                TraceId = batch[0].SystemAttributes.GetValueOrDefault("AWSTraceHeader") is { } trace && trace.StartsWith("Root=", StringComparison.Ordinal) && trace.Length <= 512
+                    ? trace
+                    : TraceIds.New(time.GetUtcNow()),
             });
         }
         catch (LambdaServiceException e)

@@ -36,6 +36,7 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
     public async Task<InvocationResult> InvokeAsync(string functionName, string version, InvocationRequest request)
     {
         var poolKey = FunctionVersionKey.Of(functionName, version);
+        request = await WithLineageAsync(functionName, request);
         for (var attempt = 1; ; attempt++)
         {
             if (Settle(poolKey, await AttemptAsync(poolKey, request), attempt) is { } settled)
@@ -53,6 +54,7 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
     public async IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string functionName, string version, InvocationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var poolKey = FunctionVersionKey.Of(functionName, version);
+        request = await WithLineageAsync(functionName, request);
         for (var attempt = 1; ; attempt++)
         {
             var (silo, parts) = await StreamAttemptAsync(poolKey, request, cancellationToken);
@@ -82,6 +84,24 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
                 await DisposeQuietlyAsync(enumerator);
             }
         }
+    }
+
+    /// <summary>
+    /// Recursive loop detection: the request's trace counts this invocation in its chain (see <see cref="RecursionLineage"/>);
+    /// one beyond Lambda's limit is refused with RecursiveInvocationException unless the function's RecursiveLoop is Allow
+    /// (asked of the function grain only then).
+    /// </summary>
+    private async ValueTask<InvocationRequest> WithLineageAsync(string functionName, InvocationRequest request)
+    {
+        var (trace, count) = RecursionLineage.Advance(request.TraceId, RecursionLineage.FunctionHash(functionName));
+        if (count > RecursionLineage.MaxInvocations && await grains.GetGrain<Functions.IFunctionGrain>(functionName).GetRecursiveLoopAsync() != "Allow")
+        {
+            LogRecursionStopped(logger, functionName, count);
+            throw new LambdaServiceException(LambdaErrorType.RecursiveInvocationException,
+                "Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation.");
+        }
+
+        return request with { TraceId = trace };
     }
 
     /// <summary>
@@ -195,6 +215,9 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
 
     private static InvocationResult NodeLost(string poolKey) =>
         InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey), "The node running this invocation's execution environment left the cluster. Please try again.", PlatformFailureReason.NodeLost);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Invocation of {Function} stopped: its chain of requests reached {Count} invocations (a recursive loop)")]
+    private static partial void LogRecursionStopped(ILogger logger, string function, int count);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Invocation of {Pool}: attempt {Attempt} found no usable environment ({Reason}); trying another")]
     private static partial void LogRetried(ILogger logger, string pool, PlatformFailureReason reason, int attempt);

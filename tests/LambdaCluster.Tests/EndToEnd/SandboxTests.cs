@@ -289,46 +289,7 @@ public sealed class SandboxTests(NodeFixture fixture)
     private Task CreateAsync(string name, string runtime, string handler, (string Name, string Content) file, int memorySize = 128, int timeout = 10, int ephemeralStorageMb = 512) =>
         CreateFromZipAsync(name, runtime, handler, Tools.Zip(fixture.WorkDirectory, file), memorySize, timeout, ephemeralStorageMb);
 
-    /// <summary>index.mjs with the AWS SDK for JavaScript's Lambda client (from the tests' node_modules) bundled, as users deploy it.</summary>
-    private string SdkPackage(string handler)
-    {
-        var modules = Tools.RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
-        var zip = Path.Combine(fixture.WorkDirectory, $"{Guid.NewGuid():N}.zip");
-        using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
-        var pending = new Stack<string>(["@aws-sdk/client-lambda"]);
-        var packed = new HashSet<string>();
-        while (pending.TryPop(out var package))
-        {
-            var root = Path.Combine(modules, package);
-            if (!packed.Add(package) || !Directory.Exists(root))
-            {
-                continue;
-            }
-
-            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-            {
-                archive.CreateEntryFromFile(file, $"node_modules/{package}/{Path.GetRelativePath(root, file)}").ExternalAttributes = 0b110_100_100 << 16;
-            }
-
-            var manifest = Json(File.ReadAllText(Path.Combine(root, "package.json")));
-            if (manifest.TryGetProperty("dependencies", out var dependencies))
-            {
-                foreach (var dependency in dependencies.EnumerateObject())
-                {
-                    pending.Push(dependency.Name);
-                }
-            }
-        }
-
-        var entry = archive.CreateEntry("index.mjs");
-        entry.ExternalAttributes = 0b110_100_100 << 16;
-        using (var writer = new StreamWriter(entry.Open()))
-        {
-            writer.Write(handler);
-        }
-
-        return zip;
-    }
+    private string SdkPackage(string handler) => Tools.SdkPackage(fixture.WorkDirectory, handler, "@aws-sdk/client-lambda");
 
     private async Task CreateFromZipAsync(string name, string runtime, string handler, string zip, int memorySize = 128, int timeout = 10, int ephemeralStorageMb = 512)
     {

@@ -151,6 +151,50 @@ public static class Tools
         }
     }
 
+    /// <summary>
+    /// A package with index.mjs and the AWS SDK for JavaScript's <paramref name="package"/> (from the tests'
+    /// node_modules, with its dependencies) bundled, as users deploy it.
+    /// </summary>
+    public static string SdkPackage(string directory, string handler, string package)
+    {
+        var modules = RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
+        var zip = Path.Combine(directory, $"{Guid.NewGuid():N}.zip");
+        using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
+        var pending = new Stack<string>([package]);
+        var packed = new HashSet<string>();
+        while (pending.TryPop(out var next))
+        {
+            var root = Path.Combine(modules, next);
+            if (!packed.Add(next) || !Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                archive.CreateEntryFromFile(file, $"node_modules/{next}/{Path.GetRelativePath(root, file)}").ExternalAttributes = 0b110_100_100 << 16;
+            }
+
+            var manifest = Json(File.ReadAllText(Path.Combine(root, "package.json")));
+            if (manifest.TryGetProperty("dependencies", out var dependencies))
+            {
+                foreach (var dependency in dependencies.EnumerateObject())
+                {
+                    pending.Push(dependency.Name);
+                }
+            }
+        }
+
+        var entry = archive.CreateEntry("index.mjs");
+        entry.ExternalAttributes = 0b110_100_100 << 16;
+        using (var writer = new StreamWriter(entry.Open()))
+        {
+            writer.Write(handler);
+        }
+
+        return zip;
+    }
+
     /// <summary>A deployment package from (name, content) pairs; names ending in bootstrap are executable.</summary>
     public static string Zip(string directory, params (string Name, string Content)[] files)
     {
