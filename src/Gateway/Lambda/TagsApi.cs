@@ -31,8 +31,7 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
                 await grains.GetGrain<IFunctionGrain>(function).TagAsync(tags);
                 break;
             case (null, string uuid, null):
-                var mapping = await MappingAsync(resource, uuid);
-                await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(mapping with { Tags = Merged(mapping.Tags, tags) });
+                _ = await grains.GetGrain<IEventSourceMappingGrain>(uuid).RetagAsync(tags, []) ?? throw MappingNotFound(resource);
                 break;
             case (null, null, string id):
                 var config = await ConfigAsync(resource, id);
@@ -58,8 +57,7 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
                 await grains.GetGrain<IFunctionGrain>(function).UntagAsync(keys);
                 break;
             case (null, string uuid, null):
-                var mapping = await MappingAsync(resource, uuid);
-                await grains.GetGrain<IEventSourceMappingGrain>(uuid).PutAsync(mapping with { Tags = Without(mapping.Tags, keys) });
+                _ = await grains.GetGrain<IEventSourceMappingGrain>(uuid).RetagAsync(new Dictionary<string, string>(), keys) ?? throw MappingNotFound(resource);
                 break;
             case (null, null, string id):
                 var config = await ConfigAsync(resource, id);
@@ -165,8 +163,10 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
         ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"The code signing configuration cannot be found. Check that the provided configuration is not deleted: {arn}.");
 
     private async Task<EventSourceMapping> MappingAsync(string arn, string uuid) =>
-        await grains.GetGrain<IEventSourceMappingGrain>(uuid).GetAsync()
-        ?? throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"Event source mapping not found: {arn}");
+        await grains.GetGrain<IEventSourceMappingGrain>(uuid).GetAsync() ?? throw MappingNotFound(arn);
+
+    private static LambdaServiceException MappingNotFound(string arn) =>
+        new(LambdaErrorType.ResourceNotFoundException, $"Event source mapping not found: {arn}");
 
     [GeneratedRegex(@"^arn:(aws[a-zA-Z-]*):lambda:(?<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(?<account>\d{12}):(function:(?<function>[a-zA-Z0-9-_]+)(:(?<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:(?<csc>csc-[a-z0-9]{17})|event-source-mapping:(?<mapping>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})|capacity-provider:[a-zA-Z0-9-_]+)$")]
     private static partial Regex TaggableResource();

@@ -23,6 +23,34 @@ public sealed class EventSourceMappingGrain(
         return mapping;
     }
 
+    public async Task<EventSourceMapping?> RetagAsync(IReadOnlyDictionary<string, string> added, IReadOnlyList<string> removed)
+    {
+        if (state.State.Mapping is not { } mapping)
+        {
+            return null;
+        }
+
+        var tags = new Dictionary<string, string>(mapping.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in added)
+        {
+            tags[key] = value;
+        }
+
+        foreach (var key in removed)
+        {
+            tags.Remove(key);
+        }
+
+        if (tags.Count > 50)
+        {
+            throw new Errors.LambdaServiceException(Errors.LambdaErrorType.InvalidParameterValueException, "Number of tags exceeds resource tag limit. (Max 50 tags)");
+        }
+
+        state.State.Mapping = mapping with { Tags = tags };
+        await WriteAsync();
+        return state.State.Mapping;
+    }
+
     public Task<EventSourceMapping?> GetAsync() =>
         Task.FromResult(state.State.Mapping is { } mapping && _poller?.LastProcessingResult is { } result ? mapping with { LastProcessingResult = result } : state.State.Mapping);
 

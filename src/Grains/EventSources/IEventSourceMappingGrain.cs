@@ -15,4 +15,10 @@ public interface IEventSourceMappingGrain : IPollerGrain
 
     /// <summary>Stops the poller and forgets the mapping; the mapping as it was, or null when there was none.</summary>
     [Alias("Delete")] Task<EventSourceMapping?> DeleteAsync();
+
+    /// <summary>
+    /// Applies a tag change (added or replaced tags, then removed keys) to the mapping without touching its poller;
+    /// the mapping after it, or null when it does not exist. InvalidParameterValue beyond 50 tags.
+    /// </summary>
+    [Alias("Retag")] Task<EventSourceMapping?> RetagAsync(IReadOnlyDictionary<string, string> added, IReadOnlyList<string> removed);
 }

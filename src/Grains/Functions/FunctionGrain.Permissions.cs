@@ -48,7 +48,7 @@ public sealed partial class FunctionGrain
             throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, "No policy is associated with the given resource.");
         }
 
-        return Task.FromResult(new ResourcePolicy(statements, PolicyRevision(key)));
+        return Task.FromResult(new ResourcePolicy([.. statements], PolicyRevision(key))); // a copy: the list changes in place
     }
 
     public async Task RemovePermissionAsync(string? qualifier, string statementId, string? revisionId)

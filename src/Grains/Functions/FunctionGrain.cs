@@ -131,6 +131,7 @@ public sealed partial class FunctionGrain(
 
             state.State.Versions.Remove(version);
             state.State.Policies.Remove(version);
+            state.State.RuntimeManagement.Remove(version);
 
             state.State.Provisioned.Remove(version);
             await state.WriteStateAsync();
@@ -299,6 +300,11 @@ public sealed partial class FunctionGrain(
         }
 
         state.State.Policies.Remove(name);
+        if (state.State.Urls.Remove(name, out var url))
+        {
+            await GrainFactory.GetGrain<IFunctionUrlIndexGrain>(url.UrlId).SetAsync(null); // the alias's URL goes with it
+        }
+
         state.State.Provisioned.Remove(name);
         await state.WriteStateAsync();
         await ConfigurePoolsAsync();

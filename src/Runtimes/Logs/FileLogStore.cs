@@ -231,7 +231,17 @@ public sealed class FileLogStore : ILogStore
         return events;
     }
 
-    private string GroupPath(string group) => Path.Combine(_root, Uri.EscapeDataString(group));
+    private string GroupPath(string group) => Path.Combine(_root, FileName(group));
+
+    /// <summary>
+    /// A name as one file-name component: escaped (so '/' cannot leave the folder), and "." and ".." (which the
+    /// model's name patterns allow) with their dots escaped too, or they would name this folder or its parent.
+    /// </summary>
+    private static string FileName(string name)
+    {
+        var escaped = Uri.EscapeDataString(name);
+        return escaped is "." or ".." ? escaped.Replace(".", "%2E", StringComparison.Ordinal) : escaped;
+    }
 
     private string StreamPath(string group, string stream) => Path.Combine(GroupPath(group), Uri.EscapeDataString(stream) + ".log");
 

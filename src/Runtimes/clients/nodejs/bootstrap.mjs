@@ -27,15 +27,17 @@ const jsonLogs = (process.env.AWS_LAMBDA_LOG_FORMAT ?? '').toUpperCase() === 'JS
 const minimumLevel = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL ?? 'TRACE').toUpperCase()));
 
 function jsonRecord(level, args) {
+  // As AWS's client: a lone Error is the message, as {errorType, errorMessage, stackTrace}; among other arguments, the
+  // message is their printed form and the first Error's fields are the record's own.
   const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
   const [first] = args;
+  const fields = (error) => ({ errorType: error.constructor?.name ?? 'Error', errorMessage: error.message, stackTrace: typeof error.stack === 'string' ? error.stack.split('\n') : [] });
   if (args.length === 1 && first instanceof Error) {
-    record.message = first;
-    record.errorType = first.constructor?.name ?? 'Error';
-    record.errorMessage = first.message;
-    record.stackTrace = typeof first.stack === 'string' ? first.stack.split('\n') : [];
+    record.message = fields(first);
   } else {
     record.message = args.length === 1 && typeof first !== 'string' ? first : util.format(...args);
+    const error = args.find((a) => a instanceof Error);
+    if (error) Object.assign(record, fields(error));
   }
   try {
     return JSON.stringify(record, (key, value) => (value instanceof Error ? util.format(value) : typeof value === 'bigint' ? value.toString() : value));
@@ -338,7 +340,9 @@ let inFlightId;
 // invocation runs is its error; one a finished handler left behind surfaces before the next event is asked for (see
 // the loop), and the invocation keeps its answer. Lambda then starts a new runtime; no event waits on this one.
 let pendingAnswer;
+let crashing = false;
 async function crash(label, err, exitCode) {
+  crashing = true; // the loop writes nothing more: this connection is crash()'s until the process exits
   const doc = toErrorDocument(err);
   console.error(label + ' \t' + JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace }));
   runtimeApi.hold(true);
@@ -373,6 +377,7 @@ const answer = async (requestId, kind, body) => {
   // rather than after the next event was asked for, which a dying runtime could not serve.
   pendingAnswer = { requestId, kind, body };
   await new Promise((resolve) => setImmediate(resolve));
+  if (crashing) return new Promise(() => {}); // crash() posts this answer and ends the process
   pendingAnswer = undefined;
   return runtimeApi.postThenGet(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS, NEXT);
 };

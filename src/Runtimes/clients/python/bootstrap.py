@@ -302,8 +302,8 @@ class LambdaContext:
                    self.client_context, self.identity))
 
 
-# As AWS's Python runtime client: non-ASCII characters are written as they are on python3.12, escaped on the others.
-_ENSURE_ASCII = os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12"
+# As AWS's Python runtime client: non-ASCII characters are written as they are from python3.12 on, escaped before.
+_ENSURE_ASCII = os.environ.get("AWS_EXECUTION_ENV") in ("AWS_Lambda_python3.9", "AWS_Lambda_python3.10", "AWS_Lambda_python3.11")
 
 
 class _HasDecimal(Exception):

@@ -56,6 +56,7 @@ assert "late" in tail.split("END RequestId")[0], tail
 # With the flag off, the callback answers at once.
 create("rc-callback-now", "nodejs22.x", "index.js",
        "exports.handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 3000); cb(null, 'now'); };\n")
+invoke("rc-callback-now", {})  # warm: the timing below is the invocation's, not a cold start's
 answer, body, tail, took = invoke("rc-callback-now", {})
 equal('"now"', body, "callback without waiting")
 assert took < 2.5, f"answered after {took:.2f} s"
@@ -120,5 +121,18 @@ try:
     raise AssertionError("a level with Text was accepted")
 except lam.exceptions.InvalidParameterValueException:
     pass
+
+# Hostile log group names ("." and ".." match the model's pattern) stay log groups: deleting them deletes nothing else.
+lam.create_function(FunctionName="rc-dots", Runtime="python3.12", Role="arn:aws:iam::000000000000:role/r", Handler="index.handler",
+                    Code={"ZipFile": package("index.py", "def handler(e, c):\n    print('in the dots group')\n    return 1\n")},
+                    LoggingConfig={"LogFormat": "Text", "LogGroup": ".."})
+invoke("rc-dots", {})
+assert any("in the dots group" in e["message"] for e in logs.filter_log_events(logGroupName="..")["events"])
+logs.delete_log_group(logGroupName="..")
+logs.create_log_group(logGroupName=".")
+logs.delete_log_group(logGroupName=".")
+assert logs.filter_log_events(logGroupName="/custom/rc-json")["events"], "another group's logs survive"
+equal("rc-dots", lam.get_function(FunctionName="rc-dots")["Configuration"]["FunctionName"], "the node's state survives")
+equal("1", invoke("rc-dots", {})[1], "the function still runs")
 
 print("ok")
