@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using LambdaCluster.Gateway.Lambda.Model;
 using LambdaCluster.Grains.CodeSigning;
@@ -208,14 +207,7 @@ public sealed partial class CodeSigningConfigApi(IGrainFactory grains, IOptions<
         FunctionConfigurations.Timestamp(d.LastModified));
 
     /// <summary>A configuration id as Lambda's look: <c>csc-</c> and 17 lower-case letters and digits.</summary>
-    private static string NewId() => "csc-" + string.Create(17, 0, static (span, _) =>
-    {
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        for (var i = 0; i < span.Length; i++)
-        {
-            span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        }
-    });
+    private static string NewId() => "csc-" + Grains.Tagging.ResourceIds.New(17);
 
     [GeneratedRegex(@"^arn:(aws[a-zA-Z-]*)?:lambda:(?<region>[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}):(?<account>\d{12}):code-signing-config:(?<id>csc-[a-z0-9]{17})$")]
     private static partial Regex ArnPattern();

@@ -4,6 +4,7 @@ using LambdaCluster.Grains.CodeSigning;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.EventSources;
 using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Tagging;
 using LambdaCluster.Runtimes.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,6 @@ namespace LambdaCluster.Gateway.Lambda;
 /// </summary>
 public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> node)
 {
-    private const int MaxTags = 50;
-
     /// <summary>204.</summary>
     public async Task TagAsync(HttpContext http, string resource)
     {
@@ -35,7 +34,7 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
                 break;
             case (null, null, string id):
                 var config = await ConfigAsync(resource, id);
-                await grains.GetGrain<ICodeSigningConfigGrain>(id).UpdateAsync(config with { Tags = Merged(config.Tags, tags) });
+                await grains.GetGrain<ICodeSigningConfigGrain>(id).UpdateAsync(config with { Tags = ResourceTags.Apply(config.Tags, tags, []) });
                 break;
         }
 
@@ -61,7 +60,7 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
                 break;
             case (null, null, string id):
                 var config = await ConfigAsync(resource, id);
-                await grains.GetGrain<ICodeSigningConfigGrain>(id).UpdateAsync(config with { Tags = Without(config.Tags, keys) });
+                await grains.GetGrain<ICodeSigningConfigGrain>(id).UpdateAsync(config with { Tags = ResourceTags.Apply(config.Tags, new Dictionary<string, string>(), keys) });
                 break;
         }
 
@@ -88,9 +87,9 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
             return null;
         }
 
-        if (tags.Count > MaxTags)
+        if (tags.Count > ResourceTags.MaxTags)
         {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Number of tags exceeds resource tag limit. (Max {MaxTags} tags)");
+            throw ResourceTags.TooMany();
         }
 
         foreach (var (key, value) in tags)
@@ -141,22 +140,6 @@ public sealed partial class TagsApi(IGrainFactory grains, IOptions<NodeOptions> 
 
         throw new LambdaServiceException(LambdaErrorType.ResourceNotFoundException, $"The resource you requested does not exist. ({resource})");
     }
-
-    private static Dictionary<string, string> Merged(IReadOnlyDictionary<string, string>? current, IReadOnlyDictionary<string, string> added)
-    {
-        var merged = new Dictionary<string, string>(current ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in added)
-        {
-            merged[key] = value;
-        }
-
-        return merged.Count <= MaxTags
-            ? merged
-            : throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Number of tags exceeds resource tag limit. (Max {MaxTags} tags)");
-    }
-
-    private static Dictionary<string, string> Without(IReadOnlyDictionary<string, string>? current, IReadOnlyList<string> keys) =>
-        (current ?? new Dictionary<string, string>()).Where(t => !keys.Contains(t.Key)).ToDictionary(StringComparer.Ordinal);
 
     private async Task<CodeSigningConfigDefinition> ConfigAsync(string arn, string id) =>
         await grains.GetGrain<ICodeSigningConfigGrain>(id).GetAsync()

@@ -30,23 +30,7 @@ public sealed class EventSourceMappingGrain(
             return null;
         }
 
-        var tags = new Dictionary<string, string>(mapping.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in added)
-        {
-            tags[key] = value;
-        }
-
-        foreach (var key in removed)
-        {
-            tags.Remove(key);
-        }
-
-        if (tags.Count > 50)
-        {
-            throw new Errors.LambdaServiceException(Errors.LambdaErrorType.InvalidParameterValueException, "Number of tags exceeds resource tag limit. (Max 50 tags)");
-        }
-
-        state.State.Mapping = mapping with { Tags = tags };
+        state.State.Mapping = mapping with { Tags = Tagging.ResourceTags.Apply(mapping.Tags, added, removed) };
         await WriteAsync();
         return state.State.Mapping;
     }

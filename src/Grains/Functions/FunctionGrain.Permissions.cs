@@ -76,31 +76,14 @@ public sealed partial class FunctionGrain
     public async Task TagAsync(IReadOnlyDictionary<string, string> tags)
     {
         Existing();
-        var merged = new Dictionary<string, string>(Tags(), StringComparer.Ordinal);
-        foreach (var (key, value) in tags)
-        {
-            merged[key] = value;
-        }
-
-        if (merged.Count > MaxTags)
-        {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Number of tags exceeds resource tag limit. (Max {MaxTags} tags)");
-        }
-
-        state.State.Tags = merged;
+        state.State.Tags = Tagging.ResourceTags.Apply(Tags(), tags, []);
         await state.WriteStateAsync();
     }
 
     public async Task UntagAsync(IReadOnlyList<string> keys)
     {
         Existing();
-        var remaining = new Dictionary<string, string>(Tags(), StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            remaining.Remove(key);
-        }
-
-        state.State.Tags = remaining;
+        state.State.Tags = Tagging.ResourceTags.Apply(Tags(), new Dictionary<string, string>(), keys);
         await state.WriteStateAsync();
     }
 
@@ -144,9 +127,6 @@ public sealed partial class FunctionGrain
         state.State.CodeSigningConfigArn = arn;
         await state.WriteStateAsync();
     }
-
-    /// <summary>Lambda's limit on tags per resource.</summary>
-    private const int MaxTags = 50;
 
     private IReadOnlyDictionary<string, string> Tags() =>
         state.State.Tags ?? Existing().Tags ?? new Dictionary<string, string>();

@@ -460,15 +460,7 @@ public sealed partial class FunctionGrain(
     private static string UrlKey(string? qualifier) => qualifier ?? "";
 
     /// <summary>A URL id as Lambda's look: 32 lower-case letters and digits.</summary>
-    private static string NewUrlId() =>
-        string.Create(32, 0, static (span, _) =>
-        {
-            const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(alphabet.Length)];
-            }
-        });
+    private static string NewUrlId() => Tagging.ResourceIds.New(32);
 
     /// <summary>The version a qualifier names: an alias's primary version, or the qualifier itself.</summary>
     private string VersionOf(string qualifier) => state.State.Aliases.GetValueOrDefault(qualifier)?.FunctionVersion ?? qualifier;
