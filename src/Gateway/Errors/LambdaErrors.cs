@@ -14,7 +14,8 @@ public static class LambdaErrors
     public static int Status(LambdaErrorType type) => type switch
     {
         LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException or LambdaErrorType.CodeSigningConfigNotFoundException => 404,
-        LambdaErrorType.ResourceConflictException => 409,
+        LambdaErrorType.ResourceConflictException or LambdaErrorType.SnapStartNotReadyException => 409,
+        LambdaErrorType.SnapStartTimeoutException => 408,
         LambdaErrorType.AccessDeniedException => 403,
         LambdaErrorType.PreconditionFailedException => 412,
         LambdaErrorType.RequestTooLargeException or LambdaErrorType.RequestEntityTooLargeException => 413,
@@ -69,5 +70,6 @@ public static class LambdaErrors
 
     private static bool UsesCapitalMessage(LambdaErrorType type) =>
         type is LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ServiceException or LambdaErrorType.CodeSigningConfigNotFoundException
-            or LambdaErrorType.AccessDeniedException or LambdaErrorType.RecursiveInvocationException;
+            or LambdaErrorType.AccessDeniedException or LambdaErrorType.RecursiveInvocationException
+            or LambdaErrorType.SnapStartException or LambdaErrorType.SnapStartTimeoutException or LambdaErrorType.SnapStartNotReadyException;
 }

@@ -38,6 +38,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.Architectures(request.Architectures);
+        FunctionValidator.SnapStart(request.SnapStart?.ApplyOn, request.Runtime ?? "", request.EphemeralStorage?.Size ?? 512);
         TagsApi.Validated(request.Tags);
         var logging = LoggingConfigs.Merge(request.LoggingConfig, new FunctionLogging("Text", null, null, $"/aws/lambda/{name}"))
             ?? new FunctionLogging("Text", null, null, $"/aws/lambda/{name}");
@@ -84,6 +85,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             Tags = request.Tags,
             Region = Region,
             Layers = layers ?? [],
+            SnapStartApplyOn = request.SnapStart?.ApplyOn ?? "None",
         };
         var created = await grain.CreateAsync(definition);
         if (codeSigningConfig is not null)
@@ -202,6 +204,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.MemorySize(request.MemorySize);
         FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
         FunctionValidator.Variables(request.Environment?.Variables);
+        FunctionValidator.SnapStart(request.SnapStart?.ApplyOn ?? current.SnapStartApplyOn, request.Runtime ?? current.Runtime, request.EphemeralStorage?.Size ?? current.EphemeralStorageSize);
         var layers = await layerReferences.ResolveAsync(request.Layers);
         var updated = await grain.UpdateConfigurationAsync(new FunctionConfigurationUpdate
         {
@@ -217,6 +220,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             EphemeralStorageSize = request.EphemeralStorage?.Size,
             TracingMode = request.TracingConfig?.Mode,
             Logging = logging,
+            SnapStartApplyOn = request.SnapStart?.ApplyOn,
         });
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
     }

@@ -42,16 +42,17 @@ public static class FunctionConfigurations
             RevisionId = f.RevisionId,
             // Creation and updates complete before the call returns, so the waiters see Active/Successful at once;
             // the responses to Create and Update still say what Lambda's say (Pending, InProgress).
-            State = view switch { ConfigurationView.List => null, ConfigurationView.Create => "Pending", _ => "Active" },
-            StateReason = view == ConfigurationView.Create ? "The function is being created." : null,
-            StateReasonCode = view == ConfigurationView.Create ? "Creating" : null,
+            // A SnapStart version stays Pending until its snapshot is made (Failed when it could not be).
+            State = f.State is not null && view != ConfigurationView.List ? f.State : view switch { ConfigurationView.List => null, ConfigurationView.Create => "Pending", _ => "Active" },
+            StateReason = f.State is not null && view != ConfigurationView.List ? f.StateReason : view == ConfigurationView.Create ? "The function is being created." : null,
+            StateReasonCode = f.State is not null && view != ConfigurationView.List ? f.StateReasonCode : view == ConfigurationView.Create ? "Creating" : null,
             LastUpdateStatus = view switch { ConfigurationView.Get => "Successful", ConfigurationView.Update => "InProgress", _ => null },
             LastUpdateStatusReason = view == ConfigurationView.Update ? "The function is being created." : null,
             LastUpdateStatusReasonCode = view == ConfigurationView.Update ? "Creating" : null,
             PackageType = "Zip",
             Architectures = [f.Architecture],
             EphemeralStorage = new EphemeralStorageDto(f.EphemeralStorageSize),
-            SnapStart = new SnapStartResponseDto("None", "Off"),
+            SnapStart = new SnapStartResponseDto(f.SnapStartApplyOn, f.SnapStartOn ? "On" : "Off"),
             RuntimeVersionConfig = view == ConfigurationView.List ? null : new RuntimeVersionConfigDto(runtimeArn),
             LoggingConfig = new LoggingConfigDto
             {

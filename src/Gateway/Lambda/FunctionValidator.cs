@@ -131,6 +131,37 @@ public static partial class FunctionValidator
         }
     }
 
+    /// <summary>
+    /// SnapStart as Lambda checks it (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html): ApplyOn is
+    /// PublishedVersions or None; with PublishedVersions, the runtime must be one SnapStart serves here (python3.12 and
+    /// later) and ephemeral storage at most 512 MB.
+    /// </summary>
+    public static void SnapStart(string? applyOn, string runtime, int ephemeralStorageSize)
+    {
+        if (applyOn is null or "None")
+        {
+            return;
+        }
+
+        if (applyOn != "PublishedVersions")
+        {
+            throw Validation(applyOn, "snapStart.applyOn", "Member must satisfy enum value set: [PublishedVersions, None]");
+        }
+
+        if (!SnapStartRuntimes.Contains(runtime))
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"{runtime} is not supported for SnapStart enabled functions.");
+        }
+
+        if (ephemeralStorageSize > 512)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "SnapStart is not supported for functions with ephemeral storage greater than 512 MB.");
+        }
+    }
+
+    /// <summary>The runtimes whose versions SnapStart serves here (Lambda's Python SnapStart: 3.12 and later).</summary>
+    private static readonly HashSet<string> SnapStartRuntimes = new(StringComparer.Ordinal) { "python3.12", "python3.13", "python3.14" };
+
     public static void Variables(IReadOnlyDictionary<string, string>? variables)
     {
         if (variables is null)

@@ -21,6 +21,9 @@ public enum LambdaErrorType
     PolicyLengthExceededException,
     CodeSigningConfigNotFoundException,
     RecursiveInvocationException,
+    SnapStartException,
+    SnapStartTimeoutException,
+    SnapStartNotReadyException,
 
     /// <summary>Not in Lambda's model: IAM's refusal (403), e.g. for another account's function.</summary>
     AccessDeniedException,

@@ -17,4 +17,6 @@ public sealed record FunctionConfigurationUpdate
     /// <summary>The whole LoggingConfig after the update (already merged with the current one), or null to keep it.</summary>
     [Id(11)] public FunctionLogging? Logging { get; init; }
     [Id(10)] public IReadOnlyList<Layers.FunctionLayer>? Layers { get; init; }
+    /// <summary>SnapStart.ApplyOn (PublishedVersions or None), or null to keep it.</summary>
+    [Id(12)] public string? SnapStartApplyOn { get; init; }
 }

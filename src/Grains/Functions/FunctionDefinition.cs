@@ -42,6 +42,16 @@ public sealed record FunctionDefinition
     [Id(24)] public string? ApplicationLogLevel { get; init; }
     /// <summary>LoggingConfig.SystemLogLevel (JSON only; INFO when unset).</summary>
     [Id(25)] public string? SystemLogLevel { get; init; }
+    /// <summary>SnapStart.ApplyOn: PublishedVersions or None.</summary>
+    [Id(26)] public string SnapStartApplyOn { get; init; } = "None";
+    /// <summary>A published version's State when not Active: Pending while its SnapStart snapshot is made, Failed when it could not be.</summary>
+    [Id(27)] public string? State { get; init; }
+    /// <summary>StateReasonCode and StateReason, with <see cref="State"/>.</summary>
+    [Id(28)] public string? StateReasonCode { get; init; }
+    [Id(29)] public string? StateReason { get; init; }
+
+    /// <summary>SnapStart.OptimizationStatus: On for a published version made with SnapStart, Off otherwise.</summary>
+    public bool SnapStartOn => SnapStartApplyOn == "PublishedVersions" && Version != "$LATEST";
 
     public EnvironmentSpec ToEnvironmentSpec() => new()
     {
@@ -62,5 +72,6 @@ public sealed record FunctionDefinition
         LogFormat = LogFormat,
         ApplicationLogLevel = LogFormat == "JSON" ? ApplicationLogLevel ?? "INFO" : null,
         SystemLogLevel = LogFormat == "JSON" ? SystemLogLevel ?? "INFO" : null,
+        SnapStart = SnapStartOn,
     };
 }

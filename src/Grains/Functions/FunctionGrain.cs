@@ -5,6 +5,7 @@ using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Grains.Urls;
 using LambdaCluster.Runtimes.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Grains.Functions;
@@ -14,7 +15,9 @@ namespace LambdaCluster.Grains.Functions;
 public sealed partial class FunctionGrain(
     [PersistentState("function", GrainStorageNames.Functions)] IPersistentState<FunctionState> state,
     IOptions<NodeOptions> node,
-    TimeProvider time) : Grain, IFunctionGrain
+    TimeProvider time,
+    ILocalSiloDetails localSilo,
+    ILogger<FunctionGrain> logger) : Grain, IFunctionGrain
 {
     private string Name => this.GetPrimaryKeyString();
 
@@ -70,6 +73,7 @@ public sealed partial class FunctionGrain(
             SystemLogLevel = update.Logging is { } system ? system.SystemLogLevel : current.SystemLogLevel,
             LogGroup = update.Logging?.LogGroup ?? current.LogGroup,
             Layers = update.Layers ?? current.Layers,
+            SnapStartApplyOn = update.SnapStartApplyOn ?? current.SnapStartApplyOn,
         };
         return await SaveLatestAsync(updated);
     }
@@ -98,10 +102,20 @@ public sealed partial class FunctionGrain(
             LastModified = time.GetUtcNow(),
             RevisionId = Guid.NewGuid().ToString(),
         };
+        if (version.SnapStartOn)
+        {
+            version = version with { State = "Pending", StateReasonCode = "Creating", StateReason = SnapshotPendingReason };
+        }
+
         state.State.Versions[number] = version;
         state.State.LastVersion++;
         state.State.LastPublishedRevision = latest.ConfigRevision;
         await state.WriteStateAsync();
+        if (version.SnapStartOn)
+        {
+            _ = MakeSnapshotAsync(number);
+        }
+
         return version;
     }
 
@@ -129,6 +143,11 @@ public sealed partial class FunctionGrain(
                     $"Unable to delete version because the following aliases reference it: [{string.Join(", ", referencing)}]");
             }
 
+            if (state.State.Versions[version].SnapStartOn)
+            {
+                _ = ForgetSnapshotsAsync(version);
+            }
+
             state.State.Versions.Remove(version);
             state.State.Policies.Remove(version);
             state.State.RuntimeManagement.Remove(version);
@@ -140,6 +159,11 @@ public sealed partial class FunctionGrain(
         }
 
         var versions = state.State.Versions.Keys.ToList();
+        if (state.State.Versions.Values.Any(v => v.SnapStartOn))
+        {
+            _ = ForgetSnapshotsAsync(null);
+        }
+
         var reserved = state.State.ReservedConcurrency;
         var urls = state.State.Urls.Values.Select(u => u.UrlId).ToList();
         await state.ClearStateAsync();
@@ -190,6 +214,11 @@ public sealed partial class FunctionGrain(
         if (!state.State.Versions.ContainsKey(version))
         {
             throw LambdaServiceException.FunctionNotFound(FunctionArns.Qualified(Arn, qualifier));
+        }
+
+        if (state.State.Versions[version].SnapStartOn)
+        {
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Provisioned Concurrency cannot be configured on a function version with SnapStart enabled.");
         }
 
         if (state.State.Provisioned.Keys.Any(other => other != qualifier && VersionOf(other) == version))

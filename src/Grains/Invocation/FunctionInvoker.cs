@@ -120,6 +120,8 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
             case InvocationOutcome.PlatformFailure when PlatformFailures.Retryable(result.FailureReason) && attempt < Attempts:
                 LogRetried(logger, poolKey, result.FailureReason, attempt);
                 return null;
+            case InvocationOutcome.PlatformFailure when SnapStartError(result.FailureReason) is { } snapStart:
+                throw new LambdaServiceException(snapStart, result.FailureMessage ?? "Lambda could not restore the function's snapshot.");
             case InvocationOutcome.PlatformFailure:
                 LogPlatformFailure(logger, poolKey, result.FailureReason, result.FailureMessage);
                 throw new LambdaServiceException(LambdaErrorType.ServiceException, PlatformFailures.Retryable(result.FailureReason)
@@ -129,6 +131,15 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
                 return result;
         }
     }
+
+    /// <summary>SnapStart's own errors (a restore that failed or timed out, a snapshot not made): Lambda answers Invoke with them.</summary>
+    private static LambdaErrorType? SnapStartError(PlatformFailureReason reason) => reason switch
+    {
+        PlatformFailureReason.SnapStartRestoreFailed => LambdaErrorType.SnapStartException,
+        PlatformFailureReason.SnapStartTimedOut => LambdaErrorType.SnapStartTimeoutException,
+        PlatformFailureReason.SnapStartNotReady => LambdaErrorType.SnapStartNotReadyException,
+        _ => null,
+    };
 
     /// <summary>One attempt: on this silo's dispatcher, or (gateway-only process) on the dispatcher of a silo taken in turn, abandoned if that silo leaves.</summary>
     private async Task<InvocationResult> AttemptAsync(string poolKey, InvocationRequest request)

@@ -3,6 +3,7 @@ using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
+using LambdaCluster.Runtimes.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,9 @@ public sealed class EnvironmentServices(
     ILogStore logs,
     TimeProvider time,
     IOptions<EnvironmentOptions> options,
-    ILogger<ExecutionEnvironment> logger)
+    ILogger<ExecutionEnvironment> logger,
+    ForkConfinement? forkConfinement = null,
+    IOptions<NodeOptions>? node = null)
 {
     public IEnvironmentLauncher Launcher { get; } = launcher;
 
@@ -31,6 +34,12 @@ public sealed class EnvironmentServices(
     public EnvironmentOptions Options { get; } = options.Value;
 
     public ILogger<ExecutionEnvironment> Logger { get; } = logger;
+
+    /// <summary>How SnapStart forks are confined from outside (null: unconfined, as in unit tests).</summary>
+    public ForkConfinement? ForkConfinement { get; } = forkConfinement;
+
+    /// <summary>The node's data folder (SnapStart templates keep their forks' output pipes under it).</summary>
+    public string DataDirectory { get; } = node?.Value.DataDirectory ?? Path.Combine(Path.GetTempPath(), "lambda-cluster");
 
     /// <summary>Bounds how many environments of this node run INIT at once (<see cref="EnvironmentOptions.MaxConcurrentInits"/>).</summary>
     public SemaphoreSlim InitGate { get; } = new(options.Value.MaxConcurrentInits, options.Value.MaxConcurrentInits);

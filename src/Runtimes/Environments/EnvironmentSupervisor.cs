@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Snapshots;
 using Microsoft.Extensions.Hosting;
 
 namespace LambdaCluster.Runtimes.Environments;
@@ -10,13 +11,23 @@ namespace LambdaCluster.Runtimes.Environments;
 /// a runtime connects to, and stops them all when the node stops. Silo-local: environment grains
 /// placed on this node reach their processes through it.
 /// </summary>
-public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHostedService, IDisposable
+public sealed class EnvironmentSupervisor : IHostedService, IDisposable
 {
+    private readonly EnvironmentServices services;
     private ITimer? _orphanReaper;
     private readonly ConcurrentDictionary<string, ExecutionEnvironment> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, ExecutionEnvironment> _byPort = new();
     private readonly ConcurrentQueue<int> _freePorts = new();
     private readonly TaskCompletionSource _slotsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public EnvironmentSupervisor(EnvironmentServices services)
+    {
+        this.services = services;
+        Snapshots = new SnapshotTemplates(services, () => _freePorts.TryDequeue(out var port) ? port : null, _freePorts.Enqueue);
+    }
+
+    /// <summary>This node's SnapStart templates, on Runtime API slots of this supervisor.</summary>
+    public SnapshotTemplates Snapshots { get; }
 
     /// <summary>Number of live environments on this node.</summary>
     public int Count => _byId.Count;
@@ -57,7 +68,7 @@ public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHoste
             return (null, PlatformFailureReason.NoCapacity);
         }
 
-        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget);
+        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget, Snapshots);
         if (!_byId.TryAdd(environmentId, environment))
         {
             _freePorts.Enqueue(port);
@@ -109,6 +120,8 @@ public sealed class EnvironmentSupervisor(EnvironmentServices services) : IHoste
         {
             environment.Shutdown("node stopping");
         }
+
+        Snapshots.StopAll();
 
         return Task.CompletedTask;
     }

@@ -3,6 +3,7 @@ using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
+using LambdaCluster.Runtimes.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace LambdaCluster.Runtimes.Environments;
@@ -17,6 +18,9 @@ namespace LambdaCluster.Runtimes.Environments;
 /// </summary>
 public sealed partial class ExecutionEnvironment
 {
+    /// <summary>Lambda's limit on a SnapStart restore, after-restore hooks included (SnapStartTimeoutException beyond it).</summary>
+    public static readonly TimeSpan RestoreLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>Lambda's buffered response limit (6 MB plus 100 bytes of slack, as the Runtime API has it).</summary>
     public const int MaxResponseBytes = 6 * 1024 * 1024 + 100;
 
@@ -27,14 +31,19 @@ public sealed partial class ExecutionEnvironment
     private readonly ProcessHost _process;
     private readonly InvocationReport _report;
     private readonly TaskCompletionSource _initEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SnapshotTemplates? _snapshots;
+    private ForkedProcess? _fork;
+    private bool _restored;
     private ActiveInvocation? _claim;
     private double? _pendingInitDurationMs;
     private long _idleSince;
     private int _stopped;
     private string _initRequestId = "";
 
-    public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped)
+    /// <param name="snapshots">The node's SnapStart templates: a SnapStart version's environment is forked from its template instead of running INIT (null: never).</param>
+    public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped, SnapshotTemplates? snapshots = null)
     {
+        _snapshots = snapshots;
         Id = id;
         Spec = spec;
         RuntimeApiPort = runtimeApiPort;
@@ -226,6 +235,11 @@ public sealed partial class ExecutionEnvironment
 
     private async Task<InitResult> InitializeProcessAsync(string requestId, bool cold)
     {
+        if (Spec.SnapStart && _snapshots is not null && SnapshotTemplates.Supports(_runtime))
+        {
+            return await RestoreAsync();
+        }
+
         var time = _services.Time;
         var started = time.GetTimestamp();
         string codeDirectory;
@@ -282,6 +296,73 @@ public sealed partial class ExecutionEnvironment
         _report.InitDone(durationMs, cold);
         return InitResult.Ready(durationMs);
     }
+
+    /// <summary>
+    /// A SnapStart cold start: a restore instead of INIT. Flow: the node's template of this revision (made now when the
+    /// node has none) → RESTORE_START → a fork of it onto this environment's Runtime API → wait until the fork asks for
+    /// its first event (its after-restore hooks ran), posts <c>/restore/error</c>, exits, or <see cref="RestoreLimit"/>
+    /// passes → RESTORE_REPORT. A failed restore is Lambda's SnapStartException (SnapStartTimeoutException past the limit).
+    /// </summary>
+    private async Task<InitResult> RestoreAsync()
+    {
+        var time = _services.Time;
+        var (template, readiness) = await _snapshots!.GetAsync(Spec, CancellationToken.None);
+        if (template is null)
+        {
+            _session.Fail(new RuntimeOutcome.Exited("no snapshot"));
+            return InitResult.Platform(PlatformFailureReason.SnapStartNotReady, $"Lambda could not restore {Spec.FunctionName}:{Spec.Version}: its snapshot's INIT failed ({readiness.ErrorType}).");
+        }
+
+        var started = time.GetTimestamp();
+        _report.RestoreStart();
+        try
+        {
+            var fork = new ForkedProcess(template, Id, RuntimeApiPort, _services.ForkConfinement, _report.Output);
+            _fork = fork;
+            _process.Adopt(fork);
+            template.Order(fork.Order);
+        }
+        catch (Exception e)
+        {
+            LogLaunchFailed(_services.Logger, e, Id, Spec.FunctionName);
+            _session.Fail(new RuntimeOutcome.Exited("not started"));
+            return InitResult.Platform(PlatformFailureReason.LaunchFailed, "Lambda could not restore the function's snapshot on this node.");
+        }
+
+        _ = _process.Exited.ContinueWith(static (exited, state) => ((ExecutionEnvironment)state!).OnProcessExited(exited.Result), this, TaskScheduler.Default);
+
+        InitError? error;
+        try
+        {
+            error = await _session.InitEnded.WaitAsync(RestoreLimit, time);
+        }
+        catch (TimeoutException)
+        {
+            error = new InitError(FunctionErrorTypes.SnapStartTimeout, []);
+        }
+
+        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        if (error is not null)
+        {
+            _session.Fail(new RuntimeOutcome.Exited("restore failed"));
+            _process.Kill();
+            _process.Drain();
+            _report.RestoreReport(durationMs, error.ErrorType);
+            return error.ErrorType == FunctionErrorTypes.SnapStartTimeout
+                ? InitResult.Platform(PlatformFailureReason.SnapStartTimedOut, "Lambda couldn't restore the snapshot within the timeout limit (10 seconds).")
+                : InitResult.Platform(PlatformFailureReason.SnapStartRestoreFailed, $"The afterRestore() runtime hook encountered an error ({error.ErrorType}). For more information, check the Amazon CloudWatch logs.");
+        }
+
+        _report.RestoreReport(durationMs, null);
+        _restored = true;
+        return InitResult.Ready(durationMs);
+    }
+
+    /// <summary>
+    /// A fork checked in on this environment's Runtime API (<c>GET /restore/next</c> with its pid in the template):
+    /// false when this environment is not waiting for one, or the pid is not its template's.
+    /// </summary>
+    internal bool ForkCheckIn(int namespacePid) => _session.State == EnvironmentState.Initializing && _fork is { } fork && fork.Attach(namespacePid);
 
     /// <summary>INIT failed: the process is stopped first (nothing it prints lands after INIT_REPORT), then INIT_REPORT.</summary>
     private InitResult FailInit(string errorType, byte[] body, double durationMs)
@@ -365,7 +446,8 @@ public sealed partial class ExecutionEnvironment
             _process.Kill();
         }
 
-        var tail = _report.End(invocation, durationMs, memory, initDurationMs, status, errorType, functionError: kind != InvocationOutcome.Response && kind != InvocationOutcome.Abandoned);
+        var tail = _report.End(invocation, durationMs, memory, initDurationMs, status, errorType, functionError: kind != InvocationOutcome.Response && kind != InvocationOutcome.Abandoned,
+            restored: _restored && initDurationMs is not null);
         if (reusable)
         {
             Volatile.Write(ref _idleSince, _services.Time.GetTimestamp());

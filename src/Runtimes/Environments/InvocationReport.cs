@@ -53,6 +53,30 @@ internal sealed class InvocationReport
             : PlatformLogLines.InitStart(_runtime.RuntimeVersion, arn));
     }
 
+    /// <summary>RESTORE_START (platform.restoreStart in JSON): a SnapStart environment is being restored from its version's template.</summary>
+    public void RestoreStart()
+    {
+        var arn = $"arn:aws:lambda:{_spec.Region}::runtime:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_runtime.RuntimeVersion)))}";
+        _initializationType = "snap-start";
+        WritePlatform(_spec.JsonLogs
+            ? PlatformLogRecords.RestoreStart(_time.GetUtcNow(), _runtime.RuntimeVersion, arn, _spec.FunctionName, _spec.Version)
+            : PlatformLogLines.RestoreStart(_runtime.RuntimeVersion, arn));
+    }
+
+    /// <summary>RESTORE_REPORT: the restore ended, with a status (timeout or error) and error type when it failed.</summary>
+    public void RestoreReport(double restoreDurationMs, string? errorType)
+    {
+        if (errorType is null)
+        {
+            LambdaTelemetry.ColdStarts.Add(1, _function);
+        }
+
+        var status = errorType is null ? null : errorType == FunctionErrorTypes.SnapStartTimeout ? "timeout" : "error";
+        WritePlatform(_spec.JsonLogs
+            ? PlatformLogRecords.RestoreReport(_time.GetUtcNow(), restoreDurationMs, status ?? "success", errorType)
+            : PlatformLogLines.RestoreReport(restoreDurationMs, status, errorType));
+    }
+
     /// <summary>INIT finished (its duration feeds the init metric; an on-demand INIT's also goes into the first REPORT).</summary>
     public void InitDone(double initDurationMs, bool cold)
     {
@@ -61,6 +85,15 @@ internal sealed class InvocationReport
         {
             LambdaTelemetry.ColdStarts.Add(1, _function);
         }
+    }
+
+    /// <summary>A SnapStart template's INIT succeeded: INIT_REPORT, as Lambda logs a snapshot's INIT at publish time.</summary>
+    public void InitReport(double initDurationMs)
+    {
+        LambdaTelemetry.InitDuration.Record(initDurationMs, _function);
+        WritePlatform(_spec.JsonLogs
+            ? PlatformLogRecords.InitReport(_time.GetUtcNow(), _initializationType, initDurationMs, "success", null)
+            : PlatformLogLines.InitReport(initDurationMs, "success", null));
     }
 
     /// <summary>INIT failed: INIT_REPORT with its status (timeout or error).</summary>
@@ -105,7 +138,8 @@ internal sealed class InvocationReport
     }
 
     /// <summary>END and REPORT (with the status and error type of a failed invocation); the invocation's tail, when it asked for one.</summary>
-    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError)
+    /// <remarks><paramref name="restored"/>: the first invocation of a SnapStart environment, whose cold start is a restore (Restore Duration).</remarks>
+    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError, bool restored = false)
     {
         Volatile.Write(ref _current, null);
         LambdaTelemetry.ConcurrentExecutions.Add(-1, _function);
@@ -123,8 +157,8 @@ internal sealed class InvocationReport
             // JSON: no END line; platform.report carries the invocation's status (timeout and exit included).
             if (SystemRecordsLogged)
             {
-                var record = PlatformLogRecords.Report(at, invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, initDurationMs,
-                    status ?? (errorType is null ? null : "error"), errorType);
+                var record = PlatformLogRecords.Report(at, invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, restored ? null : initDurationMs,
+                    status ?? (errorType is null ? null : "error"), errorType, restored ? initDurationMs : null);
                 _logs.Append(_spec.LogGroup, StreamName, [new LogEvent(now, record, now)]);
                 invocation.AppendToTail(record);
             }
@@ -133,7 +167,7 @@ internal sealed class InvocationReport
         }
 
         var end = PlatformLogLines.End(invocation.RequestId);
-        var report = PlatformLogLines.Report(invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, initDurationMs, status, errorType);
+        var report = PlatformLogLines.Report(invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, restored ? null : initDurationMs, status, errorType, restored ? initDurationMs : null);
         _logs.Append(_spec.LogGroup, StreamName, [new LogEvent(now, end, now), new LogEvent(now, report, now)]);
         invocation.AppendToTail(end);
         invocation.AppendToTail(report);

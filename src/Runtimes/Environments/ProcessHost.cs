@@ -23,7 +23,15 @@ internal sealed class ProcessHost(IEnvironmentLauncher launcher) : IDisposable
     /// <summary>Starts the process tree; throws what the launcher throws when it cannot.</summary>
     public void Launch(LaunchRequest request, Action<string> onOutputLine)
     {
-        var process = launcher.Launch(request, onOutputLine);
+        Adopt(launcher.Launch(request, onOutputLine));
+    }
+
+    /// <summary>
+    /// Takes a process tree that came to life another way (a fork of a SnapStart template) as this host's own, as
+    /// <see cref="Launch"/> would.
+    /// </summary>
+    public void Adopt(IEnvironmentProcess process)
+    {
         Volatile.Write(ref _process, process);
         process.Exited.ContinueWith(
             static (exited, state) => ((TaskCompletionSource<string>)state!).TrySetResult(exited.IsCompletedSuccessfully ? exited.Result : "exit status unknown"),
@@ -33,6 +41,9 @@ internal sealed class ProcessHost(IEnvironmentLauncher launcher) : IDisposable
             process.Dispose();
         }
     }
+
+    /// <summary>The process tree, once launched or adopted.</summary>
+    public IEnvironmentProcess? Process => Volatile.Read(ref _process);
 
     /// <summary>Passes on every output line written before this call.</summary>
     public void Drain() => Volatile.Read(ref _process)?.DrainOutput();

@@ -56,6 +56,7 @@ public static class RuntimesServiceCollectionExtensions
         services.TryAddSingleton<ICredentialIssuer, NoCredentials>();
         services.TryAddSingleton<SandboxHost>();
         services.TryAddSingleton<NetworkGuard>();
+        services.TryAddSingleton<LambdaCluster.Runtimes.Snapshots.ForkConfinement>();
         services.TryAddSingleton<IEnvironmentLauncher>(sp => sp.GetRequiredService<IOptions<EnvironmentOptions>>().Value.Isolation == IsolationMode.None
             ? ActivatorUtilities.CreateInstance<PlainProcessLauncher>(sp)
             : ActivatorUtilities.CreateInstance<SandboxLauncher>(sp));

@@ -32,6 +32,12 @@ public sealed record EnvironmentSpec
     /// <summary>LoggingConfig.SystemLogLevel with JSON (DEBUG, INFO, WARN): the platform's records below it are dropped.</summary>
     [Id(16)] public string? SystemLogLevel { get; init; }
 
+    /// <summary>
+    /// SnapStart is on for this published version (SnapStart.ApplyOn PublishedVersions): its environments are restored
+    /// from a template that ran INIT once on the node, instead of running INIT themselves.
+    /// </summary>
+    [Id(17)] public bool SnapStart { get; init; }
+
     /// <summary>True when the function's logs are JSON records (LoggingConfig.LogFormat JSON).</summary>
     public bool JsonLogs => LogFormat == "JSON";
 }

@@ -13,4 +13,10 @@ public static class FunctionErrorTypes
     public const string RuntimeUnknown = "Runtime.Unknown";
     public const string ResponseSizeTooLarge = "Function.ResponseSizeTooLarge";
     public const string SandboxFailure = "Sandbox.Failure";
+
+    /// <summary>SnapStart: the restore (after-restore hooks included) took longer than Lambda's 10 seconds.</summary>
+    public const string SnapStartTimeout = "SnapStart.Timeout";
+
+    /// <summary>SnapStart: an after-restore hook raised (what AWS's Python client reports to /runtime/restore/error).</summary>
+    public const string AfterRestoreError = "Runtime.AfterRestoreError";
 }

@@ -27,6 +27,15 @@ public enum PlatformFailureReason
     /// <summary>The node running the environment left the cluster; the function may or may not have run.</summary>
     NodeLost,
 
+    /// <summary>SnapStart: the environment's restore failed (an after-restore hook raised, or the runtime ended during it). Lambda's SnapStartException.</summary>
+    SnapStartRestoreFailed,
+
+    /// <summary>SnapStart: the restore did not end within 10 seconds. Lambda's SnapStartTimeoutException.</summary>
+    SnapStartTimedOut,
+
+    /// <summary>SnapStart: the version's snapshot (its template) could not be made on the node. Lambda's SnapStartNotReadyException.</summary>
+    SnapStartNotReady,
+
     /// <summary>An unexpected fault in the platform; the function may or may not have run.</summary>
     Unexpected,
 }

@@ -7,6 +7,8 @@ namespace LambdaCluster.Runtimes.Launch;
 /// <summary>
 /// What a launcher needs to start one environment's process tree. <c>LayersDirectory</c> holds the merged layers (what
 /// Lambda mounts at /opt); <c>Credentials</c> are the function's temporary credentials, when the node issues them.
+/// <c>ForkDirectory</c> is set for a SnapStart template only: the host folder where the node puts the output pipe of
+/// each environment forked from it (shown to a sandboxed template at <c>/var/lambda-forks</c>).
 /// </summary>
 public sealed record LaunchRequest(
     string EnvironmentId,
@@ -17,4 +19,5 @@ public sealed record LaunchRequest(
     string LogStreamName,
     string InitializationType,
     string? LayersDirectory = null,
-    EnvironmentCredentials? Credentials = null);
+    EnvironmentCredentials? Credentials = null,
+    string? ForkDirectory = null);

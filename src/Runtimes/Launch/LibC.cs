@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LambdaCluster.Runtimes.Launch;
 
-/// <summary>The few libc calls the output pump needs to read a pipe without racing its own reader, and kill for the sandbox.</summary>
+/// <summary>The few libc calls the output pump needs to read a pipe without racing its own reader, kill for the sandbox, and the pipes and exit watch of SnapStart forks.</summary>
 internal static partial class LibC
 {
     public const short PollIn = 0x001;
@@ -31,6 +31,29 @@ internal static partial class LibC
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
+
+    public const int ORdWr = 0x2;
+    public const int ONonBlock = 0x800;
+    public const int OCloExec = 0x80000;
+    private const long SysPidfdOpen = 434; // the same number on x86-64 and arm64
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkfifo(string path, uint mode);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chown(string path, int owner, int group);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall2(long number, long first, long second);
+
+    /// <summary>A file descriptor that becomes readable when process <paramref name="pid"/> exits (any process, not only a child); -1 when it is gone.</summary>
+    public static int PidfdOpen(int pid) => (int)syscall2(SysPidfdOpen, pid, 0);
 
     public static unsafe int BytesAvailable(int fd)
     {

@@ -50,8 +50,13 @@ public static class ProcessEnvironmentBuilder
         variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = spec.MemorySize.ToString(CultureInfo.InvariantCulture);
         variables["AWS_LAMBDA_FUNCTION_VERSION"] = spec.Version;
         variables["AWS_LAMBDA_INITIALIZATION_TYPE"] = request.InitializationType;
-        variables["AWS_LAMBDA_LOG_GROUP_NAME"] = spec.LogGroup;
-        variables["AWS_LAMBDA_LOG_STREAM_NAME"] = request.LogStreamName;
+        if (request.InitializationType != "snap-start")
+        {
+            // Not set in SnapStart functions (the Lambda guide's snapstart-monitoring): a snapshot serves many environments, each with its own stream.
+            variables["AWS_LAMBDA_LOG_GROUP_NAME"] = spec.LogGroup;
+            variables["AWS_LAMBDA_LOG_STREAM_NAME"] = request.LogStreamName;
+        }
+
         if (spec.JsonLogs)
         {
             // What AWS's runtime clients read for LoggingConfig (the Lambda guide's monitoring-cloudwatchlogs-logformat).

@@ -15,7 +15,11 @@ public static class PlatformLogLines
 
     public static string End(string requestId) => $"END RequestId: {requestId}";
 
-    public static string Report(string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initDurationMs, string? status = null, string? errorType = null)
+    /// <summary>
+    /// REPORT. An environment restored from a SnapStart snapshot reports <paramref name="restoreDurationMs"/> as
+    /// <c>Restore Duration</c> and <c>Billed Restore Duration</c> (billed apart from the invocation) instead of Init Duration.
+    /// </summary>
+    public static string Report(string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initDurationMs, string? status = null, string? errorType = null, double? restoreDurationMs = null)
     {
         var billed = (long)Math.Ceiling(durationMs + (initDurationMs ?? 0));
         var line = string.Create(CultureInfo.InvariantCulture,
@@ -23,6 +27,11 @@ public static class PlatformLogLines
         if (initDurationMs is { } init)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"Init Duration: {init:0.00} ms\t");
+        }
+
+        if (restoreDurationMs is { } restore)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"Restore Duration: {restore:0.00} ms\tBilled Restore Duration: {(long)Math.Ceiling(restore)} ms\t");
         }
 
         if (status is not null)
@@ -40,6 +49,15 @@ public static class PlatformLogLines
     public static string InitReport(double initDurationMs, string status, string? errorType) =>
         string.Create(CultureInfo.InvariantCulture, $"INIT_REPORT Init Duration: {initDurationMs:0.00} ms\tPhase: init\tStatus: {status}")
         + (errorType is null ? string.Empty : $"\tError Type: {errorType}");
+
+    /// <summary>SnapStart: an environment begins its restore from the version's snapshot.</summary>
+    public static string RestoreStart(string runtimeVersion, string runtimeVersionArn) =>
+        $"RESTORE_START Runtime Version: {runtimeVersion}\tRuntime Version ARN: {runtimeVersionArn}";
+
+    /// <summary>SnapStart: the restore ended (the after-restore hooks ran); with a status and error type when it failed.</summary>
+    public static string RestoreReport(double restoreDurationMs, string? status, string? errorType) =>
+        string.Create(CultureInfo.InvariantCulture, $"RESTORE_REPORT Restore Duration: {restoreDurationMs:0.00} ms")
+        + (status is null ? string.Empty : $"\tStatus: {status}") + (errorType is null ? string.Empty : $"\tError Type: {errorType}");
 
     public static string TaskTimedOut(DateTimeOffset at, string requestId, int timeoutSeconds) =>
         string.Create(CultureInfo.InvariantCulture, $"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {requestId} Task timed out after {timeoutSeconds:0.00} seconds");

@@ -40,11 +40,33 @@ public static class PlatformLogRecords
         return Record(at, "platform.initReport", record);
     }
 
+    /// <summary>platform.restoreStart: a SnapStart environment begins its restore.</summary>
+    public static string RestoreStart(DateTimeOffset at, string runtimeVersion, string runtimeVersionArn, string functionName, string functionVersion) =>
+        Record(at, "platform.restoreStart", new JsonObject
+        {
+            ["runtimeVersion"] = runtimeVersion,
+            ["runtimeVersionArn"] = runtimeVersionArn,
+            ["functionName"] = functionName,
+            ["functionVersion"] = functionVersion,
+        });
+
+    /// <summary>platform.restoreReport: the restore's status (success, error or timeout) and duration.</summary>
+    public static string RestoreReport(DateTimeOffset at, double restoreDurationMs, string status, string? errorType)
+    {
+        var record = new JsonObject { ["status"] = status, ["metrics"] = new JsonObject { ["durationMs"] = Round(restoreDurationMs) } };
+        if (errorType is not null)
+        {
+            record["errorType"] = errorType;
+        }
+
+        return Record(at, "platform.restoreReport", record);
+    }
+
     public static string Start(DateTimeOffset at, string requestId, string version) =>
         Record(at, "platform.start", new JsonObject { ["requestId"] = requestId, ["version"] = version });
 
     /// <summary>platform.report: status success, error or timeout (with errorType when not success), and the REPORT line's figures.</summary>
-    public static string Report(DateTimeOffset at, string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType)
+    public static string Report(DateTimeOffset at, string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, double? restoreDurationMs = null)
     {
         var metrics = new JsonObject
         {
@@ -56,6 +78,12 @@ public static class PlatformLogRecords
         if (initDurationMs is { } init)
         {
             metrics["initDurationMs"] = Round(init);
+        }
+
+        if (restoreDurationMs is { } restore)
+        {
+            metrics["restoreDurationMs"] = Round(restore);
+            metrics["billedRestoreDurationMs"] = (long)Math.Ceiling(restore);
         }
 
         var record = new JsonObject { ["requestId"] = requestId, ["metrics"] = metrics, ["status"] = status ?? "success" };

@@ -21,6 +21,77 @@ internal static class RuntimeApiRoutes
         app.MapPost($"{Prefix}/invocation/{{requestId}}/response", (HttpContext http, string requestId) => ResponseAsync(http, supervisor, requestId));
         app.MapPost($"{Prefix}/invocation/{{requestId}}/error", (HttpContext http, string requestId) => ErrorAsync(http, supervisor, requestId));
         app.MapPost($"{Prefix}/init/error", (HttpContext http) => InitErrorAsync(http, supervisor));
+        app.MapGet($"{Prefix}/restore/next", (HttpContext http) => RestoreNextAsync(http, supervisor));
+        app.MapPost($"{Prefix}/restore/error", (HttpContext http) => RestoreErrorAsync(http, supervisor));
+    }
+
+    /// <summary>
+    /// SnapStart's <c>GET /restore/next</c>. From a template: its INIT (before-snapshot hooks included) is over, and the
+    /// long poll is answered with the node's next order (<c>Lambda-Cluster-Fork-Api</c> and <c>-Fork-Output</c>: fork a
+    /// new environment; <c>Lambda-Cluster-Reap</c>: reap an exited fork). From a fork on its new endpoint (its pid in the
+    /// template in <c>Lambda-Cluster-Fork-Pid</c>): the node adopts it, and 200 tells it that it is restored.
+    /// </summary>
+    private static async Task RestoreNextAsync(HttpContext http, EnvironmentSupervisor supervisor)
+    {
+        var port = http.Connection.LocalPort;
+        if (supervisor.Snapshots.TryGetByPort(port, out var template))
+        {
+            Snapshots.TemplateOrder? order;
+            try
+            {
+                order = await template.NextOrderAsync(http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the template went away while parked
+            }
+
+            if (order is null)
+            {
+                await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition is not allowed");
+                return;
+            }
+
+            if (order.ForkApi is not null)
+            {
+                http.Response.Headers["Lambda-Cluster-Fork-Api"] = order.ForkApi;
+                http.Response.Headers["Lambda-Cluster-Fork-Output"] = order.OutputPipe;
+            }
+
+            if (order.ReapPid is { } reap)
+            {
+                http.Response.Headers["Lambda-Cluster-Reap"] = reap.ToString(CultureInfo.InvariantCulture);
+            }
+
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentLength = 0;
+            return;
+        }
+
+        if (!supervisor.TryGetByPort(port, out var environment)
+            || !int.TryParse(http.Request.Headers["Lambda-Cluster-Fork-Pid"], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            || !environment.ForkCheckIn(pid))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition is not allowed");
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentLength = 0;
+    }
+
+    /// <summary>SnapStart's <c>POST /restore/error</c>: an after-restore hook failed (AWS's Python client sends Runtime.AfterRestoreError); the restore fails.</summary>
+    private static async Task RestoreErrorAsync(HttpContext http, EnvironmentSupervisor supervisor)
+    {
+        if (!TryFindSession(http, supervisor, out var session))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "No execution environment is bound to this endpoint.");
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
+        var errorType = http.Request.Headers[ErrorTypeHeader].ToString();
+        await WriteOutcomeAsync(http, session.PostInitError(string.IsNullOrEmpty(errorType) ? Runtimes.Invocation.FunctionErrorTypes.AfterRestoreError : errorType, body.Bytes));
     }
 
     private static async Task NextAsync(HttpContext http, EnvironmentSupervisor supervisor)
@@ -170,6 +241,13 @@ internal static class RuntimeApiRoutes
 
     private static async Task InitErrorAsync(HttpContext http, EnvironmentSupervisor supervisor)
     {
+        if (supervisor.Snapshots.TryGetByPort(http.Connection.LocalPort, out var template))
+        {
+            var templateBody = await RequestBodyReader.ReadAsync(http.Request, ExecutionEnvironment.MaxResponseBytes, http.RequestAborted);
+            await WriteOutcomeAsync(http, template.PostInitError(http.Request.Headers[ErrorTypeHeader].ToString(), templateBody.Bytes) ? RuntimePostOutcome.Accepted : RuntimePostOutcome.InvalidStateTransition);
+            return;
+        }
+
         if (!TryFindSession(http, supervisor, out var session))
         {
             await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "No execution environment is bound to this endpoint.");

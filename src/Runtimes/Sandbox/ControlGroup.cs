@@ -42,6 +42,31 @@ public sealed class ControlGroup
         }
     }
 
+    /// <summary>The pids of the group's processes (host view); empty when the group is gone.</summary>
+    public IReadOnlyList<int> Members()
+    {
+        try
+        {
+            return [.. File.ReadAllLines(_procsFile).Select(l => int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0).Where(p => p > 0)];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Moves a running process into the group (each hierarchy's cgroup.procs): what it starts from then on is born
+    /// inside, and its new memory is charged here. Throws IOException when the process or the group is gone.
+    /// </summary>
+    public void Adopt(int pid)
+    {
+        foreach (var procs in ProcFiles)
+        {
+            File.WriteAllText(procs, pid.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Kills every process in the group at once (v2 <c>cgroup.kill</c>; v1 SIGKILL to each member, repeated while forks race it).</summary>
     public void KillAll()
     {

@@ -83,6 +83,40 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
     }
 
     /// <summary>
+    /// Lets the environments forked from a SnapStart template (they run as the template's user) reach
+    /// <paramref name="forkPort"/>, the Runtime API of the environment being forked; <see cref="Revoke"/> takes it back
+    /// before the port serves another environment. Throws InvalidOperationException when nft refuses.
+    /// </summary>
+    public void Allow(int templatePort, int forkPort)
+    {
+        if (_table is not null && Failure is null)
+        {
+            Run($"add element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}", null);
+        }
+    }
+
+    /// <summary>Takes back what <see cref="Allow"/> gave (missing elements are ignored).</summary>
+    public void Revoke(int templatePort, int forkPort)
+    {
+        if (_table is null || Failure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            Run($"delete element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}", null);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone (the table went with the node, or it was never added).
+        }
+    }
+
+    private string Pair(int templatePort, int forkPort) =>
+        string.Create(CultureInfo.InvariantCulture, $"{options.Value.SandboxUserIdBase + templatePort} . {forkPort}");
+
+    /// <summary>
     /// The nftables ruleset text for one node. Only packets of a socket owned by one of its environments' users jump to
     /// the environment chain: a packet the kernel sends without a full socket (a SYN-ACK answered by syncookie, a RST,
     /// a TIME_WAIT's ACK) has no owner, fails the match and is accepted, never caught by a drop meant for functions.

@@ -33,6 +33,9 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     /// <summary>Where Lambda mounts the function's layers.</summary>
     public const string LayersRoot = "/opt";
 
+    /// <summary>Where a SnapStart template sees the output pipes of the environments forked from it (<see cref="LaunchRequest.ForkDirectory"/>).</summary>
+    public const string ForkDirectory = "/var/lambda-forks";
+
     /// <summary>The user Lambda runs functions as (its name in /etc/passwd; the id is the environment's own).</summary>
     public const string UserName = "sbx_user1051";
 
@@ -60,6 +63,12 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         var user = UserFor(request.RuntimeApiAddress, settings.SandboxUserIdBase);
         var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
         var environment = ProcessEnvironmentBuilder.Build(request with { CodeDirectory = TaskRoot, LayersDirectory = null }, RuntimeRoot);
+        if (request.ForkDirectory is not null)
+        {
+            // A SnapStart template: each environment forked from it confines itself (lambda_cluster_fork.py), /tmp bounded so.
+            environment["_LAMBDA_CLUSTER_FORK_SANDBOX"] = request.Spec.EphemeralStorageSize.ToString(CultureInfo.InvariantCulture);
+        }
+
         var files = UserFiles(request.EnvironmentId, user);
         ControlGroup? group = null;
         try
@@ -141,6 +150,11 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         arguments.AddRange(["--perms", "0755", "--dir", "/var"]);
         arguments.AddRange(["--ro-bind", ProcessEnvironmentBuilder.RuntimeDirectory(request.Runtime, settings.RuntimeClientsDirectory), RuntimeRoot]);
         arguments.AddRange(["--ro-bind", request.CodeDirectory, TaskRoot]);
+        if (request.ForkDirectory is { } forks)
+        {
+            arguments.AddRange(["--ro-bind", forks, ForkDirectory]);
+        }
+
         if (request.LayersDirectory is { } layers)
         {
             arguments.AddRange(["--ro-bind", layers, LayersRoot]);

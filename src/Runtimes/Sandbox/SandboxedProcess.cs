@@ -25,6 +25,9 @@ internal sealed class SandboxedProcess : IEnvironmentProcess
 
     public int Pid => _process.Pid;
 
+    /// <summary>The sandbox's control group (a SnapStart template's forks are found among its members).</summary>
+    public ControlGroup Group => _group;
+
     public Task<string> Exited { get; }
 
     public void DrainOutput() => _process.DrainOutput();

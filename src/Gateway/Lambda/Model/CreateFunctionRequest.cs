@@ -20,5 +20,7 @@ public sealed record CreateFunctionRequest
     public Dictionary<string, string>? Tags { get; init; }
     public List<string>? Architectures { get; init; }
     public EphemeralStorageDto? EphemeralStorage { get; init; }
+
+    public SnapStartDto? SnapStart { get; init; }
     public List<string>? Layers { get; init; }
 }

@@ -13,5 +13,7 @@ public sealed record UpdateFunctionConfigurationRequest
     public TracingConfigDto? TracingConfig { get; init; }
     public LoggingConfigDto? LoggingConfig { get; init; }
     public EphemeralStorageDto? EphemeralStorage { get; init; }
+
+    public SnapStartDto? SnapStart { get; init; }
     public List<string>? Layers { get; init; }
 }

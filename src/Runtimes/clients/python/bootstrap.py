@@ -14,6 +14,8 @@ import time
 import traceback
 
 _API_HOST, _API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+# Set by the node for a SnapStart template in a sandbox: each fork isolates itself (its /tmp's size, in MB). Not the function's.
+_FORK_SANDBOX_TMP_MB = os.environ.pop("_LAMBDA_CLUSTER_FORK_SANDBOX", None)
 _TASK_ROOT = os.environ["LAMBDA_TASK_ROOT"]
 _HANDLER = os.environ["_HANDLER"]
 _PREFIX = "/2018-06-01/runtime"
@@ -364,6 +366,80 @@ def _handle(handler, headers, body):
         return "error", document
 
 
+def _run_hooks(hooks):
+    for func, args, kwargs in hooks:
+        func(*args, **kwargs)
+
+
+def _report_hook_failure(path, error_type):
+    _, value, tb = sys.exc_info()
+    document = _error_document(type(value).__name__, str(value), tb, None)
+    _log_error(document)
+    _post_json(path, document, {"Lambda-Runtime-Function-Error-Type": error_type})
+
+
+def _snap_start():
+    """SnapStart, as AWS's client runs it: before-snapshot hooks in reverse order of registration, then
+    GET /runtime/restore/next, then after-restore hooks in order of registration (errors: Runtime.BeforeSnapshotError
+    to /init/error and exit 64, Runtime.AfterRestoreError to /restore/error and exit 65).
+
+    Here the snapshot is this process: it stays parked in restore/next as the version's template, and each answer that
+    names a new Runtime API endpoint (Lambda-Cluster-Fork-Api) is a restore: the process forks, and the child becomes
+    that endpoint's environment. Only the child returns from this function.
+    """
+    import snapshot_restore_py
+    try:
+        _run_hooks(reversed(snapshot_restore_py.get_before_snapshot()))
+    except Exception:
+        _report_hook_failure("/init/error", "Runtime.BeforeSnapshotError")
+        sys.exit(64)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    while True:
+        status, headers, body = _request("GET", "/restore/next")
+        if status != 200:
+            sys.stderr.write("Runtime API /restore/next answered %d: %s\n" % (status, body.decode("utf-8", "replace")))
+            sys.exit(1)
+        reap = headers.get("Lambda-Cluster-Reap")
+        if reap:
+            try:
+                os.waitpid(int(reap), os.WNOHANG)
+            except ChildProcessError:
+                pass
+        address = headers.get("Lambda-Cluster-Fork-Api")
+        if address and os.fork() == 0:
+            break
+    _restored(address, headers.get("Lambda-Cluster-Fork-Output"))
+    try:
+        _run_hooks(snapshot_restore_py.get_after_restore())
+    except Exception:
+        _report_hook_failure("/restore/error", "Runtime.AfterRestoreError")
+        sys.exit(65)
+
+
+def _restored(address, output):
+    """In a fork: its own Runtime API endpoint and output pipe, and (in a sandbox) its own namespaces."""
+    global _runtime_api
+    host, port = address.split(":")
+    os.environ["AWS_LAMBDA_RUNTIME_API"] = address
+    # The template's connection stays the template's: this copy is dropped unused (the template holds it open).
+    _runtime_api._socket = None
+    _runtime_api = _RuntimeApi(host, port)
+    pipe = os.open(output, os.O_WRONLY)
+    os.dup2(pipe, 1)
+    os.dup2(pipe, 2)
+    os.close(pipe)
+    if not _FORK_SANDBOX_TMP_MB:
+        os.setsid()  # unconfined: a session and process group of its own, which the node kills whole
+    status, _, body = _request("GET", "/restore/next", headers={"Lambda-Cluster-Fork-Pid": str(os.getpid())})
+    if status != 200:
+        sys.stderr.write("Runtime API /restore/next answered %d: %s\n" % (status, body.decode("utf-8", "replace")))
+        os._exit(1)
+    if _FORK_SANDBOX_TMP_MB:
+        import lambda_cluster_fork
+        lambda_cluster_fork.isolate(int(_FORK_SANDBOX_TMP_MB))
+
+
 def main():
     global _current_request_id
     _setup_logging()
@@ -381,6 +457,9 @@ def main():
         _log_error(document)
         _post_json("/init/error", document, {"Lambda-Runtime-Function-Error-Type": "Runtime.Unknown"})
         sys.exit(1)
+
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+        _snap_start()
 
     # Each answer leaves together with the next long poll (pipelined on one connection).
     status, headers, body = _request("GET", "/invocation/next")

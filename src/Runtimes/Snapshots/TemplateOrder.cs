@@ -1,0 +1,8 @@
+namespace LambdaCluster.Runtimes.Snapshots;
+
+/// <summary>
+/// What the node answers a SnapStart template's parked <c>GET /runtime/restore/next</c> with: fork a new environment
+/// onto <see cref="ForkApi"/> (its Runtime API, host:port) writing its output to <see cref="OutputPipe"/> (a path as the
+/// template sees it), or reap the exited fork <see cref="ReapPid"/> (a pid in the template's namespace).
+/// </summary>
+internal sealed record TemplateOrder(string? ForkApi, string? OutputPipe, int? ReapPid);
