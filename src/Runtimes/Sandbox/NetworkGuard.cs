@@ -89,9 +89,9 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
     /// </summary>
     public void Allow(int templatePort, int forkPort)
     {
-        if (_table is not null && Failure is null)
+        if (_table is not null && Failure is null && RunInProcess($"add element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}") is { } error)
         {
-            Run($"add element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}", null);
+            throw new InvalidOperationException($"nft: {error}");
         }
     }
 
@@ -103,13 +103,28 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
             return;
         }
 
+        // An element already gone (the table went with the node) is no error worth reporting.
+        RunInProcess($"delete element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}");
+    }
+
+    /// <summary>Through libnftables when the host has it (a fraction of a millisecond), else the nft command (~20 ms).</summary>
+    private static string? RunInProcess(string command)
+    {
         try
         {
-            Run($"delete element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}", null);
+            return LibNftables.Run(command);
         }
-        catch (InvalidOperationException)
+        catch (DllNotFoundException)
         {
-            // Already gone (the table went with the node, or it was never added).
+            try
+            {
+                Run(command, null);
+                return null;
+            }
+            catch (InvalidOperationException e)
+            {
+                return e.Message;
+            }
         }
     }
 

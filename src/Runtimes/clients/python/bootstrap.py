@@ -393,6 +393,8 @@ def _snap_start():
     except Exception:
         _report_hook_failure("/init/error", "Runtime.BeforeSnapshotError")
         sys.exit(64)
+    if _FORK_SANDBOX_TMP_MB:
+        import lambda_cluster_fork  # imported once here (ctypes costs ~30 ms), not in every fork
     sys.stdout.flush()
     sys.stderr.flush()
     while True:
