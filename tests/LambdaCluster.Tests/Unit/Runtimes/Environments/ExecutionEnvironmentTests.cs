@@ -29,6 +29,7 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     private readonly RecordingLogStore _logs = new();
     private readonly List<string> _stopped = [];
     private readonly EnvironmentSpec _spec;
+    private readonly EnvironmentServices _services;
     private readonly ExecutionEnvironment _environment;
 
     public ExecutionEnvironmentTests()
@@ -52,9 +53,9 @@ public sealed class ExecutionEnvironmentTests : IDisposable
             Region = "us-east-1",
         };
         var options = Options.Create(new EnvironmentOptions { InitTimeout = TimeSpan.FromSeconds(10), MaxConcurrentInits = 2 });
-        var services = new EnvironmentServices(_launcher, new NoCredentials(), new CodeCache(_code, Options.Create(new NodeOptions { DataDirectory = _data })), _logs, _time, options, NullLogger<ExecutionEnvironment>.Instance);
+        _services = Services(options);
         RuntimeCatalog.TryGet("python3.12", out var runtime);
-        _environment = new ExecutionEnvironment("0123456789abcdef0123456789abcdef", _spec, runtime, 9999, services, e => _stopped.Add(e.Id));
+        _environment = new ExecutionEnvironment("0123456789abcdef0123456789abcdef", _spec, runtime, 9999, _services, e => _stopped.Add(e.Id));
     }
 
     private RuntimeApiSession Runtime => _environment.Session;
@@ -323,7 +324,45 @@ public sealed class ExecutionEnvironmentTests : IDisposable
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("Init Duration", StringComparison.Ordinal) && l.StartsWith("REPORT", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Prewarm_RunsAnOnDemandInitAheadOfTraffic_ChargingTheNodesBudgetUntilTheFirstInvocation()
+    {
+        var prewarm = _environment.PrewarmAsync(CancellationToken.None);
+        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
+        var parked = Runtime.Next(CancellationToken.None)!;
+        Assert.True(await prewarm.WaitAsync(Patience));
+        Assert.Equal("on-demand", launch.InitializationType); // as Lambda's proactive initialization
+        Assert.False(_environment.Provisioned);
+        Assert.Equal(128, _services.PrewarmBudget.UsedMb);
+
+        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
+        var invocation = (await parked.WaitAsync(Patience))!;
+        Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
+        await call.WaitAsync(Patience);
+
+        Assert.Equal(0, _services.PrewarmBudget.UsedMb); // used: an ordinary warm environment now
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("Init Duration", StringComparison.Ordinal) && l.StartsWith("REPORT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Prewarm_BeyondTheNodesBudget_StartsNothing_AndStopsTheEnvironment()
+    {
+        var services = Services(Options.Create(new EnvironmentOptions { PrewarmBudgetMb = 100 }));
+        RuntimeCatalog.TryGet("python3.12", out var runtime);
+        var environment = new ExecutionEnvironment("fedcba9876543210fedcba9876543210", _spec, runtime, 9998, services, e => _stopped.Add(e.Id));
+
+        Assert.False(await environment.PrewarmAsync(CancellationToken.None)); // 128 MB do not fit in 100
+
+        Assert.Equal(["fedcba9876543210fedcba9876543210"], _stopped);
+        Assert.Equal(EnvironmentState.Dead, environment.State);
+        Assert.Equal(0, services.PrewarmBudget.UsedMb);
+        Assert.False(_launcher.Launched.IsCompleted);
+    }
+
     public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    private EnvironmentServices Services(IOptions<EnvironmentOptions> options) =>
+        new(_launcher, new NoCredentials(), new CodeCache(_code, Options.Create(new NodeOptions { DataDirectory = _data })), _logs, _time, options, NullLogger<ExecutionEnvironment>.Instance);
 
     /// <summary>A cold invocation answered, so the environment is warm and idle; returns its process.</summary>
     private async Task<FakeProcess> WarmUpAsync()
