@@ -6,6 +6,7 @@ using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Tests.Support.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -309,17 +310,11 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     [Fact]
     public async Task Prepare_RunsInitAheadOfTraffic_AsProvisionedConcurrency_SoTheFirstReportHasNoInitDuration()
     {
-        var prepare = _environment.PrepareAsync(CancellationToken.None);
-        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
-        var parked = Runtime.Next(CancellationToken.None)!;
-        Assert.True(await prepare.WaitAsync(Patience));
+        var (launch, parked) = await InitAheadAsync(_environment.PrepareAsync(CancellationToken.None));
         Assert.Equal("provisioned-concurrency", launch.InitializationType);
         Assert.True(_environment.Provisioned);
 
-        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
-        var invocation = (await parked.WaitAsync(Patience))!;
-        Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
-        await call.WaitAsync(Patience);
+        await InvokeParkedAsync(parked);
 
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("Init Duration", StringComparison.Ordinal) && l.StartsWith("REPORT", StringComparison.Ordinal));
     }
@@ -327,18 +322,12 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     [Fact]
     public async Task Prewarm_RunsAnOnDemandInitAheadOfTraffic_ChargingTheNodesBudgetUntilTheFirstInvocation()
     {
-        var prewarm = _environment.PrewarmAsync(CancellationToken.None);
-        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
-        var parked = Runtime.Next(CancellationToken.None)!;
-        Assert.True(await prewarm.WaitAsync(Patience));
+        var (launch, parked) = await InitAheadAsync(_environment.PrewarmAsync(CancellationToken.None));
         Assert.Equal("on-demand", launch.InitializationType); // as Lambda's proactive initialization
         Assert.False(_environment.Provisioned);
         Assert.Equal(128, _services.PrewarmBudget.UsedMb);
 
-        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
-        var invocation = (await parked.WaitAsync(Patience))!;
-        Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
-        await call.WaitAsync(Patience);
+        await InvokeParkedAsync(parked);
 
         Assert.Equal(0, _services.PrewarmBudget.UsedMb); // used: an ordinary warm environment now
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("Init Duration", StringComparison.Ordinal) && l.StartsWith("REPORT", StringComparison.Ordinal));
@@ -373,6 +362,24 @@ public sealed class ExecutionEnvironmentTests : IDisposable
         Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
         await call.WaitAsync(Patience);
         return process;
+    }
+
+    /// <summary>INIT ahead of traffic (provisioned or pre-warm) through to the runtime's first /next, which stays parked.</summary>
+    private async Task<(LaunchRequest Launch, Task<ActiveInvocation?> Parked)> InitAheadAsync(Task<bool> initAhead)
+    {
+        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
+        var parked = Runtime.Next(CancellationToken.None)!;
+        Assert.True(await initAhead.WaitAsync(Patience));
+        return (launch, parked);
+    }
+
+    /// <summary>One invocation, handed to the runtime parked in /next and answered.</summary>
+    private async Task InvokeParkedAsync(Task<ActiveInvocation?> parked)
+    {
+        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
+        var invocation = (await parked.WaitAsync(Patience))!;
+        Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
+        await call.WaitAsync(Patience);
     }
 
     /// <summary>The runtime's GET /next, answered with the queued event (at once, or once the platform queues it).</summary>
