@@ -2,10 +2,11 @@ namespace LambdaCluster.Grains.Pool.KeepWarm;
 
 /// <summary>
 /// Chooses a pool's <see cref="KeepWarmWindows"/> from its <see cref="IdleTimeHistogram"/>: the hybrid histogram policy
-/// of Shahrad et al., "Serverless in the Wild", USENIX ATC 2020 (section 4.2). When the histogram is representative,
+/// of Shahrad et al., "Serverless in the Wild", USENIX ATC 2020. When the histogram is representative,
 /// the pre-warm window is its head (the 5th-percentile idle time, less a 10% margin) and the keep-alive window reaches
 /// its tail (the 99th percentile, plus 10%); when it is not, the node's fixed keep-warm applies. The paper forecasts
-/// with ARIMA when most idle times are out of range; here those versions keep the fixed window too.
+/// idle times with ARIMA for applications with many out-of-range idle times; here a version whose idle times are
+/// mostly out of range keeps the fixed window.
 /// </summary>
 internal static class HybridHistogramPolicy
 {

@@ -5,7 +5,7 @@ namespace LambdaCluster.Grains.Pool.KeepWarm;
 /// release to the next acquire. Counted in bins of <see cref="BinWidth"/> (1 minute) up to <see cref="Range"/> (4 hours
 /// by default); longer idle times are only counted as out of range. This is the idle-time histogram of the hybrid
 /// histogram policy in Shahrad et al., "Serverless in the Wild: Characterizing and Optimizing the Serverless Workload
-/// at a Large Cloud Provider", USENIX ATC 2020 (section 4.2), which uses the same bins and range.
+/// at a Large Cloud Provider", USENIX ATC 2020, which uses the same bins and range.
 /// </summary>
 /// <remarks>Pure and not thread-safe: one pool owns it. Kept in memory only: a new activation of the pool starts empty.</remarks>
 internal sealed class IdleTimeHistogram

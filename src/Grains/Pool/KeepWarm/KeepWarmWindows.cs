@@ -2,7 +2,7 @@ namespace LambdaCluster.Grains.Pool.KeepWarm;
 
 /// <summary>
 /// How one idle period of a pool is covered, in the terms of Shahrad et al., "Serverless in the Wild", USENIX ATC 2020
-/// (section 4.2). With a <see cref="Prewarm"/> window above zero, the idle environments are let go as the pool goes idle
+///. With a <see cref="Prewarm"/> window above zero, the idle environments are let go as the pool goes idle
 /// and one is started again (INIT ahead of traffic) once the window has passed, then kept for <see cref="KeepAlive"/>;
 /// with none, the idle environments are kept for <see cref="KeepAlive"/> from the moment each went idle.
 /// </summary>
