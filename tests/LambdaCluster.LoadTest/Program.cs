@@ -4,10 +4,17 @@ using System.Text;
 using System.Text.Json;
 using LambdaCluster.LoadTest;
 using LambdaCluster.LoadTest.Bench;
+using LambdaCluster.LoadTest.KeepWarm;
 
 // Flow: parse options → one pooled HTTP client sized to the concurrency → run (warm-up, measured phase
 // with progress) → report throughput, latency percentiles, outcomes by type, throttles and cold starts.
-// `lambda-load bench ...` is the side-by-side benchmark against the floor (Bench/BenchCommand).
+// `lambda-load bench ...` is the side-by-side benchmark against the floor (Bench/BenchCommand);
+// `lambda-load keepwarm-replay` replays synthetic traces through the pool's keep-warm planner (KeepWarm/), no node needed.
+if (args.Length > 0 && args[0] == "keepwarm-replay")
+{
+    return KeepWarmReplayCommand.Run(args[1..], Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "bench")
 {
     BenchOptions bench;

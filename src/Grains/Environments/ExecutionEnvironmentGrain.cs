@@ -23,6 +23,12 @@ public sealed class ExecutionEnvironmentGrain(LocalEnvironments environments, In
         return environment is not null && await environment.PrepareAsync(CancellationToken.None);
     }
 
+    public async Task<bool> PrewarmAsync(EnvironmentLease lease)
+    {
+        var (environment, _) = await environments.ResolveAsync(lease);
+        return environment is not null && await environment.PrewarmAsync(CancellationToken.None);
+    }
+
     public Task ShutdownAsync(string reason)
     {
         if (environments.TryGet(this.GetPrimaryKeyString(), out var environment))

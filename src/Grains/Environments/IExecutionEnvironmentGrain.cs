@@ -30,6 +30,13 @@ public interface IExecutionEnvironmentGrain : IGrainWithStringKey
     [Alias("Prepare"), ResponseTimeout("00:16:00")]
     Task<bool> PrepareAsync(EnvironmentLease lease);
 
+    /// <summary>
+    /// Pre-warming from history: starts the environment and runs an on-demand INIT ahead of a predicted call, within the
+    /// node's pre-warm memory budget. False when the budget has no room or INIT failed.
+    /// </summary>
+    [Alias("Prewarm"), ResponseTimeout("00:16:00")]
+    Task<bool> PrewarmAsync(EnvironmentLease lease);
+
     /// <summary>Stops the environment's process tree, even in the middle of an invocation. Idempotent.</summary>
     [Alias("Shutdown"), AlwaysInterleave]
     Task ShutdownAsync(string reason);

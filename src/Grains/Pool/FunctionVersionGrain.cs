@@ -4,8 +4,10 @@ using LambdaCluster.Grains.Environments;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Functions;
 using LambdaCluster.Grains.Invocation;
+using LambdaCluster.Grains.Pool.KeepWarm;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -19,6 +21,7 @@ namespace LambdaCluster.Grains.Pool;
 /// dispatchers hold). The grain is reentrant but single-threaded, so the <see cref="ConcurrencyLedger"/> is exact: a
 /// lease counts from the acquire until its environment comes back, whether it runs an invocation or waits in its
 /// silo's dispatcher for the next one. Before refusing for concurrency the pool calls back the leases dispatchers hold idle.
+/// How long idle environments are kept, and when one is pre-warmed, is its <see cref="KeepWarmPlanner"/>'s to say.
 /// </remarks>
 [Reentrant, GrainType("function-version")]
 public sealed partial class FunctionVersionGrain(
@@ -46,6 +49,7 @@ public sealed partial class FunctionVersionGrain(
 
     private readonly EnvironmentTable _table = new();
     private readonly ConcurrencyLedger _ledger = new();
+    private readonly KeepWarmPlanner _keepWarm = new(environmentOptions.Value.KeepWarm, environmentOptions.Value.PredictiveKeepWarm, environmentOptions.Value.IdleHistoryRange);
     private ScalingRateLimiter _scaling = null!;
     private PoolSettings? _settings;
     private string? _notFound;
@@ -53,6 +57,7 @@ public sealed partial class FunctionVersionGrain(
     private readonly SharedCall<int> _cover = new();
     private readonly SharedCall<int> _recall = new();
     private IGrainTimer? _reaper;
+    private IGrainTimer? _keepWarmTimer;
     private IAccountConcurrencyGrain? _account;
     private IFunctionConcurrencyGrain? _functionConcurrency;
 
@@ -61,6 +66,8 @@ public sealed partial class FunctionVersionGrain(
     private IFunctionConcurrencyGrain FunctionConcurrency => _functionConcurrency ??= GrainFactory.GetGrain<IFunctionConcurrencyGrain>(FunctionVersionKey.FunctionName(Key));
 
     private IAccountConcurrencyGrain Account => _account ??= GrainFactory.GetGrain<IAccountConcurrencyGrain>(node.Value.AccountId);
+
+    private KeyValuePair<string, object?> FunctionTag => LambdaTelemetry.Function(FunctionVersionKey.FunctionName(Key));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -231,6 +238,7 @@ public sealed partial class FunctionVersionGrain(
 
         Trim(_settings);
         EnsureProvisioned();
+        NoteIfIdle();
         return Task.CompletedTask;
     }
 
@@ -263,11 +271,14 @@ public sealed partial class FunctionVersionGrain(
             Forget(entry, reusable ? "code or configuration changed" : null);
             Trim(_settings);
             EnsureProvisioned();
-            return;
+        }
+        else
+        {
+            _table.HandOverOrIdle(entry, time.GetUtcNow()); // a waiter that takes it was counted in the ledger by its own acquire
+            Trim(_settings);
         }
 
-        _table.HandOverOrIdle(entry, time.GetUtcNow()); // a waiter that takes it was counted in the ledger by its own acquire
-        Trim(_settings);
+        NoteIfIdle();
     }
 
     /// <summary>
@@ -470,6 +481,18 @@ public sealed partial class FunctionVersionGrain(
             LeaseId = entry.LeaseId,
         };
         entry.Fresh = false;
+        if (entry.Leased)
+        {
+            // Every acquire ends here (the lease of a provisioned or pre-warm INIT is not counted leased): an idle period
+            // of the pool, if one was running, ends now.
+            _keepWarm.Acquired(time.GetUtcNow());
+            if (entry.Prewarmed)
+            {
+                entry.Prewarmed = false;
+                LambdaTelemetry.PrewarmHits.Add(1, FunctionTag);
+            }
+        }
+
         return lease;
     }
 
@@ -504,12 +527,15 @@ public sealed partial class FunctionVersionGrain(
         }
     }
 
+    /// <summary>INIT ahead of traffic: a provisioned environment, or a pre-warmed one (an on-demand INIT within its node's budget).</summary>
     private async Task PrepareAsync(PoolEntry entry, PoolSettings settings)
     {
         bool ready;
         try
         {
-            ready = await GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey).PrepareAsync(Lease(entry, near: null, settings));
+            var environment = GrainFactory.GetGrain<IExecutionEnvironmentGrain>(entry.EnvironmentKey);
+            var lease = Lease(entry, near: null, settings);
+            ready = entry.Provisioned ? await environment.PrepareAsync(lease) : await environment.PrewarmAsync(lease);
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
         {
@@ -525,10 +551,19 @@ public sealed partial class FunctionVersionGrain(
         {
             entry.Ready = true;
             _table.HandOverOrIdle(entry, time.GetUtcNow());
+            if (entry.Prewarmed)
+            {
+                ApplyKeepWarm(); // its keep-alive window starts now: the timer is set for its end
+            }
         }
         else
         {
-            _table.Remove(entry); // tried again on the next reaper tick rather than in a tight loop
+            // Provisioned: tried again on the next reaper tick rather than in a tight loop. Pre-warmed: one per idle period.
+            _table.Remove(entry);
+            if (entry.Prewarmed)
+            {
+                LogPrewarmNotReady(logger, Key, entry.EnvironmentKey);
+            }
         }
     }
 
@@ -576,32 +611,111 @@ public sealed partial class FunctionVersionGrain(
 
     private Task ReapAsync(CancellationToken cancellationToken)
     {
-        _table.EndInitsStartedBefore(time.GetUtcNow() - InitLimit);
-        var cutoff = time.GetUtcNow() - environmentOptions.Value.KeepWarm;
-        var expired = _table.Entries.Where(e => !e.Leased && e.Ready && !e.Provisioned && e.IdleSince <= cutoff).ToList();
-        foreach (var entry in expired)
-        {
-            Forget(entry, "idle past the keep-warm window");
-        }
-
-        if (expired.Count > 0)
-        {
-            LogReaped(logger, Key, expired.Count);
-        }
-
+        var now = time.GetUtcNow();
+        _table.EndInitsStartedBefore(now - InitLimit);
+        ApplyKeepWarm();
         EnsureProvisioned();
         if (_ledger.Leased == 0)
         {
             GiveBack(_ledger.TakeAll(), _settings);
         }
 
-        if (_table.Count == 0 && (_settings?.ProvisionedConcurrency ?? 0) == 0)
+        // While the planner watches an idle period (to learn its length, and to pre-warm), the pool stays active too.
+        if (_table.Count == 0 && (_settings?.ProvisionedConcurrency ?? 0) == 0 && !_keepWarm.Watching(now))
         {
             _reaper?.Dispose();
             _reaper = null;
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The last lease came back: an idle period starts, with windows from the version's idle-time history.</summary>
+    private void NoteIfIdle()
+    {
+        if (_ledger.Leased > 0 || _settings is not { } settings)
+        {
+            return;
+        }
+
+        // Pre-warm only what the node's budget could hold, and not beside provisioned environments (already ready).
+        var prewarmAllowed = environmentOptions.Value.PrewarmBudgetMb >= settings.Spec.MemorySize && settings.ProvisionedConcurrency == 0;
+        var now = time.GetUtcNow();
+        _keepWarm.WentIdle(now, prewarmAllowed);
+        if (_keepWarm.Watching(now))
+        {
+            EnsureReaper(); // keeps the pool active through the idle period, with or without environments
+        }
+
+        ApplyKeepWarm();
+    }
+
+    /// <summary>Lets idle environments go, and starts a pre-warm, as the <see cref="KeepWarmPlanner"/> says for now.</summary>
+    private void ApplyKeepWarm()
+    {
+        // Flow: the idle environments (ready, not leased, not provisioned) → the planner says which have outlived their
+        // window (the node's fixed keep-warm, or one chosen from the version's idle-time history) and whether the
+        // pre-warm is due → those go, their idle time counted as wasted warm time → the pre-warm starts → the keep-warm
+        // timer is set for the planner's next moment, so that windows end and pre-warms start on time, not on a reaper tick.
+        var now = time.GetUtcNow();
+        var idle = _table.Entries.Where(e => !e.Leased && e.Ready && !e.Provisioned).Select(e => new WarmEnvironment(e.EnvironmentKey, e.IdleSince, e.Prewarmed)).ToList();
+        var decision = _keepWarm.Decide(now, idle);
+        foreach (var key in decision.LetGo)
+        {
+            if (_table.TryGet(key, out var entry))
+            {
+                LambdaTelemetry.WastedWarmTime.Add((now - entry.IdleSince).TotalSeconds, FunctionTag);
+                Forget(entry, "idle past its keep-warm window");
+            }
+        }
+
+        if (decision.LetGo.Count > 0)
+        {
+            LogReaped(logger, Key, decision.LetGo.Count);
+        }
+
+        if (decision.Prewarm)
+        {
+            StartPrewarm(now);
+        }
+
+        SetKeepWarmTimer(decision.NextCheck is { } next ? (next > now ? next - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// One environment INIT ahead of a predicted call on the least loaded silo, as provisioned concurrency's are (but an
+    /// on-demand INIT, within its node's pre-warm budget). Without a silo now, the next reaper tick asks again.
+    /// </summary>
+    private void StartPrewarm(DateTimeOffset now)
+    {
+        if (_settings is not { } settings || cluster.ChooseSilo(preferred: null) is not { } silo)
+        {
+            return;
+        }
+
+        _keepWarm.PrewarmStarted();
+        var entry = _table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false) { Ready = false, Prewarmed = true }, now);
+        LambdaTelemetry.Prewarms.Add(1, FunctionTag);
+        LogPrewarm(logger, Key, silo, _keepWarm.Windows.Prewarm, _keepWarm.Windows.KeepAlive);
+        EnsureReaper();
+        _ = PrepareAsync(entry, settings);
+    }
+
+    /// <summary>Sets the one-shot keep-warm timer to fire after <paramref name="wait"/> (infinite: not at all).</summary>
+    private void SetKeepWarmTimer(TimeSpan wait)
+    {
+        if (_keepWarmTimer is not null)
+        {
+            _keepWarmTimer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+        else if (wait != Timeout.InfiniteTimeSpan)
+        {
+            _keepWarmTimer = this.RegisterGrainTimer(_ =>
+            {
+                ApplyKeepWarm();
+                return Task.CompletedTask;
+            }, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+        }
     }
 
     private async Task ShutdownAsync(string environmentKey, string reason)
@@ -627,5 +741,11 @@ public sealed partial class FunctionVersionGrain(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Pool {Pool} ignored a release of {Environment} under grant {LeaseId}: its current grant is {CurrentLeaseId} (0: none)")]
     private static partial void LogStaleRelease(ILogger logger, string pool, string environment, long leaseId, long currentLeaseId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Pool {Pool} pre-warms an environment on {Silo} (pre-warm window {Prewarm}, keep-alive window {KeepAlive}, from its idle-time history)")]
+    private static partial void LogPrewarm(ILogger logger, string pool, SiloAddress silo, TimeSpan prewarm, TimeSpan keepAlive);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Pool {Pool}: pre-warmed environment {Environment} did not become ready (its node's pre-warm budget was used up, or INIT failed)")]
+    private static partial void LogPrewarmNotReady(ILogger logger, string pool, string environment);
 
 }

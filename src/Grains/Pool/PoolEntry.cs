@@ -17,7 +17,7 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// <summary>Initialised ahead of traffic and kept regardless of the keep-warm window.</summary>
     public bool Provisioned { get; } = provisioned;
 
-    /// <summary>False while a provisioned environment runs its INIT.</summary>
+    /// <summary>False while a provisioned or pre-warmed environment runs its INIT.</summary>
     public bool Ready { get; set; } = !provisioned;
 
     /// <summary>Leased: running an invocation, or held by its silo's dispatcher between calls.</summary>
@@ -34,6 +34,9 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
 
     /// <summary>When the pool started it (meaningful while <see cref="Initializing"/>).</summary>
     public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>Started ahead of a call the version's idle-time history predicted, and not leased since.</summary>
+    public bool Prewarmed { get; set; }
 
     /// <summary>No process was started for it yet: its first lease is fresh.</summary>
     public bool Fresh { get; set; } = true;

@@ -43,4 +43,7 @@ public sealed class EnvironmentServices(
 
     /// <summary>Bounds how many environments of this node run INIT at once (<see cref="EnvironmentOptions.MaxConcurrentInits"/>).</summary>
     public SemaphoreSlim InitGate { get; } = new(options.Value.MaxConcurrentInits, options.Value.MaxConcurrentInits);
+
+    /// <summary>Bounds the memory of this node's pre-warmed environments (<see cref="EnvironmentOptions.PrewarmBudgetMb"/>).</summary>
+    public PrewarmBudget PrewarmBudget { get; } = new(options.Value.PrewarmBudgetMb);
 }

@@ -92,8 +92,8 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // The pools reap idle environments after the keep-warm window. This is the safety net for environments
-        // whose pool forgot them (its silo died and it came back empty): twice the window, then they go too.
+        // The pools reap idle environments after their keep-warm window. This is the safety net for environments
+        // whose pool forgot them (its silo died and it came back empty): twice the longest window, then they go too.
         var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, services.Options.KeepWarm.Ticks / 4));
         _orphanReaper = services.Time.CreateTimer(_ => ReapOrphans(), null, period, period);
         return Task.CompletedTask;
@@ -103,12 +103,12 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
 
     private void ReapOrphans()
     {
-        var limit = services.Options.KeepWarm * 2;
+        var limit = services.Options.LongestKeepWarm * 2;
         foreach (var environment in _byId.Values)
         {
             if (!environment.Provisioned && environment.IdleFor > limit)
             {
-                environment.Shutdown("idle for twice the keep-warm window without its pool");
+                environment.Shutdown("idle for twice the longest keep-warm window without its pool");
             }
         }
     }

@@ -38,6 +38,7 @@ public sealed partial class ExecutionEnvironment
     private double? _pendingInitDurationMs;
     private long _idleSince;
     private int _stopped;
+    private int _prewarmChargeMb;
     private string _initRequestId = "";
 
     /// <param name="snapshots">The node's SnapStart templates: a SnapStart version's environment is forked from its template instead of running INIT (null: never).</param>
@@ -105,6 +106,7 @@ public sealed partial class ExecutionEnvironment
             return Failed(PlatformFailureReason.EnvironmentBusy, $"Environment {Id} is handling another invocation.");
         }
 
+        RefundPrewarm(); // a pre-warmed environment that serves a call is an ordinary warm one from now on
         try
         {
             double? initDurationMs;
@@ -151,8 +153,19 @@ public sealed partial class ExecutionEnvironment
     /// so that the first invocation finds the runtime waiting (no Init Duration in its REPORT). False when INIT failed;
     /// the environment is then stopped and its INIT_REPORT says why. Never throws.
     /// </summary>
-    public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
+    public Task<bool> PrepareAsync(CancellationToken cancellationToken) => InitializeAheadAsync(provisioned: true, cancellationToken);
+
+    /// <summary>
+    /// Pre-warming from history: runs INIT ahead of a predicted call, as Lambda's proactive initialization of on-demand
+    /// environments does (<c>AWS_LAMBDA_INITIALIZATION_TYPE=on-demand</c>, no Init Duration in the first REPORT). Its
+    /// function's MemorySize is charged to the node's <see cref="PrewarmBudget"/> until its first invocation or its end;
+    /// false, with the environment stopped, when the budget has no room or INIT failed. Never throws.
+    /// </summary>
+    public Task<bool> PrewarmAsync(CancellationToken cancellationToken) => InitializeAheadAsync(provisioned: false, cancellationToken);
+
+    private async Task<bool> InitializeAheadAsync(bool provisioned, CancellationToken cancellationToken)
     {
+        var kind = provisioned ? "provisioned" : "pre-warm";
         var claim = new ActiveInvocation(new InvocationRequest { RequestId = Id, Payload = [], InvokedFunctionArn = Spec.FunctionArn, TraceId = "" }, null);
         if (Interlocked.CompareExchange(ref _claim, claim, null) is not null)
         {
@@ -166,11 +179,22 @@ public sealed partial class ExecutionEnvironment
                 return _session.State == EnvironmentState.Idle;
             }
 
-            Provisioned = true;
+            if (!provisioned)
+            {
+                if (!_services.PrewarmBudget.TryCharge(Spec.MemorySize))
+                {
+                    Stop($"the node's pre-warm budget ({_services.PrewarmBudget.Megabytes} MB) is used up");
+                    return false;
+                }
+
+                Volatile.Write(ref _prewarmChargeMb, Spec.MemorySize);
+            }
+
+            Provisioned = provisioned;
             var init = await InitializeAsync(requestId: Id, cold: false, cancellationToken);
             if (init.Outcome is not null)
             {
-                Stop($"provisioned INIT failed: {init.ErrorType ?? init.FailureReason.ToString()}");
+                Stop($"{kind} INIT failed: {init.ErrorType ?? init.FailureReason.ToString()}");
                 return false;
             }
 
@@ -188,7 +212,7 @@ public sealed partial class ExecutionEnvironment
             Interlocked.CompareExchange(ref _claim, null, claim);
             if (_session.State == EnvironmentState.Dead)
             {
-                Stop("stopped during its provisioned INIT"); // an exit seen while claimed left the stopping to us
+                Stop($"stopped during its {kind} INIT"); // an exit seen while claimed left the stopping to us
             }
         }
     }
@@ -521,10 +545,20 @@ public sealed partial class ExecutionEnvironment
         _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
         _process.Dispose();
         _initEnded.TrySetResult();
+        RefundPrewarm();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             LogStopped(_services.Logger, Id, Spec.FunctionName, reason);
             _onStopped(this);
+        }
+    }
+
+    /// <summary>Gives the pre-warm budget back what this environment charged, once.</summary>
+    private void RefundPrewarm()
+    {
+        if (Interlocked.Exchange(ref _prewarmChargeMb, 0) is > 0 and var charged)
+        {
+            _services.PrewarmBudget.Refund(charged);
         }
     }
 

@@ -28,6 +28,16 @@ public sealed class EnvironmentOptionsValidator : IValidateOptions<EnvironmentOp
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.LeaseHold)} must be positive and at most {nameof(options.KeepWarm)}.");
         }
 
+        if (options.PrewarmBudgetMb is < 0 or > 1_048_576)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.PrewarmBudgetMb)} must be between 0 and 1048576.");
+        }
+
+        if (options.IdleHistoryRange < TimeSpan.FromMinutes(1) || options.IdleHistoryRange > TimeSpan.FromDays(1) || options.IdleHistoryRange.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.IdleHistoryRange)} must be a whole number of minutes between 00:01:00 and 1.00:00:00.");
+        }
+
         if (options.InitTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.InitTimeout)} must be positive.");

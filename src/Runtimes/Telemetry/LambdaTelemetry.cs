@@ -31,5 +31,11 @@ public static class LambdaTelemetry
 
     public static readonly Counter<long> Dispatches = Meter.CreateCounter<long>("lambda.dispatches", description: "Invocations a silo's dispatcher ran, by where their environment came from (lease: held between calls, local from the pool, remote on another silo).");
 
+    public static readonly Counter<long> Prewarms = Meter.CreateCounter<long>("lambda.prewarms", description: "Environments a pool started ahead of a call its version's idle-time history predicted (pre-warming from history).");
+
+    public static readonly Counter<long> PrewarmHits = Meter.CreateCounter<long>("lambda.prewarm_hits", description: "Invocations that found a pre-warmed environment waiting.");
+
+    public static readonly Counter<double> WastedWarmTime = Meter.CreateCounter<double>("lambda.wasted_warm_time", unit: "s", description: "Time environments were kept warm (idle after a call or a pre-warm) and then let go without another invocation.");
+
     public static KeyValuePair<string, object?> Function(string functionName) => new("function_name", functionName);
 }

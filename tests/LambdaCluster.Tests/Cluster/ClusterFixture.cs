@@ -117,6 +117,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         [$"{NodeOptions.Section}:DataDirectory"] = Path.Combine(_workDirectory, siloName),
         [$"{ClusterModeOptions.Section}:Redis"] = Redis.ConnectionString,
         [$"{EnvironmentOptions.Section}:KeepWarm"] = KeepWarm.ToString("c", CultureInfo.InvariantCulture),
+        // The tests time scale-in by the fixed window; predicted windows are whole minutes (KeepWarmPlannerTests cover them).
+        [$"{EnvironmentOptions.Section}:PredictiveKeepWarm"] = "false",
         [$"{EnvironmentOptions.Section}:RuntimeApiSlots"] = "400",
         ["Concurrency:AccountLimit"] = "2000",
     };

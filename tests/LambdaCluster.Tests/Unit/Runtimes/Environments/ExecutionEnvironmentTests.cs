@@ -6,6 +6,7 @@ using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Environments;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Tests.Support.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     private readonly RecordingLogStore _logs = new();
     private readonly List<string> _stopped = [];
     private readonly EnvironmentSpec _spec;
+    private readonly EnvironmentServices _services;
     private readonly ExecutionEnvironment _environment;
 
     public ExecutionEnvironmentTests()
@@ -52,9 +54,9 @@ public sealed class ExecutionEnvironmentTests : IDisposable
             Region = "us-east-1",
         };
         var options = Options.Create(new EnvironmentOptions { InitTimeout = TimeSpan.FromSeconds(10), MaxConcurrentInits = 2 });
-        var services = new EnvironmentServices(_launcher, new NoCredentials(), new CodeCache(_code, Options.Create(new NodeOptions { DataDirectory = _data })), _logs, _time, options, NullLogger<ExecutionEnvironment>.Instance);
+        _services = Services(options);
         RuntimeCatalog.TryGet("python3.12", out var runtime);
-        _environment = new ExecutionEnvironment("0123456789abcdef0123456789abcdef", _spec, runtime, 9999, services, e => _stopped.Add(e.Id));
+        _environment = new ExecutionEnvironment("0123456789abcdef0123456789abcdef", _spec, runtime, 9999, _services, e => _stopped.Add(e.Id));
     }
 
     private RuntimeApiSession Runtime => _environment.Session;
@@ -308,22 +310,48 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     [Fact]
     public async Task Prepare_RunsInitAheadOfTraffic_AsProvisionedConcurrency_SoTheFirstReportHasNoInitDuration()
     {
-        var prepare = _environment.PrepareAsync(CancellationToken.None);
-        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
-        var parked = Runtime.Next(CancellationToken.None)!;
-        Assert.True(await prepare.WaitAsync(Patience));
+        var (launch, parked) = await InitAheadAsync(_environment.PrepareAsync(CancellationToken.None));
         Assert.Equal("provisioned-concurrency", launch.InitializationType);
         Assert.True(_environment.Provisioned);
 
-        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
-        var invocation = (await parked.WaitAsync(Patience))!;
-        Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
-        await call.WaitAsync(Patience);
+        await InvokeParkedAsync(parked);
 
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("Init Duration", StringComparison.Ordinal) && l.StartsWith("REPORT", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Prewarm_RunsAnOnDemandInitAheadOfTraffic_ChargingTheNodesBudgetUntilTheFirstInvocation()
+    {
+        var (launch, parked) = await InitAheadAsync(_environment.PrewarmAsync(CancellationToken.None));
+        Assert.Equal("on-demand", launch.InitializationType); // as Lambda's proactive initialization
+        Assert.False(_environment.Provisioned);
+        Assert.Equal(128, _services.PrewarmBudget.UsedMb);
+
+        await InvokeParkedAsync(parked);
+
+        Assert.Equal(0, _services.PrewarmBudget.UsedMb); // used: an ordinary warm environment now
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("Init Duration", StringComparison.Ordinal) && l.StartsWith("REPORT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Prewarm_BeyondTheNodesBudget_StartsNothing_AndStopsTheEnvironment()
+    {
+        var services = Services(Options.Create(new EnvironmentOptions { PrewarmBudgetMb = 100 }));
+        RuntimeCatalog.TryGet("python3.12", out var runtime);
+        var environment = new ExecutionEnvironment("fedcba9876543210fedcba9876543210", _spec, runtime, 9998, services, e => _stopped.Add(e.Id));
+
+        Assert.False(await environment.PrewarmAsync(CancellationToken.None)); // 128 MB do not fit in 100
+
+        Assert.Equal(["fedcba9876543210fedcba9876543210"], _stopped);
+        Assert.Equal(EnvironmentState.Dead, environment.State);
+        Assert.Equal(0, services.PrewarmBudget.UsedMb);
+        Assert.False(_launcher.Launched.IsCompleted);
+    }
+
     public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    private EnvironmentServices Services(IOptions<EnvironmentOptions> options) =>
+        new(_launcher, new NoCredentials(), new CodeCache(_code, Options.Create(new NodeOptions { DataDirectory = _data })), _logs, _time, options, NullLogger<ExecutionEnvironment>.Instance);
 
     /// <summary>A cold invocation answered, so the environment is warm and idle; returns its process.</summary>
     private async Task<FakeProcess> WarmUpAsync()
@@ -334,6 +362,24 @@ public sealed class ExecutionEnvironmentTests : IDisposable
         Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
         await call.WaitAsync(Patience);
         return process;
+    }
+
+    /// <summary>INIT ahead of traffic (provisioned or pre-warm) through to the runtime's first /next, which stays parked.</summary>
+    private async Task<(LaunchRequest Launch, Task<ActiveInvocation?> Parked)> InitAheadAsync(Task<bool> initAhead)
+    {
+        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
+        var parked = Runtime.Next(CancellationToken.None)!;
+        Assert.True(await initAhead.WaitAsync(Patience));
+        return (launch, parked);
+    }
+
+    /// <summary>One invocation, handed to the runtime parked in /next and answered.</summary>
+    private async Task InvokeParkedAsync(Task<ActiveInvocation?> parked)
+    {
+        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
+        var invocation = (await parked.WaitAsync(Patience))!;
+        Runtime.PostResponse(invocation.RequestId, "{}"u8.ToArray(), null);
+        await call.WaitAsync(Patience);
     }
 
     /// <summary>The runtime's GET /next, answered with the queued event (at once, or once the platform queues it).</summary>
