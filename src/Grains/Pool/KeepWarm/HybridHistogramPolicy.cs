@@ -60,8 +60,10 @@ internal static class HybridHistogramPolicy
             tail = history.Range; // nothing is kept warm longer than the history can tell
         }
 
+        // Without a pre-warm the history only ever lengthens the node's window: a version called every few seconds
+        // keeps its environments as long as any other would, so a rare longer gap finds them warm.
         return prewarmAllowed && head > TimeSpan.Zero
             ? new KeepWarmWindows(head, tail - head, FromHistory: true)
-            : new KeepWarmWindows(TimeSpan.Zero, tail, FromHistory: true);
+            : new KeepWarmWindows(TimeSpan.Zero, tail > fixedKeepWarm ? tail : fixedKeepWarm, FromHistory: tail > fixedKeepWarm);
     }
 }

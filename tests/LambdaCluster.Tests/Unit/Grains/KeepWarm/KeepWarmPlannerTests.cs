@@ -56,15 +56,19 @@ public sealed class KeepWarmPlannerTests
     }
 
     [Fact]
-    public void Choose_WithTheHeadInTheFirstMinute_KeepsWithoutPrewarm_UpToTheTail()
+    public void Choose_WithTheHeadInTheFirstMinute_KeepsWithoutPrewarm_NeverShorterThanTheFixedWindow()
     {
         var idle = Enumerable.Repeat(TimeSpan.FromSeconds(20), 10).Append(TimeSpan.FromMinutes(5.5)).ToArray();
 
         var windows = HybridHistogramPolicy.Choose(History(idle), FixedKeepWarm, prewarmAllowed: true);
 
         Assert.Equal(TimeSpan.Zero, windows.Prewarm);
-        Assert.Equal(6 * 60 * 1.1, windows.KeepAlive.TotalSeconds, precision: 6);
-        Assert.True(windows.FromHistory);
+        Assert.Equal(FixedKeepWarm, windows.KeepAlive); // the tail (6.6 min) is within the fixed 10 min: a frequent caller keeps the node's window
+        Assert.False(windows.FromHistory);
+
+        var longer = HybridHistogramPolicy.Choose(History([.. Enumerable.Repeat(TimeSpan.FromSeconds(20), 10), TimeSpan.FromMinutes(14.5)]), FixedKeepWarm, prewarmAllowed: true);
+        Assert.Equal(15 * 60 * 1.1, longer.KeepAlive.TotalSeconds, precision: 6); // a longer tail lengthens it
+        Assert.True(longer.FromHistory);
     }
 
     [Fact]
