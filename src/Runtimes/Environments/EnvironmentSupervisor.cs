@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
+using LambdaCluster.Runtimes.Prestart;
 using LambdaCluster.Runtimes.Snapshots;
 using Microsoft.Extensions.Hosting;
 
@@ -24,7 +25,11 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
     {
         this.services = services;
         Snapshots = new SnapshotTemplates(services, () => _freePorts.TryDequeue(out var port) ? port : null, _freePorts.Enqueue);
+        Prestarts = new PrestartPool(services, () => _freePorts.TryDequeue(out var port) ? port : null, _freePorts.Enqueue);
     }
+
+    /// <summary>This node's runtimes started ahead of their functions, on Runtime API slots of this supervisor.</summary>
+    public PrestartPool Prestarts { get; }
 
     /// <summary>This node's SnapStart templates, on Runtime API slots of this supervisor.</summary>
     public SnapshotTemplates Snapshots { get; }
@@ -63,14 +68,18 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
             return (null, PlatformFailureReason.LaunchFailed);
         }
 
-        if (!_freePorts.TryDequeue(out var port))
+        // A runtime started ahead of its function brings its own slot (its port is the one it listens to).
+        var prestarted = Prestarts.TryTake(spec, runtime);
+        var port = prestarted?.RuntimeApiPort ?? 0;
+        if (prestarted is null && !_freePorts.TryDequeue(out port))
         {
             return (null, PlatformFailureReason.NoCapacity);
         }
 
-        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget, Snapshots);
+        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget, Snapshots, prestarted);
         if (!_byId.TryAdd(environmentId, environment))
         {
+            prestarted?.Dispose();
             _freePorts.Enqueue(port);
             return (_byId[environmentId], PlatformFailureReason.None);
         }
@@ -99,7 +108,11 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _orphanReaper?.Dispose();
+    public void Dispose()
+    {
+        _orphanReaper?.Dispose();
+        Prestarts.Dispose();
+    }
 
     private void ReapOrphans()
     {
@@ -122,6 +135,7 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
         }
 
         Snapshots.StopAll();
+        Prestarts.StopAll();
 
         return Task.CompletedTask;
     }

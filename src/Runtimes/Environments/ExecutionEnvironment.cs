@@ -3,6 +3,7 @@ using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
+using LambdaCluster.Runtimes.Prestart;
 using LambdaCluster.Runtimes.Snapshots;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,7 @@ public sealed partial class ExecutionEnvironment
     private readonly TaskCompletionSource _initEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SnapshotTemplates? _snapshots;
     private ForkedProcess? _fork;
+    private PrestartedProcess? _prestarted;
     private bool _restored;
     private ActiveInvocation? _claim;
     private double? _pendingInitDurationMs;
@@ -43,8 +45,16 @@ public sealed partial class ExecutionEnvironment
 
     /// <param name="snapshots">The node's SnapStart templates: a SnapStart version's environment is forked from its template instead of running INIT (null: never).</param>
     public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped, SnapshotTemplates? snapshots = null)
+        : this(id, spec, runtime, runtimeApiPort, services, onStopped, snapshots, prestarted: null)
+    {
+    }
+
+    /// <param name="prestarted">A runtime started ahead of its function, listening on <paramref name="runtimeApiPort"/>, that INIT gives this function to (null: INIT starts one).</param>
+    internal ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped,
+        SnapshotTemplates? snapshots, PrestartedProcess? prestarted)
     {
         _snapshots = snapshots;
+        _prestarted = prestarted;
         Id = id;
         Spec = spec;
         RuntimeApiPort = runtimeApiPort;
@@ -290,7 +300,24 @@ public sealed partial class ExecutionEnvironment
         {
             var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory,
                 _services.Credentials.Issue(Spec));
-            _process.Launch(launch, _report.Output);
+            if (Interlocked.Exchange(ref _prestarted, null) is { } prestarted)
+            {
+                // Given to the runtime that waits on this port, with exactly the variables a fresh process would get.
+                if (prestarted.Assign(codeDirectory, layersDirectory, _services.Launcher.EnvironmentFor(launch), _report.Output))
+                {
+                    _process.Adopt(prestarted);
+                    Telemetry.LambdaTelemetry.PrestartedColdStarts.Add(1, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
+                }
+                else
+                {
+                    prestarted.Dispose(); // it died while waiting: a fresh one on the same port
+                    _process.Launch(launch, _report.Output);
+                }
+            }
+            else
+            {
+                _process.Launch(launch, _report.Output);
+            }
         }
         catch (Exception e)
         {
@@ -378,6 +405,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         _report.RestoreReport(durationMs, null);
+        Telemetry.LambdaTelemetry.SnapStartRestores.Add(1, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
         _restored = true;
         return InitResult.Ready(durationMs);
     }
@@ -544,6 +572,7 @@ public sealed partial class ExecutionEnvironment
     {
         _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
         _process.Dispose();
+        Interlocked.Exchange(ref _prestarted, null)?.Dispose(); // stopped before INIT gave it its function
         _initEnded.TrySetResult();
         RefundPrewarm();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)

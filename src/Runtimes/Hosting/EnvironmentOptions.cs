@@ -66,6 +66,18 @@ public sealed class EnvironmentOptions
     /// <summary>How environments are confined: <see cref="IsolationMode.Sandbox"/> (the default) or <see cref="IsolationMode.None"/>.</summary>
     public IsolationMode Isolation { get; set; } = IsolationMode.Sandbox;
 
+    /// <summary>
+    /// Whether the node keeps Node.js and Python runtimes started ahead of their functions, so that a cold start is
+    /// given one instead of starting an interpreter (Prestart/PrestartPool). On by default.
+    /// </summary>
+    public bool Prestart { get; set; } = true;
+
+    /// <summary>Most memory, in MB, the node's waiting pre-started runtimes may use together.</summary>
+    public int PrestartBudgetMb { get; set; } = 256;
+
+    /// <summary>Most pre-started runtimes the node keeps waiting for one runtime, memory size and /tmp size.</summary>
+    public int PrestartPerKey { get; set; } = 4;
+
     /// <summary>The bubblewrap executable that builds each sandbox.</summary>
     public string BubblewrapExecutable { get; set; } = "/usr/bin/bwrap";
 

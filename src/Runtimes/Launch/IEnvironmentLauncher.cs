@@ -12,4 +12,7 @@ public interface IEnvironmentLauncher
     /// in order, on a background thread.
     /// </summary>
     IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine);
+
+    /// <summary>The environment variables <see cref="Launch"/> would start <paramref name="request"/>'s runtime with (what a pre-started runtime is given).</summary>
+    IReadOnlyDictionary<string, string> EnvironmentFor(LaunchRequest request) => ProcessEnvironmentBuilder.Build(request, "/var/runtime");
 }

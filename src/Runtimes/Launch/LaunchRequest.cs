@@ -8,7 +8,9 @@ namespace LambdaCluster.Runtimes.Launch;
 /// What a launcher needs to start one environment's process tree. <c>LayersDirectory</c> holds the merged layers (what
 /// Lambda mounts at /opt); <c>Credentials</c> are the function's temporary credentials, when the node issues them.
 /// <c>ForkDirectory</c> is set for a SnapStart template only: the host folder where the node puts the output pipe of
-/// each environment forked from it (shown to a sandboxed template at <c>/var/lambda-forks</c>).
+/// each environment forked from it (shown to a sandboxed template at <c>/var/lambda-forks</c>). <c>PrestartSlot</c> is set
+/// for a runtime started before its function is known: a host folder whose <c>task</c> and <c>opt</c> folders are
+/// shown at /var/task and /opt, where the function's code and layers are mounted when it is given one.
 /// </summary>
 public sealed record LaunchRequest(
     string EnvironmentId,
@@ -20,4 +22,5 @@ public sealed record LaunchRequest(
     string InitializationType,
     string? LayersDirectory = null,
     EnvironmentCredentials? Credentials = null,
-    string? ForkDirectory = null);
+    string? ForkDirectory = null,
+    string? PrestartSlot = null);

@@ -10,6 +10,9 @@ namespace LambdaCluster.Runtimes.Launch;
 /// </summary>
 public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options, TimeProvider time) : IEnvironmentLauncher
 {
+    public IReadOnlyDictionary<string, string> EnvironmentFor(LaunchRequest request) =>
+        ProcessEnvironmentBuilder.Build(request, ProcessEnvironmentBuilder.RuntimeDirectory(request.Runtime, options.Value.RuntimeClientsDirectory));
+
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
         var settings = options.Value;

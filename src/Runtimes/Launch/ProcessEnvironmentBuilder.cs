@@ -83,6 +83,11 @@ public static class ProcessEnvironmentBuilder
                 break;
         }
 
+        if (request.PrestartSlot is not null)
+        {
+            variables["_LAMBDA_CLUSTER_PRESTART"] = "1"; // the runtime client waits for its function (Prestart/PrestartedProcess)
+        }
+
         return variables;
     }
 

@@ -23,6 +23,35 @@ internal static class RuntimeApiRoutes
         app.MapPost($"{Prefix}/init/error", (HttpContext http) => InitErrorAsync(http, supervisor));
         app.MapGet($"{Prefix}/restore/next", (HttpContext http) => RestoreNextAsync(http, supervisor));
         app.MapPost($"{Prefix}/restore/error", (HttpContext http) => RestoreErrorAsync(http, supervisor));
+        app.MapGet($"{Prefix}/assignment", (HttpContext http) => AssignmentAsync(http, supervisor));
+    }
+
+    /// <summary>
+    /// This node's own route for a runtime started ahead of its function (Prestart/PrestartedProcess): parks until a cold
+    /// start gives it one, then answers <c>{"environment":{...}}</c>, the variables it is to run the function with.
+    /// </summary>
+    private static async Task AssignmentAsync(HttpContext http, EnvironmentSupervisor supervisor)
+    {
+        if (!supervisor.Prestarts.TryGetByPort(http.Connection.LocalPort, out var prestarted))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition is not allowed");
+            return;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await prestarted.WaitForAssignmentAsync(http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the runtime went away, or the node stopped it
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body);
     }
 
     /// <summary>

@@ -52,6 +52,10 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         "alternatives", "mime.types", "os-release", "debian_version", "system-release",
     ];
 
+    /// <summary>The variables as the sandbox shows paths: the code at /var/task, layers at /opt, the client at /var/runtime.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentFor(LaunchRequest request) =>
+        ProcessEnvironmentBuilder.Build(request with { CodeDirectory = TaskRoot, LayersDirectory = null }, RuntimeRoot);
+
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
         if ((host.Unavailable ?? network.Failure) is { } reason)
@@ -62,7 +66,7 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         var settings = options.Value;
         var user = UserFor(request.RuntimeApiAddress, settings.SandboxUserIdBase);
         var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
-        var environment = ProcessEnvironmentBuilder.Build(request with { CodeDirectory = TaskRoot, LayersDirectory = null }, RuntimeRoot);
+        var environment = (Dictionary<string, string>)EnvironmentFor(request);
         if (request.ForkDirectory is not null)
         {
             // A SnapStart template: each environment forked from it confines itself (lambda_cluster_fork.py), /tmp bounded so.
@@ -149,15 +153,21 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         // bubblewrap makes missing parents private (0700), which the environment's user could not enter.
         arguments.AddRange(["--perms", "0755", "--dir", "/var"]);
         arguments.AddRange(["--ro-bind", ProcessEnvironmentBuilder.RuntimeDirectory(request.Runtime, settings.RuntimeClientsDirectory), RuntimeRoot]);
-        arguments.AddRange(["--ro-bind", request.CodeDirectory, TaskRoot]);
+        if (request.PrestartSlot is { } slot)
+        {
+            // Empty until the runtime is given a function, whose code and layers are then mounted into these (SlotMounts).
+            arguments.AddRange(["--ro-bind", Path.Combine(slot, "task"), TaskRoot, "--ro-bind", Path.Combine(slot, "opt"), LayersRoot]);
+        }
+        else
+        {
+            arguments.AddRange(["--ro-bind", request.CodeDirectory, TaskRoot]);
+            // Lambda's /opt exists with or without layers.
+            arguments.AddRange(request.LayersDirectory is { } layers ? ["--ro-bind", layers, LayersRoot] : ["--perms", "0755", "--dir", LayersRoot]);
+        }
+
         if (request.ForkDirectory is { } forks)
         {
             arguments.AddRange(["--ro-bind", forks, ForkDirectory]);
-        }
-
-        if (request.LayersDirectory is { } layers)
-        {
-            arguments.AddRange(["--ro-bind", layers, LayersRoot]);
         }
 
         // An interpreter installed outside /usr (a pyenv or nvm tree) is brought in read-only at the same path, last so

@@ -31,6 +31,10 @@ public static class LambdaTelemetry
 
     public static readonly Counter<long> Dispatches = Meter.CreateCounter<long>("lambda.dispatches", description: "Invocations a silo's dispatcher ran, by where their environment came from (lease: held between calls, local from the pool, remote on another silo).");
 
+    public static readonly Counter<long> PrestartedColdStarts = Meter.CreateCounter<long>("lambda.prestarted_cold_starts", description: "Cold starts given a runtime the node had started ahead of its function (pre-started runtimes).");
+
+    public static readonly Counter<long> SnapStartRestores = Meter.CreateCounter<long>("lambda.snapstart_restores", description: "Cold starts of SnapStart versions restored from their snapshot (forked from the version's template).");
+
     public static readonly Counter<long> Prewarms = Meter.CreateCounter<long>("lambda.prewarms", description: "Environments a pool started ahead of a call its version's idle-time history predicted (pre-warming from history).");
 
     public static readonly Counter<long> PrewarmHits = Meter.CreateCounter<long>("lambda.prewarm_hits", description: "Invocations that found a pre-warmed environment waiting.");

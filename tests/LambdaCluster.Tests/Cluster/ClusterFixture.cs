@@ -119,6 +119,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         [$"{EnvironmentOptions.Section}:KeepWarm"] = KeepWarm.ToString("c", CultureInfo.InvariantCulture),
         // The tests time scale-in by the fixed window; predicted windows are whole minutes (KeepWarmPlannerTests cover them).
         [$"{EnvironmentOptions.Section}:PredictiveKeepWarm"] = "false",
+        // Faults are injected by function name at launch; a pre-started runtime is launched before it has one.
+        [$"{EnvironmentOptions.Section}:Prestart"] = "false",
         [$"{EnvironmentOptions.Section}:RuntimeApiSlots"] = "400",
         ["Concurrency:AccountLimit"] = "2000",
     };

@@ -8,6 +8,26 @@ import util from 'node:util';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { RuntimeApiClient } from './runtime-api.mjs';
+import Module from 'node:module';
+
+// A runtime started before its function (this node's pre-started runtimes): it waits in GET /runtime/assignment, then
+// takes the function's environment exactly as a fresh process would have had it (module search paths and working
+// folder included); the code it loads has just been mounted at /var/task and /opt.
+if (process.env._LAMBDA_CLUSTER_PRESTART) {
+  const body = await new Promise((resolve, reject) => {
+    http.get({ host: process.env.AWS_LAMBDA_RUNTIME_API.split(':')[0], port: process.env.AWS_LAMBDA_RUNTIME_API.split(':')[1], path: '/2018-06-01/runtime/assignment', agent: false }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`assignment: ${response.statusCode}`))));
+    }).on('error', reject);
+  }).catch(() => process.exit(1)); // the node stopped this runtime before giving it a function
+  const { environment } = JSON.parse(body);
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, environment);
+  process.chdir(environment.LAMBDA_TASK_ROOT);
+  process.env.PWD = environment.LAMBDA_TASK_ROOT; // what the shell that starts a fresh runtime exports
+  Module._initPaths(); // NODE_PATH, read again
+}
 
 const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const taskRoot = process.env.LAMBDA_TASK_ROOT;

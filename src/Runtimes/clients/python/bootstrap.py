@@ -13,6 +13,43 @@ import sys
 import time
 import traceback
 
+
+def _await_assignment():
+    """A runtime started before its function (this node's pre-started runtimes): waits in GET /runtime/assignment, then
+    takes the function's environment exactly as a fresh process would have had it, its search paths and working folder
+    included; the code it imports has just been mounted at /var/task and /opt."""
+    host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
+    connection = socket.create_connection((host, int(port)))
+    connection.sendall(b"GET /2018-06-01/runtime/assignment HTTP/1.1\r\nHost: runtime\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            sys.exit(1)  # the node stopped this runtime before giving it a function
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int([line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")][0])
+    while len(body) < length:
+        body += connection.recv(65536)
+    connection.close()
+    environment = json.loads(body)["environment"]
+    old_paths = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
+    new_paths = [p for p in environment.get("PYTHONPATH", "").split(":") if p]
+    os.environ.clear()
+    os.environ.update(environment)
+    if sys.path[1:1 + len(old_paths)] == old_paths:
+        sys.path[1:1 + len(old_paths)] = new_paths
+    os.chdir(environment["LAMBDA_TASK_ROOT"])
+    os.environ["PWD"] = environment["LAMBDA_TASK_ROOT"]  # what the shell that starts a fresh runtime exports
+    time.tzset()
+    # Folders that were empty (or absent) when the interpreter looked hold the function's code now.
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+
+
+if os.environ.pop("_LAMBDA_CLUSTER_PRESTART", None):
+    _await_assignment()
+
 _API_HOST, _API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
 # Set by the node for a SnapStart template in a sandbox: each fork isolates itself (its /tmp's size, in MB). Not the function's.
 _FORK_SANDBOX_TMP_MB = os.environ.pop("_LAMBDA_CLUSTER_FORK_SANDBOX", None)

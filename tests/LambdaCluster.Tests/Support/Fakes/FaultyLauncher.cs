@@ -9,6 +9,8 @@ namespace LambdaCluster.Tests.Support.Fakes;
 /// </summary>
 public sealed class FaultyLauncher(IEnvironmentLauncher inner, Faults faults, string scratch) : IEnvironmentLauncher
 {
+    public IReadOnlyDictionary<string, string> EnvironmentFor(LaunchRequest request) => inner.EnvironmentFor(request);
+
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
         var script = faults.For(request.Spec.FunctionName) switch
