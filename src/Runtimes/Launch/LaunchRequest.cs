@@ -23,4 +23,4 @@ public sealed record LaunchRequest(
     string? LayersDirectory = null,
     EnvironmentCredentials? Credentials = null,
     string? ForkDirectory = null,
-    string? PrestartSlot = null);
+    PrestartSlot? PrestartSlot = null);

@@ -85,7 +85,7 @@ public static class ProcessEnvironmentBuilder
 
         if (request.PrestartSlot is not null)
         {
-            variables["_LAMBDA_CLUSTER_PRESTART"] = "1"; // the runtime client waits for its function (Prestart/PrestartedProcess)
+            variables[Prestart.ProcessEnviron.Marker] = Prestart.ProcessEnviron.MarkerValue; // the runtime client waits for its function (Prestart/PrestartedProcess)
         }
 
         return variables;

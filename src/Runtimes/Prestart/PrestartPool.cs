@@ -27,12 +27,12 @@ public sealed partial class PrestartPool : IDisposable
     private readonly Func<int?> _reserveSlot;
     private readonly Action<int> _releaseSlot;
     private readonly string _slots;
-    private readonly string _staging;
     private readonly bool _sandboxed;
+    private readonly Lock _helperGate = new();
+    private SlotMountHelper? _mounts;
     private readonly ConcurrentDictionary<int, PrestartedProcess> _byPort = new();
     private readonly ConcurrentDictionary<PrestartKey, ConcurrentQueue<long>> _coldStarts = new();
     private readonly ITimer? _refill;
-    private int _shared;
     private int _starting;
 
     internal PrestartPool(EnvironmentServices services, Func<int?> reserveSlot, Action<int> releaseSlot)
@@ -41,7 +41,6 @@ public sealed partial class PrestartPool : IDisposable
         _reserveSlot = reserveSlot;
         _releaseSlot = releaseSlot;
         _slots = Path.Combine(services.DataDirectory, "prestart");
-        _staging = Path.Combine(services.DataDirectory, "prestart-staging");
         _sandboxed = services.ForkConfinement?.Sandboxed == true;
         if (services.Options.Prestart)
         {
@@ -93,13 +92,14 @@ public sealed partial class PrestartPool : IDisposable
             Forget(process);
         }
 
-        if (Interlocked.Exchange(ref _shared, 0) == 1)
-        {
-            SlotMounts.Detach(_slots);
-        }
+        _mounts?.Dispose(); // its namespace, and every mount made there, goes with it
     }
 
-    public void Dispose() => _refill?.Dispose();
+    public void Dispose()
+    {
+        _refill?.Dispose();
+        _mounts?.Dispose();
+    }
 
     /// <summary>
     /// One refill step. Flow: forget runtimes that died → for the key most short of its target (by recent cold starts),
@@ -144,13 +144,14 @@ public sealed partial class PrestartPool : IDisposable
 
     private void Start(PrestartKey key, RuntimeDescriptor runtime)
     {
-        if (!EnsureSharedSlots() || _reserveSlot() is not { } port)
+        var mounts = Mounts();
+        if ((_sandboxed && mounts is null) || _reserveSlot() is not { } port)
         {
             return;
         }
 
         var id = Guid.NewGuid().ToString("N");
-        var process = new PrestartedProcess(id, key, port, Path.Combine(_slots, id), Path.Combine(_staging, id), _sandboxed);
+        var process = new PrestartedProcess(id, key, port, Path.Combine(_slots, id), mounts);
         _byPort[port] = process;
         Interlocked.Exchange(ref _starting, 1);
         try
@@ -173,25 +174,41 @@ public sealed partial class PrestartPool : IDisposable
         }
     }
 
-    /// <summary>The slots' folder becomes a shared mount once, so that binds made in a slot later reach its sandbox.</summary>
-    private bool EnsureSharedSlots()
+    /// <summary>
+    /// The slot helper (its mount namespace), started on first need and again if it died; null unconfined, or when it
+    /// cannot start. Slot folders a killed node left behind hold no mounts (they went with its helper) and are removed.
+    /// </summary>
+    private SlotMountHelper? Mounts()
     {
-        if (!_sandboxed || Volatile.Read(ref _shared) == 1)
+        if (!_sandboxed)
         {
-            return true;
+            return null;
         }
 
-        try
+        lock (_helperGate)
         {
-            Directory.CreateDirectory(_slots);
-            SlotMounts.MakeShared(_slots);
-            Interlocked.Exchange(ref _shared, 1);
-            return true;
-        }
-        catch (IOException e)
-        {
-            LogStartFailed(_services.Logger, e, "(slots)");
-            return false;
+            if (_mounts is { Alive: true })
+            {
+                return _mounts;
+            }
+
+            try
+            {
+                _mounts?.Dispose();
+                if (_mounts is null && Directory.Exists(_slots))
+                {
+                    Directory.Delete(_slots, recursive: true);
+                }
+
+                _mounts = new SlotMountHelper(_services.Options.PythonExecutable, Path.Combine(AppContext.BaseDirectory, "prestart", "slot-mounts.py"), _slots);
+                return _mounts;
+            }
+            catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+            {
+                LogStartFailed(_services.Logger, e, "(slot mounts)");
+                _mounts = null;
+                return null;
+            }
         }
     }
 

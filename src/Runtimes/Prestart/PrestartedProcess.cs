@@ -15,8 +15,7 @@ namespace LambdaCluster.Runtimes.Prestart;
 internal sealed class PrestartedProcess : IEnvironmentProcess
 {
     private readonly string _slot;
-    private readonly string _staging;
-    private readonly bool _sandboxed;
+    private readonly SlotMountHelper? _mounts;
     private readonly TaskCompletionSource<byte[]> _assignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _parkedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IEnvironmentProcess? _process;
@@ -24,14 +23,14 @@ internal sealed class PrestartedProcess : IEnvironmentProcess
     private volatile bool _parked;
     private bool _mounted;
 
-    public PrestartedProcess(string id, PrestartKey key, int runtimeApiPort, string slot, string staging, bool sandboxed)
+    /// <param name="mounts">The namespace sandboxed runtimes are built in; null unconfined (the code is then read where it is).</param>
+    public PrestartedProcess(string id, PrestartKey key, int runtimeApiPort, string slot, SlotMountHelper? mounts)
     {
         Id = id;
         Key = key;
         RuntimeApiPort = runtimeApiPort;
         _slot = slot;
-        _staging = staging;
-        _sandboxed = sandboxed;
+        _mounts = mounts;
     }
 
     public string Id { get; }
@@ -57,7 +56,7 @@ internal sealed class PrestartedProcess : IEnvironmentProcess
     {
         Directory.CreateDirectory(TaskFolder);
         Directory.CreateDirectory(OptFolder);
-        _process = launcher.Launch(request with { PrestartSlot = _slot }, line => Volatile.Read(ref _output)?.Invoke(line));
+        _process = launcher.Launch(request with { PrestartSlot = new PrestartSlot(_slot, _mounts?.MountNamespace) }, line => Volatile.Read(ref _output)?.Invoke(line));
     }
 
     /// <summary>Completes when the runtime waits for its function, it exited, or <paramref name="limit"/> passed.</summary>
@@ -88,13 +87,13 @@ internal sealed class PrestartedProcess : IEnvironmentProcess
 
         try
         {
-            if (_sandboxed)
+            if (_mounts is not null)
             {
                 _mounted = true;
-                SlotMounts.BindReadOnly(codeDirectory, TaskFolder, _staging);
+                _mounts.BindReadOnly(codeDirectory, TaskFolder);
                 if (layersDirectory is not null)
                 {
-                    SlotMounts.BindReadOnly(layersDirectory, OptFolder, _staging);
+                    _mounts.BindReadOnly(layersDirectory, OptFolder);
                 }
             }
         }
@@ -103,6 +102,10 @@ internal sealed class PrestartedProcess : IEnvironmentProcess
             return false;
         }
 
+        // /proc/PID/environ shows the function's variables too, as for a process started with them.
+        // The shell that starts a fresh runtime adds PWD.
+        var shown = new Dictionary<string, string>(environment) { ["PWD"] = environment["LAMBDA_TASK_ROOT"] };
+        ProcessEnviron.Overwrite(_process is Sandbox.SandboxedProcess sandbox ? sandbox.Group.Members() : [_process!.Pid], shown);
         Volatile.Write(ref _output, onOutputLine);
         return _assignment.TrySetResult(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["environment"] = environment }));
     }
@@ -119,8 +122,15 @@ internal sealed class PrestartedProcess : IEnvironmentProcess
         _process?.Dispose();
         if (_mounted)
         {
-            SlotMounts.Detach(TaskFolder);
-            SlotMounts.Detach(OptFolder);
+            try
+            {
+                _mounts!.Detach(TaskFolder);
+                _mounts.Detach(OptFolder);
+            }
+            catch (IOException)
+            {
+                // The helper is gone, and its namespace with every mount in it.
+            }
         }
 
         // Folder by folder, never recursively: a mount still in place must stop the delete, not be emptied by it.

@@ -36,6 +36,9 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     /// <summary>Where a SnapStart template sees the output pipes of the environments forked from it (<see cref="LaunchRequest.ForkDirectory"/>).</summary>
     public const string ForkDirectory = "/var/lambda-forks";
 
+    /// <summary>util-linux's nsenter, which enters a mount namespace and runs bubblewrap there.</summary>
+    public const string NsenterExecutable = "/usr/bin/nsenter";
+
     /// <summary>The user Lambda runs functions as (its name in /etc/passwd; the id is the environment's own).</summary>
     public const string UserName = "sbx_user1051";
 
@@ -78,7 +81,9 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         try
         {
             group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
-            List<string> command = [settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory)), "--", .. UserSwitch(user), executable, .. arguments];
+            // A pre-started runtime's sandbox is built in the slot helper's mount namespace, where its code is mounted later.
+            string[] inNamespace = request.PrestartSlot?.MountNamespace is { } ns ? [NsenterExecutable, $"--mount={ns}", "--"] : [];
+            List<string> command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory)), "--", .. UserSwitch(user), executable, .. arguments];
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
             return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files);
         }
@@ -156,7 +161,7 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         if (request.PrestartSlot is { } slot)
         {
             // Empty until the runtime is given a function, whose code and layers are then mounted into these (SlotMounts).
-            arguments.AddRange(["--ro-bind", Path.Combine(slot, "task"), TaskRoot, "--ro-bind", Path.Combine(slot, "opt"), LayersRoot]);
+            arguments.AddRange(["--ro-bind", Path.Combine(slot.Folder, "task"), TaskRoot, "--ro-bind", Path.Combine(slot.Folder, "opt"), LayersRoot]);
         }
         else
         {

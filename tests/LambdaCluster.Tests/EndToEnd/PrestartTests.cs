@@ -18,14 +18,16 @@ public sealed class PrestartTests(NodeFixture fixture)
         import greeting
         def handler(event, context):
             return {"environment": dict(os.environ), "cwd": os.getcwd(), "path": sys.path, "task": sorted(os.listdir("/var/task")),
-                    "layer": greeting.hello(), "layerFile": greeting.__file__, "user": getpass.getuser(), "uid": os.getuid() > 0}
+                    "layer": greeting.hello(), "layerFile": greeting.__file__, "user": getpass.getuser(), "uid": os.getuid() > 0,
+                    "procEnviron": sorted(e.split("=", 1)[0] for e in open("/proc/self/environ").read().split("\0") if e)}
         """;
 
     private const string NodeDump = """
         const os = require('os');
         const greeting = require('greeting');
         exports.handler = async () => ({ environment: { ...process.env }, cwd: process.cwd(), path: module.paths, task: require('fs').readdirSync('/var/task').sort(),
-          layer: greeting.hello(), layerFile: require.resolve('greeting'), user: os.userInfo().username, uid: process.getuid() > 0 });
+          layer: greeting.hello(), layerFile: require.resolve('greeting'), user: os.userInfo().username, uid: process.getuid() > 0,
+          procEnviron: require('fs').readFileSync('/proc/self/environ', 'latin1').split('\0').filter((e) => e).map((e) => e.split('=')[0]).sort() });
         """;
 
     /// <summary>Variables whose values belong to one function or environment; every other one must be equal.</summary>
@@ -70,7 +72,7 @@ public sealed class PrestartTests(NodeFixture fixture)
             Assert.Equal((name, value), (name, givenVariables[name]));
         }
 
-        foreach (var property in new[] { "cwd", "path", "task", "layer", "layerFile", "user", "uid" })
+        foreach (var property in new[] { "cwd", "path", "task", "layer", "layerFile", "user", "uid", "procEnviron" })
         {
             Assert.Equal(fresh.GetProperty(property).GetRawText(), given.GetProperty(property).GetRawText());
         }

@@ -14,15 +14,17 @@ import Module from 'node:module';
 // takes the function's environment exactly as a fresh process would have had it (module search paths and working
 // folder included); the code it loads has just been mounted at /var/task and /opt.
 if (process.env._LAMBDA_CLUSTER_PRESTART) {
+  const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+  // Emptied before waiting: the node rewrites the memory the original variables live in (/proc/self/environ).
+  for (const name of Object.keys(process.env)) delete process.env[name];
   const body = await new Promise((resolve, reject) => {
-    http.get({ host: process.env.AWS_LAMBDA_RUNTIME_API.split(':')[0], port: process.env.AWS_LAMBDA_RUNTIME_API.split(':')[1], path: '/2018-06-01/runtime/assignment', agent: false }, (response) => {
+    http.get({ host, port, path: '/2018-06-01/runtime/assignment', agent: false }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`assignment: ${response.statusCode}`))));
     }).on('error', reject);
   }).catch(() => process.exit(1)); // the node stopped this runtime before giving it a function
   const { environment } = JSON.parse(body);
-  for (const name of Object.keys(process.env)) delete process.env[name];
   Object.assign(process.env, environment);
   process.chdir(environment.LAMBDA_TASK_ROOT);
   process.env.PWD = environment.LAMBDA_TASK_ROOT; // what the shell that starts a fresh runtime exports

@@ -19,6 +19,9 @@ def _await_assignment():
     takes the function's environment exactly as a fresh process would have had it, its search paths and working folder
     included; the code it imports has just been mounted at /var/task and /opt."""
     host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
+    old_paths = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
+    # Emptied before waiting: the node rewrites the memory the original variables live in (/proc/self/environ).
+    os.environ.clear()
     connection = socket.create_connection((host, int(port)))
     connection.sendall(b"GET /2018-06-01/runtime/assignment HTTP/1.1\r\nHost: runtime\r\n\r\n")
     data = b""
@@ -33,9 +36,7 @@ def _await_assignment():
         body += connection.recv(65536)
     connection.close()
     environment = json.loads(body)["environment"]
-    old_paths = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
     new_paths = [p for p in environment.get("PYTHONPATH", "").split(":") if p]
-    os.environ.clear()
     os.environ.update(environment)
     if sys.path[1:1 + len(old_paths)] == old_paths:
         sys.path[1:1 + len(old_paths)] = new_paths
@@ -47,7 +48,7 @@ def _await_assignment():
     importlib.invalidate_caches()
 
 
-if os.environ.pop("_LAMBDA_CLUSTER_PRESTART", None):
+if "_LAMBDA_CLUSTER_PRESTART" in os.environ:
     _await_assignment()
 
 _API_HOST, _API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
