@@ -112,11 +112,29 @@ public sealed partial class PrestartPool : IDisposable
             Forget(dead);
         }
 
-        if (Volatile.Read(ref _starting) != 0 || _byPort.Values.Sum(p => p.MaxMemoryUsedMb()) >= _services.Options.PrestartBudgetMb)
+        // One start at a time (timer callbacks may overlap): the flag is cleared once that runtime waits (or failed).
+        if (Interlocked.CompareExchange(ref _starting, 1, 0) != 0)
         {
             return;
         }
 
+        var started = false;
+        try
+        {
+            started = _byPort.Values.Sum(p => p.MaxMemoryUsedMb()) < _services.Options.PrestartBudgetMb && StartNeediest();
+        }
+        finally
+        {
+            if (!started)
+            {
+                Volatile.Write(ref _starting, 0);
+            }
+        }
+    }
+
+    /// <summary>Starts a runtime for the key most short of its target; false when none is short (or it could not start).</summary>
+    private bool StartNeediest()
+    {
         var now = _services.Time.GetTimestamp();
         PrestartKey? neediest = null;
         var largestShortfall = 0;
@@ -136,24 +154,21 @@ public sealed partial class PrestartPool : IDisposable
             }
         }
 
-        if (neediest is { } chosen && RuntimeCatalog.TryGet(chosen.Runtime, out var runtime))
-        {
-            Start(chosen, runtime);
-        }
+        return neediest is { } chosen && RuntimeCatalog.TryGet(chosen.Runtime, out var runtime) && Start(chosen, runtime);
     }
 
-    private void Start(PrestartKey key, RuntimeDescriptor runtime)
+    /// <summary>Launches one runtime for <paramref name="key"/>; true when it is starting (the flag is cleared when it waits, exits or 10 s pass).</summary>
+    private bool Start(PrestartKey key, RuntimeDescriptor runtime)
     {
         var mounts = Mounts();
         if ((_sandboxed && mounts is null) || _reserveSlot() is not { } port)
         {
-            return;
+            return false;
         }
 
         var id = Guid.NewGuid().ToString("N");
         var process = new PrestartedProcess(id, key, port, Path.Combine(_slots, id), mounts);
         _byPort[port] = process;
-        Interlocked.Exchange(ref _starting, 1);
         try
         {
             // What every function of the key shares; the function's own variables come with its assignment.
@@ -164,13 +179,14 @@ public sealed partial class PrestartPool : IDisposable
                 EphemeralStorageSize = key.EphemeralStorageSize,
             };
             process.Start(_services.Launcher, new LaunchRequest(id, spec, runtime, process.TaskFolder, $"127.0.0.1:{port}", "", "on-demand"));
-            _ = process.WaitUntilParkedAsync(TimeSpan.FromSeconds(10), _services.Time).ContinueWith(_ => Interlocked.Exchange(ref _starting, 0), TaskScheduler.Default);
+            _ = process.WaitUntilParkedAsync(TimeSpan.FromSeconds(10), _services.Time).ContinueWith(_ => Volatile.Write(ref _starting, 0), TaskScheduler.Default);
+            return true;
         }
         catch (Exception e)
         {
             LogStartFailed(_services.Logger, e, key.Runtime);
             Forget(process);
-            Interlocked.Exchange(ref _starting, 0);
+            return false;
         }
     }
 

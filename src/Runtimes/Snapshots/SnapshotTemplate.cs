@@ -33,6 +33,7 @@ internal sealed partial class SnapshotTemplate
     private readonly bool _sandboxed;
     private long _started;
     private int _stopped;
+    private long _countedMemoryMb = -1;
 
     public SnapshotTemplate(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, string forkDirectory, bool sandboxed, EnvironmentServices services, Action<SnapshotTemplate> onStopped)
     {
@@ -208,6 +209,12 @@ internal sealed partial class SnapshotTemplate
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             LogStopped(_services.Logger, Spec.FunctionName, Spec.Version, reason);
+            if (Interlocked.Exchange(ref _countedMemoryMb, -1) is >= 0 and var counted)
+            {
+                Telemetry.LambdaTelemetry.SnapStartTemplates.Add(-1, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
+                Telemetry.LambdaTelemetry.SnapStartTemplateMemory.Add(-counted, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
+            }
+
             try
             {
                 Directory.Delete(ForkDirectory, recursive: true);
@@ -238,6 +245,11 @@ internal sealed partial class SnapshotTemplate
         if (errorType is null)
         {
             _report.InitReport(durationMs);
+            // Counted in the node's memory figures for as long as the template lives (its forks count their own).
+            var memory = _process.MaxMemoryUsedMb();
+            Interlocked.Exchange(ref _countedMemoryMb, memory);
+            Telemetry.LambdaTelemetry.SnapStartTemplates.Add(1, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
+            Telemetry.LambdaTelemetry.SnapStartTemplateMemory.Add(memory, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
             return;
         }
 

@@ -33,6 +33,10 @@ public static class LambdaTelemetry
 
     public static readonly Counter<long> PrestartedColdStarts = Meter.CreateCounter<long>("lambda.prestarted_cold_starts", description: "Cold starts given a runtime the node had started ahead of its function (pre-started runtimes).");
 
+    public static readonly UpDownCounter<long> SnapStartTemplates = Meter.CreateUpDownCounter<long>("lambda.snapstart_templates", description: "SnapStart templates (a version's snapshot) this node keeps ready.");
+
+    public static readonly UpDownCounter<long> SnapStartTemplateMemory = Meter.CreateUpDownCounter<long>("lambda.snapstart_template_memory", unit: "MiBy", description: "Memory the node's SnapStart templates held when they became ready (their control groups' peak).");
+
     public static readonly Counter<long> SnapStartRestores = Meter.CreateCounter<long>("lambda.snapstart_restores", description: "Cold starts of SnapStart versions restored from their snapshot (forked from the version's template).");
 
     public static readonly Counter<long> Prewarms = Meter.CreateCounter<long>("lambda.prewarms", description: "Environments a pool started ahead of a call its version's idle-time history predicted (pre-warming from history).");
