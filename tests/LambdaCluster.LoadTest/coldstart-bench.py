@@ -32,9 +32,10 @@ CODE = {
     ("python3.12", "hello"): ("index.py", "def handler(event, context):\n    return {'hello': 1}\n"),
     ("python3.12", "sdk"): ("index.py", "import boto3\ns3 = boto3.client('s3', region_name='us-east-1')\n"
                                          "def handler(event, context):\n    return {'sdk': s3.meta.region_name}\n"),
-    ("nodejs22.x", "hello"): ("index.mjs", "export const handler = async () => ({ hello: 1 });\n"),
-    ("nodejs22.x", "sdk"): ("index.mjs", "import { S3Client } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({ region: 'us-east-1' });\n"
-                                          "export const handler = async () => ({ sdk: await s3.config.region() });\n"),
+    # CommonJS: as on Lambda, an ES module does not resolve packages through NODE_PATH (layers).
+    ("nodejs22.x", "hello"): ("index.js", "exports.handler = async () => ({ hello: 1 });\n"),
+    ("nodejs22.x", "sdk"): ("index.js", "const { S3Client } = require('@aws-sdk/client-s3');\nconst s3 = new S3Client({ region: 'us-east-1' });\n"
+                                         "exports.handler = async () => ({ sdk: await s3.config.region() });\n"),
 }
 
 

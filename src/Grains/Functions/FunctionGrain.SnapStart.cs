@@ -24,19 +24,32 @@ public sealed partial class FunctionGrain
         return base.OnActivateAsync(cancellationToken);
     }
 
-    /// <summary>Flow: the version's spec → this silo's snapshot grain makes the template → the version becomes Active, or Failed with the INIT's error.</summary>
+    /// <summary>
+    /// Flow: the version's spec → this silo's snapshot grain makes the template (a platform fault is tried again a few
+    /// times; the version stays Pending, and its next activation tries again) → the version becomes Active, or Failed with
+    /// its INIT's error → its pool learns the new state.
+    /// </summary>
     private async Task MakeSnapshotAsync(string version)
     {
-        string? error;
-        try
+        string? error = null;
+        for (var attempt = 1; ; attempt++)
         {
-            var spec = state.State.Versions[version].ToEnvironmentSpec();
-            error = await GrainFactory.GetGrain<ISnapshotGrain>(EnvironmentKeys.Create(localSilo.SiloAddress)).PrepareAsync(spec);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogSnapshotFailed(logger, e, Name, version);
-            error = "InternalError";
+            try
+            {
+                var spec = state.State.Versions[version].ToEnvironmentSpec();
+                error = await GrainFactory.GetGrain<ISnapshotGrain>(EnvironmentKeys.Create(localSilo.SiloAddress)).PrepareAsync(spec);
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogSnapshotFailed(logger, e, Name, version);
+                if (attempt == 3 || !state.State.Versions.ContainsKey(version))
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5 * attempt), time);
+            }
         }
 
         if (!state.State.Versions.TryGetValue(version, out var current) || current.State != "Pending")
@@ -53,6 +66,7 @@ public sealed partial class FunctionGrain
                 StateReason = $"The snapshot of this version could not be made: its INIT failed with {error}.",
             };
         await state.WriteStateAsync();
+        await Pool(version).ConfigureAsync(Settings(version));
     }
 
     /// <summary>Stops the templates of a deleted version (every version: null) on every silo.</summary>

@@ -439,7 +439,7 @@ public sealed partial class FunctionGrain(
     private PoolSettings? Settings(string version) => Find(version) is { } definition
         ? new PoolSettings(definition.ToEnvironmentSpec(), state.State.ReservedConcurrency, state.State.Provisioned
             .Where(p => p.Key == version || state.State.Aliases.GetValueOrDefault(p.Key)?.FunctionVersion == version)
-            .Sum(p => p.Value.Requested))
+            .Sum(p => p.Value.Requested), definition.State)
         : null;
 
     /// <summary>Checks the alias's versions exist and applies its routing (at most one additional version, not $LATEST, not the primary).</summary>

@@ -132,12 +132,13 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         }
     }
 
-    /// <summary>SnapStart's own errors (a restore that failed or timed out, a snapshot not made): Lambda answers Invoke with them.</summary>
+    /// <summary>SnapStart's own errors (a restore that failed or timed out, a snapshot not made, a version that failed): Lambda answers Invoke with them.</summary>
     private static LambdaErrorType? SnapStartError(PlatformFailureReason reason) => reason switch
     {
         PlatformFailureReason.SnapStartRestoreFailed => LambdaErrorType.SnapStartException,
         PlatformFailureReason.SnapStartTimedOut => LambdaErrorType.SnapStartTimeoutException,
         PlatformFailureReason.SnapStartNotReady => LambdaErrorType.SnapStartNotReadyException,
+        PlatformFailureReason.VersionNotActive => LambdaErrorType.ResourceConflictException,
         _ => null,
     };
 

@@ -68,8 +68,15 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
             var acquired = await Pool(poolKey).AcquireAsync(_silo);
             if (acquired.Lease is not { } granted)
             {
-                var outcome = acquired.Status == AcquireStatus.NotFound ? InvocationOutcome.NotFound : InvocationOutcome.Throttled;
-                return InvocationResult.Failed(outcome, FunctionVersionKey.Version(poolKey), acquired.Detail);
+                return acquired.Status switch
+                {
+                    AcquireStatus.NotReady when acquired.Detail == "Pending" => InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey),
+                        "Lambda is initializing your function. You can invoke the function when the function state becomes Active.", PlatformFailureReason.SnapStartNotReady),
+                    AcquireStatus.NotReady => InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey),
+                        $"The operation cannot be performed at this time. The function is currently in the following state: {acquired.Detail}", PlatformFailureReason.VersionNotActive),
+                    AcquireStatus.NotFound => InvocationResult.Failed(InvocationOutcome.NotFound, FunctionVersionKey.Version(poolKey), acquired.Detail),
+                    _ => InvocationResult.Failed(InvocationOutcome.Throttled, FunctionVersionKey.Version(poolKey), acquired.Detail),
+                };
             }
 
             lease = granted;

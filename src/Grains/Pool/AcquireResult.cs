@@ -16,4 +16,6 @@ public sealed record AcquireResult
     public static AcquireResult Throttled(string reason) => new() { Status = AcquireStatus.Throttled, Detail = reason };
 
     public static AcquireResult NotFound(string arn) => new() { Status = AcquireStatus.NotFound, Detail = arn };
+
+    public static AcquireResult NotReady(string state) => new() { Status = AcquireStatus.NotReady, Detail = state };
 }

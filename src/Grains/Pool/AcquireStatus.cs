@@ -11,4 +11,7 @@ public enum AcquireStatus
 
     /// <summary>The function or version does not exist.</summary>
     NotFound,
+
+    /// <summary>The version cannot run yet or any more: its State (Pending while its SnapStart snapshot is made, or Failed) is the detail.</summary>
+    NotReady,
 }

@@ -102,6 +102,11 @@ public sealed partial class FunctionVersionGrain(
             return AcquireResult.NotFound(_notFound ?? Key);
         }
 
+        if (settings.VersionState is { } notReady)
+        {
+            return AcquireResult.NotReady(notReady); // a SnapStart version whose snapshot is not made (yet)
+        }
+
         if (await EnterAsync(settings) is { } refused)
         {
             return AcquireResult.Throttled(refused);

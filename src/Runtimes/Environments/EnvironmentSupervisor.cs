@@ -14,7 +14,7 @@ namespace LambdaCluster.Runtimes.Environments;
 /// </summary>
 public sealed class EnvironmentSupervisor : IHostedService, IDisposable
 {
-    private readonly EnvironmentServices services;
+    private readonly EnvironmentServices _services;
     private ITimer? _orphanReaper;
     private readonly ConcurrentDictionary<string, ExecutionEnvironment> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, ExecutionEnvironment> _byPort = new();
@@ -23,7 +23,7 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
 
     public EnvironmentSupervisor(EnvironmentServices services)
     {
-        this.services = services;
+        _services = services;
         Snapshots = new SnapshotTemplates(services, () => _freePorts.TryDequeue(out var port) ? port : null, _freePorts.Enqueue);
         Prestarts = new PrestartPool(services, () => _freePorts.TryDequeue(out var port) ? port : null, _freePorts.Enqueue);
     }
@@ -76,7 +76,7 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
             return (null, PlatformFailureReason.NoCapacity);
         }
 
-        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, services, Forget, Snapshots, prestarted);
+        var environment = new ExecutionEnvironment(environmentId, spec, runtime, port, _services, Forget, Snapshots, prestarted);
         if (!_byId.TryAdd(environmentId, environment))
         {
             prestarted?.Dispose();
@@ -97,14 +97,14 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
     public int InitializingCount => _byId.Values.Count(e => e.State is EnvironmentState.Created or EnvironmentState.Initializing);
 
     /// <summary>Runtime API slots not held by an environment (all configured ones while the server is still binding them).</summary>
-    public int FreeSlots => _slotsReady.Task.IsCompleted ? _freePorts.Count : services.Options.RuntimeApiSlots;
+    public int FreeSlots => _slotsReady.Task.IsCompleted ? _freePorts.Count : _services.Options.RuntimeApiSlots;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // The pools reap idle environments after their keep-warm window. This is the safety net for environments
         // whose pool forgot them (its silo died and it came back empty): twice the longest window, then they go too.
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, services.Options.KeepWarm.Ticks / 4));
-        _orphanReaper = services.Time.CreateTimer(_ => ReapOrphans(), null, period, period);
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, _services.Options.KeepWarm.Ticks / 4));
+        _orphanReaper = _services.Time.CreateTimer(_ => ReapOrphans(), null, period, period);
         return Task.CompletedTask;
     }
 
@@ -116,7 +116,7 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
 
     private void ReapOrphans()
     {
-        var limit = services.Options.LongestKeepWarm * 2;
+        var limit = _services.Options.LongestKeepWarm * 2;
         foreach (var environment in _byId.Values)
         {
             if (!environment.Provisioned && environment.IdleFor > limit)

@@ -34,6 +34,7 @@ public sealed partial class ExecutionEnvironment
     private readonly TaskCompletionSource _initEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SnapshotTemplates? _snapshots;
     private ForkedProcess? _fork;
+    private SnapshotTemplate? _template;
     private PrestartedProcess? _prestarted;
     private bool _restored;
     private ActiveInvocation? _claim;
@@ -244,10 +245,22 @@ public sealed partial class ExecutionEnvironment
         }
 
         // Starting processes is CPU-bound: a burst of cold starts queues here rather than thrashing the node,
-        // and the queue time is not part of Init Duration.
+        // and the queue time is not part of Init Duration. A SnapStart version's template (made now when this node has
+        // none) is waited for first, outside the gate: a slow template INIT holds no other function's cold start.
         try
         {
+            if (Spec.SnapStart && _snapshots is not null && SnapshotTemplates.Supports(_runtime))
+            {
+                (_template, _) = await _snapshots.GetAsync(Spec, cancellationToken).WaitAsync(SnapshotTemplate.InitLimit(Spec), _services.Time);
+            }
+
             await _services.InitGate.WaitAsync(cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _session.Fail(new RuntimeOutcome.Exited("no snapshot"));
+            _initEnded.TrySetResult();
+            return InitResult.Platform(PlatformFailureReason.SnapStartNotReady, $"Lambda could not restore {Spec.FunctionName}:{Spec.Version}: its snapshot was not made in time.");
         }
         catch (OperationCanceledException)
         {
@@ -357,11 +370,10 @@ public sealed partial class ExecutionEnvironment
     private async Task<InitResult> RestoreAsync()
     {
         var time = _services.Time;
-        var (template, readiness) = await _snapshots!.GetAsync(Spec, CancellationToken.None);
-        if (template is null)
+        if (_template is not { } template)
         {
             _session.Fail(new RuntimeOutcome.Exited("no snapshot"));
-            return InitResult.Platform(PlatformFailureReason.SnapStartNotReady, $"Lambda could not restore {Spec.FunctionName}:{Spec.Version}: its snapshot's INIT failed ({readiness.ErrorType}).");
+            return InitResult.Platform(PlatformFailureReason.SnapStartNotReady, $"Lambda could not restore {Spec.FunctionName}:{Spec.Version}: its snapshot's INIT failed on this node.");
         }
 
         var started = time.GetTimestamp();
@@ -371,7 +383,7 @@ public sealed partial class ExecutionEnvironment
             var fork = new ForkedProcess(template, Id, RuntimeApiPort, _services.ForkConfinement, _report.Output);
             _fork = fork;
             _process.Adopt(fork);
-            template.Order(fork.Order);
+            template.Order(fork.Order with { Credentials = _services.Credentials.Issue(Spec) });
         }
         catch (Exception e)
         {
@@ -414,6 +426,9 @@ public sealed partial class ExecutionEnvironment
     /// A fork checked in on this environment's Runtime API (<c>GET /restore/next</c> with its pid in the template):
     /// false when this environment is not waiting for one, or the pid is not its template's.
     /// </summary>
+    /// <summary>True while this environment waits for its fork to check in: its endpoint answers nothing else meanwhile.</summary>
+    internal bool AwaitingFork => _fork is { Pid: 0 };
+
     internal bool ForkCheckIn(int namespacePid) => _session.State == EnvironmentState.Initializing && _fork is { } fork && fork.Attach(namespacePid);
 
     /// <summary>INIT failed: the process is stopped first (nothing it prints lands after INIT_REPORT), then INIT_REPORT.</summary>

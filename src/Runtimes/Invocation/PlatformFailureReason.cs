@@ -36,6 +36,9 @@ public enum PlatformFailureReason
     /// <summary>SnapStart: the version's snapshot (its template) could not be made on the node. Lambda's SnapStartNotReadyException.</summary>
     SnapStartNotReady,
 
+    /// <summary>The version is not Active (a SnapStart version whose snapshot failed). Lambda's ResourceConflictException.</summary>
+    VersionNotActive,
+
     /// <summary>An unexpected fault in the platform; the function may or may not have run.</summary>
     Unexpected,
 }

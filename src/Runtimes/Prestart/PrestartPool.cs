@@ -113,7 +113,7 @@ public sealed partial class PrestartPool : IDisposable
         }
 
         // One start at a time (timer callbacks may overlap): the flag is cleared once that runtime waits (or failed).
-        if (Interlocked.CompareExchange(ref _starting, 1, 0) != 0)
+        if (_services.Options.PrestartPerKey == 0 || Interlocked.CompareExchange(ref _starting, 1, 0) != 0)
         {
             return;
         }
@@ -122,6 +122,10 @@ public sealed partial class PrestartPool : IDisposable
         try
         {
             started = _byPort.Values.Sum(p => p.MaxMemoryUsedMb()) < _services.Options.PrestartBudgetMb && StartNeediest();
+        }
+        catch (Exception e)
+        {
+            LogStartFailed(_services.Logger, e, "(refill)"); // a timer callback must not throw: it would take the node down
         }
         finally
         {
@@ -179,7 +183,15 @@ public sealed partial class PrestartPool : IDisposable
                 EphemeralStorageSize = key.EphemeralStorageSize,
             };
             process.Start(_services.Launcher, new LaunchRequest(id, spec, runtime, process.TaskFolder, $"127.0.0.1:{port}", "", "on-demand"));
-            _ = process.WaitUntilParkedAsync(TimeSpan.FromSeconds(10), _services.Time).ContinueWith(_ => Volatile.Write(ref _starting, 0), TaskScheduler.Default);
+            _ = process.WaitUntilParkedAsync(TimeSpan.FromSeconds(10), _services.Time).ContinueWith(_ =>
+            {
+                if (!process.Ready)
+                {
+                    Forget(process); // it never came to wait for a function (or died): its slot goes back
+                }
+
+                Volatile.Write(ref _starting, 0);
+            }, TaskScheduler.Default);
             return true;
         }
         catch (Exception e)

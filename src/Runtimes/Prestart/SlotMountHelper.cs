@@ -22,7 +22,8 @@ internal sealed class SlotMountHelper : IDisposable
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(slots);
         start.Environment.Clear();
-        _process = Process.Start(start) ?? throw new IOException("The slot mount helper did not start.");
+        // From the node's long-lived spawn thread: the helper's parent-death signal follows the thread that started it.
+        _process = Launch.SpawnThread.Start(() => Process.Start(start) ?? throw new IOException("The slot mount helper did not start."));
         if (_process.StandardOutput.ReadLine() != "ready")
         {
             _process.Kill();

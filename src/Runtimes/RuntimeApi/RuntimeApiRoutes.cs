@@ -85,6 +85,12 @@ internal static class RuntimeApiRoutes
             {
                 http.Response.Headers["Lambda-Cluster-Fork-Api"] = order.ForkApi;
                 http.Response.Headers["Lambda-Cluster-Fork-Output"] = order.OutputPipe;
+                if (order.Credentials is { } credentials)
+                {
+                    http.Response.Headers["Lambda-Cluster-Access-Key-Id"] = credentials.AccessKeyId;
+                    http.Response.Headers["Lambda-Cluster-Secret-Access-Key"] = credentials.SecretAccessKey;
+                    http.Response.Headers["Lambda-Cluster-Session-Token"] = credentials.SessionToken;
+                }
             }
 
             if (order.ReapPid is { } reap)
@@ -290,7 +296,8 @@ internal static class RuntimeApiRoutes
 
     private static bool TryFindSession(HttpContext http, EnvironmentSupervisor supervisor, out RuntimeApiSession session)
     {
-        var found = supervisor.TryGetByPort(http.Connection.LocalPort, out var environment);
+        // A SnapStart fork's endpoint answers nothing until the fork checked in (another process of the template's user could reach it first).
+        var found = supervisor.TryGetByPort(http.Connection.LocalPort, out var environment) && !environment.AwaitingFork;
         session = found ? environment.Session : null!;
         return found;
     }

@@ -103,8 +103,10 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
             return;
         }
 
-        // An element already gone (the table went with the node) is no error worth reporting.
-        RunInProcess($"delete element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}");
+        if (RunInProcess($"delete element inet {_table} runtime_apis {{ {Pair(templatePort, forkPort)} }}") is { } error)
+        {
+            LogRevokeFailed(logger, templatePort, forkPort, error);
+        }
     }
 
     /// <summary>Through libnftables when the host has it (a fraction of a millisecond), else the nft command (~20 ms).</summary>
@@ -121,7 +123,7 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
                 Run(command, null);
                 return null;
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
             {
                 return e.Message;
             }
@@ -217,6 +219,9 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
 
     [LoggerMessage(EventId = 2311, Level = LogLevel.Debug, Message = "Network rules for {Count} environments installed (nftables table inet {Table})")]
     private static partial void LogProtected(ILogger logger, int count, string table);
+
+    [LoggerMessage(EventId = 2313, Level = LogLevel.Warning, Message = "Sandbox network rule of the template on port {TemplatePort} for port {ForkPort} could not be removed: {Problem}")]
+    private static partial void LogRevokeFailed(ILogger logger, int templatePort, int forkPort, string problem);
 
     [LoggerMessage(EventId = 2312, Level = LogLevel.Error, Message = "Sandbox network rules: {Problem}; functions will not run")]
     private static partial void LogFailed(ILogger logger, string problem);

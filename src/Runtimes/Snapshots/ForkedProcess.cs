@@ -28,8 +28,13 @@ internal sealed class ForkedProcess : IEnvironmentProcess
     private int _namespacePid;
     private bool _killed;
     private bool _allowed;
+    private bool _closed;
+    private int _ended;
 
-    /// <summary>Makes the fork's output pipe and (sandboxed) opens its Runtime API port to the template's user. Throws when it cannot.</summary>
+    /// <summary>
+    /// Opens the fork's Runtime API port to the template's user (sandboxed), then makes its output pipe. Throws when it
+    /// cannot, having undone what it did.
+    /// </summary>
     public ForkedProcess(SnapshotTemplate template, string environmentId, int runtimeApiPort, ForkConfinement? confinement, Action<string> onOutputLine)
     {
         _template = template;
@@ -37,32 +42,41 @@ internal sealed class ForkedProcess : IEnvironmentProcess
         _port = runtimeApiPort;
         _confinement = confinement;
         _pipe = Path.Combine(template.ForkDirectory, environmentId);
-        if (LibC.mkfifo(_pipe, Convert.ToUInt32("600", 8)) != 0)
-        {
-            throw new IOException($"mkfifo {_pipe}: error {Marshal.GetLastPInvokeError()}");
-        }
-
-        // The fork runs as the template's user; only it (and the node) may open the pipe.
-        if (template.User is { } user)
-        {
-            File.SetUnixFileMode(_pipe, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            LibC.chown(_pipe, user, user);
-        }
-
-        // Read and write: the node holding the write side too means the pipe never reads as ended between writers.
-        _fd = LibC.open(_pipe, LibC.ORdWr | LibC.ONonBlock | LibC.OCloExec);
-        if (_fd < 0)
-        {
-            File.Delete(_pipe);
-            throw new IOException($"open {_pipe}: error {Marshal.GetLastPInvokeError()}");
-        }
-
-        _pump = new OutputPump(_fd, onOutputLine);
         if (confinement?.Sandboxed == true)
         {
             confinement.Allow(template.RuntimeApiPort, runtimeApiPort);
             _allowed = true;
         }
+
+        template.ForkStarted();
+        try
+        {
+            if (LibC.mkfifo(_pipe, Convert.ToUInt32("600", 8)) != 0)
+            {
+                throw new IOException($"mkfifo {_pipe}: error {Marshal.GetLastPInvokeError()}");
+            }
+
+            // The fork runs as the template's user; only it (and the node) may open the pipe.
+            if (template.User is { } user)
+            {
+                LibC.chown(_pipe, user, user);
+            }
+
+            // Read and write: the node holding the write side too means the pipe never reads as ended between writers.
+            _fd = LibC.open(_pipe, LibC.ORdWr | LibC.ONonBlock | LibC.OCloExec);
+            if (_fd < 0)
+            {
+                throw new IOException($"open {_pipe}: error {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        catch
+        {
+            TryDelete(_pipe);
+            EndRule();
+            throw;
+        }
+
+        _pump = new OutputPump(_fd, onOutputLine);
     }
 
     /// <summary>The host pid once the fork checked in (0 before).</summary>
@@ -93,8 +107,15 @@ internal sealed class ForkedProcess : IEnvironmentProcess
 
             if (_confinement?.Sandboxed == true)
             {
-                _group = _confinement.CreateGroup(_environmentId, _template.Spec);
-                _group.Adopt(pid);
+                try
+                {
+                    _group = _confinement.CreateGroup(_environmentId, _template.Spec);
+                    _group.Adopt(pid);
+                }
+                catch (IOException)
+                {
+                    return false; // gone meanwhile: the restore ends as the fork's exit
+                }
             }
 
             Pid = pid;
@@ -111,7 +132,16 @@ internal sealed class ForkedProcess : IEnvironmentProcess
         return true;
     }
 
-    public void DrainOutput() => _pump.Drain();
+    public void DrainOutput()
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _pump.Drain();
+            }
+        }
+    }
 
     public void Kill()
     {
@@ -131,23 +161,47 @@ internal sealed class ForkedProcess : IEnvironmentProcess
     {
         Kill();
         _pump.Dispose();
-        LibC.close(_fd);
-        try
+        // The pipe is closed once the pump's thread has stopped reading it: its number must not be reused under the pump.
+        _ = _pump.Ended.ContinueWith(_ =>
         {
-            File.Delete(_pipe);
-        }
-        catch (IOException)
+            lock (_gate)
+            {
+                _closed = true;
+                LibC.close(_fd);
+            }
+        }, TaskScheduler.Default);
+        TryDelete(_pipe);
+        _ = _group?.DeleteAsync();
+        EndRule();
+        _exited.TrySetResult("signal: killed");
+    }
+
+    /// <summary>Takes the network rule back (once), and tells the template this fork is gone.</summary>
+    private void EndRule()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
         {
-            // The template's folder went first.
+            return;
         }
 
-        _ = _group?.DeleteAsync();
         if (_allowed)
         {
             _confinement!.Revoke(_template.RuntimeApiPort, _port);
         }
 
-        _exited.TrySetResult("signal: killed");
+        _template.ForkEnded();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The template's folder went first.
+        }
     }
 
     private void KillLocked()
@@ -156,7 +210,7 @@ internal sealed class ForkedProcess : IEnvironmentProcess
         {
             _group.KillAll();
         }
-        else if (Pid != 0)
+        else if (Pid != 0 && !_exited.Task.IsCompleted) // once it exited (and was reaped) its pid may be another process's
         {
             LibC.kill(-Pid, LibC.SigKill); // unconfined, the fork leads a session (and process group) of its own
             LibC.kill(Pid, LibC.SigKill);
@@ -177,9 +231,13 @@ internal sealed class ForkedProcess : IEnvironmentProcess
         }
 
         var how = ExitStatus(Pid);
+        DrainOutput(); // what it wrote last belongs before its exit is reported
+        lock (_gate)
+        {
+            _exited.TrySetResult(how); // before the reap: no kill may reach its pid afterwards
+        }
+
         _template.Order(new TemplateOrder(null, null, _namespacePid));
-        _pump.Drain();
-        _exited.TrySetResult(how);
     }
 
     /// <summary>

@@ -28,15 +28,22 @@ internal sealed partial class SnapshotTemplate
     private readonly ProcessHost _process;
     private readonly InvocationReport _report;
     private readonly Action<SnapshotTemplate> _onStopped;
+    private readonly Action<int> _releasePort;
     private readonly Channel<TemplateOrder> _orders = Channel.CreateUnbounded<TemplateOrder>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource<TemplateReadiness> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _sandboxed;
     private long _started;
     private int _stopped;
     private long _countedMemoryMb = -1;
+    private int _forks;
+    private int _portReleased;
 
-    public SnapshotTemplate(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, string forkDirectory, bool sandboxed, EnvironmentServices services, Action<SnapshotTemplate> onStopped)
+    /// <param name="releasePort">Gives the template's Runtime API port back to the node: once the template stopped and no
+    /// fork of it is left (forks run as the port's user, whose network rules name their ports until they go).</param>
+    public SnapshotTemplate(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, string forkDirectory, bool sandboxed, EnvironmentServices services,
+        Action<SnapshotTemplate> onStopped, Action<int> releasePort)
     {
+        _releasePort = releasePort;
         Id = id;
         Spec = spec;
         RuntimeApiPort = runtimeApiPort;
@@ -165,6 +172,26 @@ internal sealed partial class SnapshotTemplate
     /// <summary>Queues an order for the template's next <c>restore/next</c>.</summary>
     public void Order(TemplateOrder order) => _orders.Writer.TryWrite(order);
 
+    /// <summary>A fork of this template is being made (its environment counts it until <see cref="ForkEnded"/>).</summary>
+    public void ForkStarted() => Interlocked.Increment(ref _forks);
+
+    /// <summary>A fork's environment is gone and its network rule removed.</summary>
+    public void ForkEnded()
+    {
+        if (Interlocked.Decrement(ref _forks) == 0 && Volatile.Read(ref _stopped) != 0)
+        {
+            ReleasePort();
+        }
+    }
+
+    private void ReleasePort()
+    {
+        if (Interlocked.Exchange(ref _portReleased, 1) == 0)
+        {
+            _releasePort(RuntimeApiPort);
+        }
+    }
+
     /// <summary>
     /// The host pid of the template's process <paramref name="namespacePid"/> (a pid as the sandbox numbers it, read from the
     /// NSpid lines of the sandbox's members); the same pid unconfined. Null when no such process is the template's.
@@ -225,6 +252,10 @@ internal sealed partial class SnapshotTemplate
             }
 
             _onStopped(this);
+            if (Volatile.Read(ref _forks) == 0)
+            {
+                ReleasePort();
+            }
         }
     }
 

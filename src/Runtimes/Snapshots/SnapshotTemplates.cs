@@ -89,7 +89,7 @@ public sealed class SnapshotTemplates
         }
 
         var id = Guid.NewGuid().ToString("N");
-        var template = new SnapshotTemplate(id, spec, runtime, port, Path.Combine(_directory, id), _confinement?.Sandboxed == true, _services, Forget);
+        var template = new SnapshotTemplate(id, spec, runtime, port, Path.Combine(_directory, id), _confinement?.Sandboxed == true, _services, Forget, _releaseSlot);
         _byPort[port] = template;
         _ = Task.Run(template.StartAsync);
         return template;
@@ -105,9 +105,6 @@ public sealed class SnapshotTemplates
             }
         }
 
-        if (_byPort.TryRemove(new KeyValuePair<int, SnapshotTemplate>(template.RuntimeApiPort, template)))
-        {
-            _releaseSlot(template.RuntimeApiPort);
-        }
+        _byPort.TryRemove(new KeyValuePair<int, SnapshotTemplate>(template.RuntimeApiPort, template)); // its port comes back once its forks are gone
     }
 }

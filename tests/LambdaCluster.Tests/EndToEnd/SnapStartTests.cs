@@ -40,6 +40,9 @@ public sealed class SnapStartTests(NodeFixture fixture)
 
         if os.environ.get("FAIL_BEFORE_SNAPSHOT"):
             register_before_snapshot(lambda: 1 / 0)
+        if os.environ.get("SLOW_RESTORE"):
+            register_after_restore(time.sleep, int(os.environ["SLOW_RESTORE"]))
+        time.sleep(int(os.environ.get("SLOW_INIT", "0")))
 
         def handler(event, context):
             time.sleep(event.get("sleep", 0))
@@ -122,6 +125,36 @@ public sealed class SnapStartTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task PendingVersion_IsSnapStartNotReady_ASlowRestoreTimesOut_AndDeletingTheVersionStopsItsTemplate()
+    {
+        // INIT takes 3 s: a call while the version is Pending is refused as Lambda refuses it, and changes nothing.
+        await CreateAsync("snap-slow-init", "python3.12", "SLOW_INIT=3");
+        await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", "snap-slow-init");
+        var early = await Tools.AwsAsync(Node, "lambda", "invoke", "--function-name", "snap-slow-init:1", Path.Combine(fixture.WorkDirectory, "snap-early.json"));
+        Assert.Contains("SnapStartNotReadyException", early.Stderr);
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "published-version-active", "--function-name", "snap-slow-init", "--qualifier", "1");
+        var (result, _) = await InvokeAsync("snap-slow-init:1", "snap-slow-init");
+        Assert.Equal("snap-start", result.GetProperty("type").GetString());
+        Assert.Equal(1, await MetricAsync("lambda_snapstart_templates", "snap-slow-init"));
+
+        await Tools.AwsOkAsync(Node, "lambda", "delete-function", "--function-name", "snap-slow-init", "--qualifier", "1");
+        for (var i = 0; i < 40 && await MetricAsync("lambda_snapstart_templates", "snap-slow-init") != 0; i++)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(0, await MetricAsync("lambda_snapstart_templates", "snap-slow-init"));
+
+        // An after-restore hook that takes longer than Lambda's 10 s: SnapStartTimeoutException (408).
+        await CreateAsync("snap-slow-restore", "python3.12", "SLOW_RESTORE=11");
+        await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", "snap-slow-restore");
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "published-version-active", "--function-name", "snap-slow-restore", "--qualifier", "1");
+        var slow = await Tools.AwsAsync(Node, "lambda", "invoke", "--function-name", "snap-slow-restore:1", Path.Combine(fixture.WorkDirectory, "snap-slow.json"));
+        Assert.Contains("SnapStartTimeoutException", slow.Stderr);
+        Assert.Contains(await StreamsAsync("snap-slow-restore"), text => text.Contains("RESTORE_REPORT Restore Duration: ") && text.Contains("Status: timeout"));
+    }
+
+    [Fact]
     public async Task SnapStartSettings_AreValidatedAsLambdaValidatesThem()
     {
         var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "def handler(e, c):\n    return 1\n"), ("index.js", "exports.handler = async () => 1;\n"));
@@ -164,6 +197,14 @@ public sealed class SnapStartTests(NodeFixture fixture)
         Assert.False(metadata.TryGetProperty("FunctionError", out _), await File.ReadAllTextAsync(outFile));
         var tail = Encoding.UTF8.GetString(Convert.FromBase64String(metadata.GetProperty("LogResult").GetString()!));
         return (JsonDocument.Parse(await File.ReadAllTextAsync(outFile)).RootElement.Clone(), tail);
+    }
+
+    private async Task<int> MetricAsync(string metric, string function)
+    {
+        using var http = new HttpClient();
+        var series = $"{metric}{{otel_scope_name=\"LambdaCluster\",function_name=\"{function}\"}} ";
+        var line = (await http.GetStringAsync($"{Node.Endpoint}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
+        return line is null ? 0 : int.Parse(line[series.Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Each log stream of the function as one text (its events joined by newlines).</summary>

@@ -450,6 +450,11 @@ def _snap_start():
         if address and os.fork() == 0:
             break
     _restored(address, headers.get("Lambda-Cluster-Fork-Output"))
+    # Credentials of this environment's own (the template's were issued when it started).
+    for header, variable in (("Lambda-Cluster-Access-Key-Id", "AWS_ACCESS_KEY_ID"), ("Lambda-Cluster-Secret-Access-Key", "AWS_SECRET_ACCESS_KEY"),
+                             ("Lambda-Cluster-Session-Token", "AWS_SESSION_TOKEN")):
+        if headers.get(header):
+            os.environ[variable] = headers.get(header)
     try:
         _run_hooks(snapshot_restore_py.get_after_restore())
     except Exception:
