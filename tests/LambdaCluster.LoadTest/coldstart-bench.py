@@ -225,6 +225,12 @@ def main():
                 p50 = statistics.median(durations) if durations else float("nan")
                 memory = f"{statistics.median(memories):.1f}" if memories else "-"
                 print(f"{runtime:<11} {kind:<6} {label:<12} {p50:>8.1f} {percentile(durations, 90):>8.1f} {p50 / plain:>8.2f} {memory:>11}")
+    except BaseException:
+        for name in ("plain", "prestarted"):
+            log = os.path.join(work, f"{name}.log")
+            if os.path.exists(log):
+                print(f"--- the end of {log}:\n" + "".join(open(log).readlines()[-30:]), file=sys.stderr)
+        raise
     finally:
         for process, _ in nodes.values():
             process.terminate()

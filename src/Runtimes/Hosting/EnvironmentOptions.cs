@@ -72,6 +72,12 @@ public sealed class EnvironmentOptions
     /// </summary>
     public bool Prestart { get; set; } = true;
 
+    /// <summary>
+    /// Most SnapStart templates (version snapshots) one node keeps (and never more than half its Runtime API slots); past
+    /// it, the one whose forks went longest ago makes room. Each holds a Runtime API slot and the memory of its INIT.
+    /// </summary>
+    public int SnapStartTemplates { get; set; } = 64;
+
     /// <summary>Most memory, in MB, the node's waiting pre-started runtimes may use together.</summary>
     public int PrestartBudgetMb { get; set; } = 256;
 

@@ -53,6 +53,11 @@ public sealed class EnvironmentOptionsValidator : IValidateOptions<EnvironmentOp
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.PidsLimit)} must be between 16 and 1000000.");
         }
 
+        if (options.SnapStartTemplates < 1)
+        {
+            failures.Add($"{EnvironmentOptions.Section}:{nameof(options.SnapStartTemplates)} must be at least 1.");
+        }
+
         if (options.PrestartBudgetMb < 0 || options.PrestartPerKey is < 0 or > 64)
         {
             failures.Add($"{EnvironmentOptions.Section}:{nameof(options.PrestartBudgetMb)} must be at least 0, and {nameof(options.PrestartPerKey)} between 0 and 64.");

@@ -36,6 +36,7 @@ internal sealed partial class SnapshotTemplate
     private int _stopped;
     private long _countedMemoryMb = -1;
     private int _forks;
+    private long _lastForkAt;
     private int _portReleased;
 
     /// <param name="releasePort">Gives the template's Runtime API port back to the node: once the template stopped and no
@@ -173,7 +174,17 @@ internal sealed partial class SnapshotTemplate
     public void Order(TemplateOrder order) => _orders.Writer.TryWrite(order);
 
     /// <summary>A fork of this template is being made (its environment counts it until <see cref="ForkEnded"/>).</summary>
-    public void ForkStarted() => Interlocked.Increment(ref _forks);
+    public void ForkStarted()
+    {
+        Interlocked.Increment(ref _forks);
+        Volatile.Write(ref _lastForkAt, _services.Time.GetTimestamp());
+    }
+
+    /// <summary>Forks alive now.</summary>
+    public int Forks => Volatile.Read(ref _forks);
+
+    /// <summary>When a fork was last made (a <see cref="TimeProvider"/> timestamp; 0: never).</summary>
+    public long LastForkAt => Volatile.Read(ref _lastForkAt);
 
     /// <summary>A fork's environment is gone and its network rule removed.</summary>
     public void ForkEnded()

@@ -83,6 +83,14 @@ public sealed class SnapshotTemplates
 
     private SnapshotTemplate? Create(EnvironmentSpec spec)
     {
+        // Each template holds a Runtime API slot and its INIT's memory: past the node's cap, the one unused longest
+        // (no fork alive) makes room; its version's next cold start here makes it again.
+        if (_byPort.Count >= Math.Min(_services.Options.SnapStartTemplates, Math.Max(1, _services.Options.RuntimeApiSlots / 2))
+            && _byPort.Values.Where(t => t.Forks == 0 && t.Ready.IsCompleted).MinBy(t => t.LastForkAt) is { } unused)
+        {
+            unused.Stop("the node's template cap (Environments:SnapStartTemplates) made room for another");
+        }
+
         if (!RuntimeCatalog.TryGet(spec.Runtime, out var runtime) || _reserveSlot() is not { } port)
         {
             return null;

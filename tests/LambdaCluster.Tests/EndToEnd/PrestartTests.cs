@@ -120,11 +120,5 @@ public sealed class PrestartTests(NodeFixture fixture)
     private static Dictionary<string, string> Variables(JsonElement dump) =>
         dump.GetProperty("environment").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
 
-    private async Task<int> PrestartedColdStartsAsync(string function)
-    {
-        using var http = new HttpClient();
-        var series = $"lambda_prestarted_cold_starts_total{{otel_scope_name=\"LambdaCluster\",function_name=\"{function}\"}} ";
-        var line = (await http.GetStringAsync($"{Node.Endpoint}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
-        return line is null ? 0 : int.Parse(line[series.Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<int> PrestartedColdStartsAsync(string function) => Tools.MetricAsync(Node, "lambda_prestarted_cold_starts_total", function);
 }

@@ -135,15 +135,15 @@ public sealed class SnapStartTests(NodeFixture fixture)
         await Tools.AwsOkAsync(Node, "lambda", "wait", "published-version-active", "--function-name", "snap-slow-init", "--qualifier", "1");
         var (result, _) = await InvokeAsync("snap-slow-init:1", "snap-slow-init");
         Assert.Equal("snap-start", result.GetProperty("type").GetString());
-        Assert.Equal(1, await MetricAsync("lambda_snapstart_templates", "snap-slow-init"));
+        Assert.Equal(1, await Tools.MetricAsync(Node, "lambda_snapstart_templates", "snap-slow-init"));
 
         await Tools.AwsOkAsync(Node, "lambda", "delete-function", "--function-name", "snap-slow-init", "--qualifier", "1");
-        for (var i = 0; i < 40 && await MetricAsync("lambda_snapstart_templates", "snap-slow-init") != 0; i++)
+        for (var i = 0; i < 40 && await Tools.MetricAsync(Node, "lambda_snapstart_templates", "snap-slow-init") != 0; i++)
         {
             await Task.Delay(250);
         }
 
-        Assert.Equal(0, await MetricAsync("lambda_snapstart_templates", "snap-slow-init"));
+        Assert.Equal(0, await Tools.MetricAsync(Node, "lambda_snapstart_templates", "snap-slow-init"));
 
         // An after-restore hook that takes longer than Lambda's 10 s: SnapStartTimeoutException (408).
         await CreateAsync("snap-slow-restore", "python3.12", "SLOW_RESTORE=11");
@@ -197,14 +197,6 @@ public sealed class SnapStartTests(NodeFixture fixture)
         Assert.False(metadata.TryGetProperty("FunctionError", out _), await File.ReadAllTextAsync(outFile));
         var tail = Encoding.UTF8.GetString(Convert.FromBase64String(metadata.GetProperty("LogResult").GetString()!));
         return (JsonDocument.Parse(await File.ReadAllTextAsync(outFile)).RootElement.Clone(), tail);
-    }
-
-    private async Task<int> MetricAsync(string metric, string function)
-    {
-        using var http = new HttpClient();
-        var series = $"{metric}{{otel_scope_name=\"LambdaCluster\",function_name=\"{function}\"}} ";
-        var line = (await http.GetStringAsync($"{Node.Endpoint}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
-        return line is null ? 0 : int.Parse(line[series.Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Each log stream of the function as one text (its events joined by newlines).</summary>

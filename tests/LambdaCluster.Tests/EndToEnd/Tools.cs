@@ -155,6 +155,15 @@ public static class Tools
     /// A package with index.mjs and the AWS SDK for JavaScript's <paramref name="package"/> (from the tests'
     /// node_modules, with its dependencies) bundled, as users deploy it.
     /// </summary>
+    /// <summary>A counter or gauge of one function from the node's /metrics (Prometheus text); 0 when the series is not there.</summary>
+    public static async Task<int> MetricAsync(NodeProcess node, string metric, string function)
+    {
+        using var http = new HttpClient();
+        var series = $"{metric}{{otel_scope_name=\"LambdaCluster\",function_name=\"{function}\"}} ";
+        var line = (await http.GetStringAsync($"{node.Endpoint}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
+        return line is null ? 0 : int.Parse(line[series.Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static string SdkPackage(string directory, string handler, string package)
     {
         var modules = RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
