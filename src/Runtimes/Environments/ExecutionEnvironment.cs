@@ -429,7 +429,8 @@ public sealed partial class ExecutionEnvironment
     /// <summary>True while this environment waits for its fork to check in: its endpoint answers nothing else meanwhile.</summary>
     internal bool AwaitingFork => _fork is { Pid: 0 };
 
-    internal bool ForkCheckIn(int namespacePid) => _session.State == EnvironmentState.Initializing && _fork is { } fork && fork.Attach(namespacePid);
+    internal bool ForkCheckIn(int namespacePid, int? runtimeNamespacePid) =>
+        _session.State == EnvironmentState.Initializing && _fork is { } fork && fork.Attach(namespacePid, runtimeNamespacePid);
 
     /// <summary>INIT failed: the process is stopped first (nothing it prints lands after INIT_REPORT), then INIT_REPORT.</summary>
     private InitResult FailInit(string errorType, byte[] body, double durationMs)

@@ -58,7 +58,8 @@ internal static class RuntimeApiRoutes
     /// SnapStart's <c>GET /restore/next</c>. From a template: its INIT (before-snapshot hooks included) is over, and the
     /// long poll is answered with the node's next order (<c>Lambda-Cluster-Fork-Api</c> and <c>-Fork-Output</c>: fork a
     /// new environment; <c>Lambda-Cluster-Reap</c>: reap an exited fork). From a fork on its new endpoint (its pid in the
-    /// template in <c>Lambda-Cluster-Fork-Pid</c>): the node adopts it, and 200 tells it that it is restored.
+    /// template in <c>Lambda-Cluster-Fork-Pid</c>, and in a sandbox its runtime's in <c>Lambda-Cluster-Runtime-Pid</c>): the
+    /// node adopts it, and 200 tells it that it is restored.
     /// </summary>
     private static async Task RestoreNextAsync(HttpContext http, EnvironmentSupervisor supervisor)
     {
@@ -103,9 +104,10 @@ internal static class RuntimeApiRoutes
             return;
         }
 
+        int? runtimePid = int.TryParse(http.Request.Headers["Lambda-Cluster-Runtime-Pid"], NumberStyles.None, CultureInfo.InvariantCulture, out var runtime) ? runtime : null;
         if (!supervisor.TryGetByPort(port, out var environment)
             || !int.TryParse(http.Request.Headers["Lambda-Cluster-Fork-Pid"], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            || !environment.ForkCheckIn(pid))
+            || !environment.ForkCheckIn(pid, runtimePid))
         {
             await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidStateTransition", "State transition is not allowed");
             return;

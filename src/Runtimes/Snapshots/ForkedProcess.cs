@@ -88,12 +88,20 @@ internal sealed class ForkedProcess : IEnvironmentProcess
     public TemplateOrder Order => new(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_port}"), _template.ForkPipePath(_environmentId), null);
 
     /// <summary>
-    /// The fork checked in from inside the template as <paramref name="namespacePid"/>: find it on the host, move it into
-    /// its own control group (sandboxed), and watch it exit. False when it is not the template's (or is already gone).
+    /// The fork checked in from inside the template as <paramref name="namespacePid"/> (in a sandbox, the process that
+    /// waits for its runtime <paramref name="runtimeNamespacePid"/>, PID 1 of namespaces of its own): find them on the
+    /// host, move them into the environment's control group (sandboxed), and watch the fork exit. False when it is not
+    /// the template's (or is already gone).
     /// </summary>
-    public bool Attach(int namespacePid)
+    public bool Attach(int namespacePid, int? runtimeNamespacePid = null)
     {
         if (_template.HostPid(namespacePid) is not { } pid)
+        {
+            return false;
+        }
+
+        int? runtimePid = null;
+        if (runtimeNamespacePid is { } runtimeNs && (runtimePid = _template.HostPid(runtimeNs)) is null)
         {
             return false;
         }
@@ -111,6 +119,10 @@ internal sealed class ForkedProcess : IEnvironmentProcess
                 {
                     _group = _confinement.CreateGroup(_environmentId, _template.Spec);
                     _group.Adopt(pid);
+                    if (runtimePid is { } runtime)
+                    {
+                        _group.Adopt(runtime); // a spare made ahead: its runtime exists already (what it starts from now on is born here)
+                    }
                 }
                 catch (IOException)
                 {

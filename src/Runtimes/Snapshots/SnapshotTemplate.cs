@@ -223,8 +223,10 @@ internal sealed partial class SnapshotTemplate
         {
             try
             {
+                // NSpid: the host's number, the sandbox's, then (for a fork's runtime) its own namespace's.
                 var nsPid = File.ReadLines($"/proc/{member}/status").FirstOrDefault(l => l.StartsWith("NSpid:", StringComparison.Ordinal));
-                if (nsPid is not null && nsPid.Split('\t', ' ', StringSplitOptions.RemoveEmptyEntries)[^1] == namespacePid.ToString(CultureInfo.InvariantCulture))
+                var numbers = nsPid?.Split('\t', ' ', StringSplitOptions.RemoveEmptyEntries);
+                if (numbers is { Length: >= 3 } && numbers[2] == namespacePid.ToString(CultureInfo.InvariantCulture))
                 {
                     return member;
                 }

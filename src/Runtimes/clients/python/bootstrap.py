@@ -416,14 +416,20 @@ def _report_hook_failure(path, error_type):
     _post_json(path, document, {"Lambda-Runtime-Function-Error-Type": error_type})
 
 
+_SPARES = 2  # isolated forks a sandboxed template keeps ready, so that a restore does not wait for a fork
+_SPARE_DELAY = 0.05  # seconds between handing out a spare and making the next
+
+
 def _snap_start():
     """SnapStart, as AWS's client runs it: before-snapshot hooks in reverse order of registration, then
     GET /runtime/restore/next, then after-restore hooks in order of registration (errors: Runtime.BeforeSnapshotError
     to /init/error and exit 64, Runtime.AfterRestoreError to /restore/error and exit 65).
 
     Here the snapshot is this process: it stays parked in restore/next as the version's template, and each answer that
-    names a new Runtime API endpoint (Lambda-Cluster-Fork-Api) is a restore: the process forks, and the child becomes
-    that endpoint's environment. Only the child returns from this function.
+    names a new Runtime API endpoint (Lambda-Cluster-Fork-Api) is a restore: a fork of it becomes that endpoint's
+    environment. In a sandbox the template keeps spares: forks already in namespaces of their own
+    (lambda_cluster_fork), each waiting on a pipe for its order, and makes a new one after handing one out; a fork
+    costs several milliseconds of page copying. Only a fork returns from this function.
     """
     import snapshot_restore_py
     try:
@@ -431,11 +437,15 @@ def _snap_start():
     except Exception:
         _report_hook_failure("/init/error", "Runtime.BeforeSnapshotError")
         sys.exit(64)
-    if _FORK_SANDBOX_TMP_MB:
-        import lambda_cluster_fork  # imported once here (ctypes costs ~30 ms), not in every fork
     sys.stdout.flush()
     sys.stderr.flush()
-    while True:
+    spares = []
+    order = None
+    if _FORK_SANDBOX_TMP_MB:
+        import lambda_cluster_fork  # imported once here (ctypes costs ~30 ms), not in every fork
+        for _ in range(_SPARES):
+            order = order or _add_spare(spares)
+    while order is None:
         status, headers, body = _request("GET", "/restore/next")
         if status != 200:
             sys.stderr.write("Runtime API /restore/next answered %d: %s\n" % (status, body.decode("utf-8", "replace")))
@@ -447,14 +457,28 @@ def _snap_start():
             except ChildProcessError:
                 pass
         address = headers.get("Lambda-Cluster-Fork-Api")
-        if address and os.fork() == 0:
-            break
-    _restored(address, headers.get("Lambda-Cluster-Fork-Output"))
-    # Credentials of this environment's own (the template's were issued when it started).
-    for header, variable in (("Lambda-Cluster-Access-Key-Id", "AWS_ACCESS_KEY_ID"), ("Lambda-Cluster-Secret-Access-Key", "AWS_SECRET_ACCESS_KEY"),
-                             ("Lambda-Cluster-Session-Token", "AWS_SESSION_TOKEN")):
-        if headers.get(header):
-            os.environ[variable] = headers.get(header)
+        if not address:
+            continue
+        # Where the environment answers, where its output goes, and credentials of its own (the template's expire).
+        fields = [address] + [headers.get(name) or "" for name in (
+            "Lambda-Cluster-Fork-Output", "Lambda-Cluster-Access-Key-Id", "Lambda-Cluster-Secret-Access-Key", "Lambda-Cluster-Session-Token")]
+        if not _FORK_SANDBOX_TMP_MB:
+            if os.fork() == 0:
+                order = fields
+            continue
+        if not spares:
+            order = _add_spare(spares)  # a burst used them up: one now
+            if order is not None:
+                break
+        _, pipe = spares.pop(0)
+        os.write(pipe, ("\t".join(fields) + "\n").encode("utf-8"))
+        os.close(pipe)
+        if spares:
+            # A fork's page copying takes the CPU the restore just handed out needs (restores took twice as long):
+            # the next spare is made a moment later, while another one still waits.
+            time.sleep(_SPARE_DELAY)
+        order = _add_spare(spares)
+    _restored(order)
     try:
         _run_hooks(snapshot_restore_py.get_after_restore())
     except Exception:
@@ -462,27 +486,58 @@ def _snap_start():
         sys.exit(65)
 
 
-def _restored(address, output):
-    """In a fork: its own Runtime API endpoint and output pipe, and (in a sandbox) its own namespaces."""
+def _add_spare(spares):
+    """Forks a spare: it drops the template's connection, isolates itself (lambda_cluster_fork) and waits on a pipe.
+    Returns None in the template; in the spare's runtime, once the template hands it a restore, that order's fields."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(read_end)
+        spares.append((pid, write_end))
+        return None
+    os.close(write_end)
+    for _, other in spares:
+        os.close(other)  # the other spares' orders are not this one's
+    _runtime_api._socket = None  # the template's connection stays the template's (it holds it open)
+    import lambda_cluster_fork
+    lambda_cluster_fork.isolate(int(_FORK_SANDBOX_TMP_MB))
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            os._exit(0)  # the template is gone
+        data += chunk
+    os.close(read_end)
+    return data.decode("utf-8").rstrip("\n").split("\t")
+
+
+def _restored(order):
+    """In a fork: its own Runtime API endpoint, output pipe and credentials; then it checks in with the node (which moves
+    it into the environment's control group) before running any of the function's code."""
     global _runtime_api
+    address, output = order[0], order[1]
+    for variable, value in zip(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), order[2:5]):
+        if value:
+            os.environ[variable] = value
     host, port = address.split(":")
     os.environ["AWS_LAMBDA_RUNTIME_API"] = address
-    # The template's connection stays the template's: this copy is dropped unused (the template holds it open).
-    _runtime_api._socket = None
+    _runtime_api._socket = None  # unconfined forks still hold the template's connection: it stays the template's
     _runtime_api = _RuntimeApi(host, port)
     pipe = os.open(output, os.O_WRONLY)
     os.dup2(pipe, 1)
     os.dup2(pipe, 2)
     os.close(pipe)
-    if not _FORK_SANDBOX_TMP_MB:
+    if _FORK_SANDBOX_TMP_MB:
+        # Pids as the template's namespace numbers them (its /proc): the waiting parent, and this runtime (PID 1 of its own).
+        check_in = {"Lambda-Cluster-Fork-Pid": open("/proc/self/stat").read().rsplit(")", 1)[1].split()[1],
+                    "Lambda-Cluster-Runtime-Pid": os.readlink("/proc/self")}
+    else:
         os.setsid()  # unconfined: a session and process group of its own, which the node kills whole
-    status, _, body = _request("GET", "/restore/next", headers={"Lambda-Cluster-Fork-Pid": str(os.getpid())})
+        check_in = {"Lambda-Cluster-Fork-Pid": str(os.getpid())}
+    status, _, body = _request("GET", "/restore/next", headers=check_in)
     if status != 200:
         sys.stderr.write("Runtime API /restore/next answered %d: %s\n" % (status, body.decode("utf-8", "replace")))
         os._exit(1)
-    if _FORK_SANDBOX_TMP_MB:
-        import lambda_cluster_fork
-        lambda_cluster_fork.isolate(int(_FORK_SANDBOX_TMP_MB))
 
 
 def main():
