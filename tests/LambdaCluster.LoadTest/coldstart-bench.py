@@ -198,10 +198,11 @@ def main():
                         cells[label][1].append(memory)
                 time.sleep(0.6)  # the pre-started pool refills between cold starts, as between arrivals
             if runtime.startswith("python"):
-                _, client = nodes["pre-started"]
+                # On the node without pre-started runtimes: no refill runs beside the restores.
+                _, client = nodes["plain"]
                 name = f"snap-{kind}"
                 client.create_function(FunctionName=name, Runtime=runtime, Handler="index.handler", Role="arn:aws:iam::000000000000:role/bench",
-                                       Code={"ZipFile": package}, MemorySize=512, Layers=[layer_arns[("pre-started", runtime)]] if kind == "sdk" else [],
+                                       Code={"ZipFile": package}, MemorySize=512, Layers=[layer_arns[("plain", runtime)]] if kind == "sdk" else [],
                                        SnapStart={"ApplyOn": "PublishedVersions"})
                 client.publish_version(FunctionName=name)
                 client.get_waiter("published_version_active").wait(FunctionName=name, Qualifier="1", WaiterConfig={"Delay": 1})
