@@ -65,6 +65,8 @@ public sealed class NodeProcess : IAsyncDisposable
             ["Silo:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Environments:RuntimeApiSlots"] = "48",
+            // Pre-started runtimes stay on (every test's cold starts use them); one per key keeps the background starts few on 2 cores.
+            ["Environments:PrestartPerKey"] = "1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
