@@ -5,7 +5,8 @@
   interpreter   the bare interpreter started (and the SDK imported) by hand, no Lambda: the floor
   plain         a cold start on a node with Environments:Prestart=false (Init Duration of a new function's first call)
   pre-started   the same on a node with pre-started runtimes (the default), each new function given a waiting runtime
-  snapstart     (Python) a restore of a SnapStart version into a new environment (Restore Duration)
+  snapstart     (Python) a restore of a SnapStart version into a new environment (Restore Duration), measured last
+                with the pre-started node stopped
 
 each p50/p90 over --envs new environments (default 20), plus the private memory of one environment (Private_Clean +
 Private_Dirty of its processes, from smaps_rollup, summed over its control group while it is warm: pages shared with a
@@ -197,25 +198,34 @@ def main():
                     if memory is not None:
                         cells[label][1].append(memory)
                 time.sleep(0.6)  # the pre-started pool refills between cold starts, as between arrivals
-            if runtime.startswith("python"):
-                # On the node without pre-started runtimes: no refill runs beside the restores.
-                _, client = nodes["plain"]
-                name = f"snap-{kind}"
-                client.create_function(FunctionName=name, Runtime=runtime, Handler="index.handler", Role="arn:aws:iam::000000000000:role/bench",
-                                       Code={"ZipFile": package}, MemorySize=512, Layers=[layer_arns[("plain", runtime)]] if kind == "sdk" else [],
-                                       SnapStart={"ApplyOn": "PublishedVersions"})
-                client.publish_version(FunctionName=name)
-                client.get_waiter("published_version_active").wait(FunctionName=name, Qualifier="1", WaiterConfig={"Delay": 1})
-                restores, memories = [], []
-                while len(restores) < args.envs:
-                    duration, memory = cold_call(client, f"{name}:1", "Restore Duration")
-                    if duration is not None:  # a call that still found a warm environment is not a restore
-                        restores.append(duration)
-                        if memory is not None:
-                            memories.append(memory)
-                    time.sleep(1.8)
-                cells["snapstart"] = (restores, memories)
             rows.append((runtime, kind, cells))
+
+        # SnapStart last, on a quiet machine: the node with pre-started runtimes is stopped first (nothing refills beside
+        # the restores) and only the plain node runs.
+        process, _ = nodes.pop("pre-started")
+        process.terminate()
+        process.wait()
+        for runtime, kind, cells in rows:
+            if not runtime.startswith("python"):
+                continue
+            file, code = CODE[(runtime, kind)]
+            package = zip_files([(file, code.encode())])
+            _, client = nodes["plain"]
+            name = f"snap-{kind}"
+            client.create_function(FunctionName=name, Runtime=runtime, Handler="index.handler", Role="arn:aws:iam::000000000000:role/bench",
+                                   Code={"ZipFile": package}, MemorySize=512, Layers=[layer_arns[("plain", runtime)]] if kind == "sdk" else [],
+                                   SnapStart={"ApplyOn": "PublishedVersions"})
+            client.publish_version(FunctionName=name)
+            client.get_waiter("published_version_active").wait(FunctionName=name, Qualifier="1", WaiterConfig={"Delay": 1})
+            restores, memories = [], []
+            while len(restores) < args.envs:
+                duration, memory = cold_call(client, f"{name}:1", "Restore Duration")
+                if duration is not None:  # a call that still found a warm environment is not a restore
+                    restores.append(duration)
+                    if memory is not None:
+                        memories.append(memory)
+                time.sleep(1.8)
+            cells["snapstart"] = (restores, memories)
 
         print(f"\n{args.envs} new environments per cell; Init Duration (Restore Duration for snapstart) from REPORT, ms; private memory of one environment, MB")
         print(f"{'runtime':<11} {'function':<6} {'start':<12} {'p50 ms':>8} {'p90 ms':>8} {'x plain':>8} {'private MB':>11}")
