@@ -70,6 +70,7 @@ public static class LambdaErrors
 
     private static bool UsesCapitalMessage(LambdaErrorType type) =>
         type is LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ServiceException or LambdaErrorType.CodeSigningConfigNotFoundException
+            or LambdaErrorType.CodeVerificationFailedException or LambdaErrorType.InvalidCodeSignatureException
             or LambdaErrorType.AccessDeniedException or LambdaErrorType.RecursiveInvocationException
             or LambdaErrorType.SnapStartException or LambdaErrorType.SnapStartTimeoutException or LambdaErrorType.SnapStartNotReadyException;
 }

@@ -1,3 +1,4 @@
+using LambdaCluster.Gateway.CodeSigning;
 using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Hosting;
 using LambdaCluster.Gateway.Invocation;
@@ -31,6 +32,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<StateKey>(); // a gateway-only node checks functions' session tokens with the cluster's key
         services.TryAddSingleton<FunctionCredentials>();
         services.AddSingleton<CodePackages>();
+        services.AddOptions<CodeSigningOptions>().Bind(configuration.GetSection(CodeSigningOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CodeSigningOptions>, CodeSigningOptionsValidator>();
+        services.AddSingleton<CodeVerifier>();
         services.AddSingleton<CodeDownload>();
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();

@@ -1,3 +1,4 @@
+using LambdaCluster.Gateway.CodeSigning;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Runtimes.Code;
 
@@ -6,7 +7,12 @@ namespace LambdaCluster.Gateway.Lambda;
 /// <summary>Checks an uploaded deployment package and stores it by hash; a package that is refused changes nothing.</summary>
 public sealed class CodePackages(ICodeStore store)
 {
-    public async Task<(CodeHash Hash, long Size)> StoreAsync(byte[]? zipFile, string? s3Bucket, string? imageUri, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validates the package (source, size, zip structure), then runs <paramref name="verify"/> on it (the code signing
+    /// checks: it throws to refuse, and returns the signature to record), and only then stores it.
+    /// </summary>
+    public async Task<(CodeHash Hash, long Size, PackageSignature? Signature)> StoreAsync(byte[]? zipFile, string? s3Bucket, string? imageUri, CancellationToken cancellationToken,
+        Func<byte[], PackageSignature?>? verify = null)
     {
         if (imageUri is not null)
         {
@@ -33,8 +39,9 @@ public sealed class CodePackages(ICodeStore store)
             throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, problem);
         }
 
+        var signature = verify?.Invoke(zipFile);
         var hash = CodeHash.Of(zipFile);
         await store.PutAsync(hash.Hex, zipFile, cancellationToken);
-        return (hash, zipFile.Length);
+        return (hash, zipFile.Length, signature);
     }
 }

@@ -1,7 +1,10 @@
+using LambdaCluster.Gateway.CodeSigning;
 using LambdaCluster.Gateway.Lambda.Model;
+using LambdaCluster.Grains.CodeSigning;
 using LambdaCluster.Grains.Concurrency;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Layers;
 using LambdaCluster.Runtimes.Code;
 using LambdaCluster.Runtimes.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>The function control plane: Create, Get, GetConfiguration, List, UpdateCode, UpdateConfiguration, Delete, GetAccountSettings.</summary>
-public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, CodeVerifier verifier, ICodeStore codeStore, IOptions<NodeOptions> node, TimeProvider time)
 {
     private const int MaxListItems = 50;
 
@@ -57,7 +60,10 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Function already exist: {name}");
         }
 
-        var (hash, size) = await packages.StoreAsync(request.Code.ZipFile, request.Code.S3Bucket, request.Code.ImageUri, http.RequestAborted);
+        await VerifyLayersAsync(layers, codeSigningConfig, http.RequestAborted);
+
+        var (hash, size, signature) = await packages.StoreAsync(request.Code.ZipFile, request.Code.S3Bucket, request.Code.ImageUri, http.RequestAborted,
+            zip => verifier.Verify(zip, codeSigningConfig, name));
         var arn = FunctionArns.Function(Region, AccountId, name);
         var definition = new FunctionDefinition
         {
@@ -86,6 +92,8 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             Region = Region,
             Layers = layers ?? [],
             SnapStartApplyOn = request.SnapStart?.ApplyOn ?? "None",
+            SigningProfileVersionArn = signature?.SigningProfileVersionArn,
+            SigningJobArn = signature?.SigningJobArn,
         };
         var created = await grain.CreateAsync(definition);
         if (codeSigningConfig is not null)
@@ -166,12 +174,16 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
     public async Task UpdateCodeAsync(HttpContext http, string functionName)
     {
         var request = JsonBody.Read(http, LambdaJsonContext.Default.UpdateFunctionCodeRequest);
-        var (_, grain) = await ExistingAsync(http, functionName);
+        var (current, grain) = await ExistingAsync(http, functionName);
         FunctionValidator.Architectures(request.Architectures);
-        var (hash, size) = await packages.StoreAsync(request.ZipFile, request.S3Bucket, request.ImageUri, http.RequestAborted);
+        var codeSigningConfig = await grain.GetCodeSigningConfigAsync() is { } cscArn
+            ? await codeSigning.ExistingAsync(cscArn, LambdaErrorType.CodeSigningConfigNotFoundException)
+            : null;
+        var (hash, size, signature) = await packages.StoreAsync(request.ZipFile, request.S3Bucket, request.ImageUri, http.RequestAborted,
+            zip => verifier.Verify(zip, codeSigningConfig, current.FunctionName));
         var updated = request.DryRun == true
             ? (await grain.GetAsync())!
-            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId));
+            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId, signature?.SigningProfileVersionArn, signature?.SigningJobArn));
         if (request.Publish == true && request.DryRun != true)
         {
             updated = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with the new version
@@ -206,6 +218,11 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.SnapStart(request.SnapStart?.ApplyOn ?? current.SnapStartApplyOn, request.Runtime ?? current.Runtime, request.EphemeralStorage?.Size ?? current.EphemeralStorageSize);
         var layers = await layerReferences.ResolveAsync(request.Layers);
+        if (layers is not null && await grain.GetCodeSigningConfigAsync() is { } cscArn)
+        {
+            await VerifyLayersAsync(layers, await codeSigning.ExistingAsync(cscArn, LambdaErrorType.CodeSigningConfigNotFoundException), http.RequestAborted);
+        }
+
         var updated = await grain.UpdateConfigurationAsync(new FunctionConfigurationUpdate
         {
             Layers = layers,
@@ -324,5 +341,21 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
 
         var definition = await grain.GetVersionAsync(target.Version) ?? throw notFound;
         return (target.Qualifier is null ? definition : Qualified(definition), grain);
+    }
+
+    /// <summary>Layers a function with a code signing configuration takes pass the same checks as its own package (Lambda checks them too).</summary>
+    private async Task VerifyLayersAsync(IReadOnlyList<FunctionLayer>? layers, CodeSigningConfigDefinition? config, CancellationToken cancellationToken)
+    {
+        if (config is null)
+        {
+            return;
+        }
+
+        foreach (var layer in layers ?? [])
+        {
+            var package = await codeStore.GetAsync(layer.CodeSha256Hex, cancellationToken)
+                ?? throw new LambdaServiceException(LambdaErrorType.ServiceException, $"The package of {layer.Arn} is missing from the code store.");
+            verifier.Verify(package, config, layer.Arn);
+        }
     }
 }

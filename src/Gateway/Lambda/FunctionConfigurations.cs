@@ -62,6 +62,8 @@ public static class FunctionConfigurations
                 LogGroup = f.LogGroup,
             },
             Layers = f.Layers.Count == 0 ? null : [.. f.Layers.Select(l => new LayerDto(l.Arn, l.CodeSize))],
+            SigningProfileVersionArn = f.SigningProfileVersionArn,
+            SigningJobArn = f.SigningJobArn,
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LambdaCluster.Gateway.CodeSigning;
 using System.Text.RegularExpressions;
 using LambdaCluster.Gateway.Lambda.Model;
 using LambdaCluster.Grains.Errors;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>PublishLayerVersion, GetLayerVersion, GetLayerVersionByArn, ListLayers, ListLayerVersions, DeleteLayerVersion.</summary>
-public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences references, IOptions<NodeOptions> node, TimeProvider time)
+public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences references, CodeVerifier verifier, IOptions<NodeOptions> node, TimeProvider time)
 {
     public async Task PublishAsync(HttpContext http, string layerName)
     {
@@ -38,7 +39,7 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
 
         var content = request.Content
             ?? throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at 'content' failed to satisfy constraint: Member must not be null");
-        var (hash, size) = await packages.StoreAsync(content.ZipFile, content.S3Bucket, content.ImageUri, http.RequestAborted);
+        var (hash, size, signature) = await packages.StoreAsync(content.ZipFile, content.S3Bucket, content.ImageUri, http.RequestAborted, verifier.Signature);
         var version = await grains.GetGrain<ILayerGrain>(name).PublishAsync(new LayerVersionDefinition
         {
             LayerName = name,
@@ -52,6 +53,8 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
             CodeSha256 = hash.Base64,
             CodeSha256Hex = hash.Hex,
             CodeSize = size,
+            SigningProfileVersionArn = signature?.SigningProfileVersionArn,
+            SigningJobArn = signature?.SigningJobArn,
         });
         await LambdaResults.WriteAsync(http, StatusCodes.Status201Created, Dto(http, version), LambdaJsonContext.Default.LayerVersionDto);
     }
@@ -116,7 +119,7 @@ public sealed partial class LayerApi(IGrainFactory grains, CodePackages packages
 
     private LayerVersionDto Dto(HttpContext http, LayerVersionDefinition v) => new()
     {
-        Content = new LayerVersionContentDto(downloads.Url(http.Request, v.CodeSha256Hex), v.CodeSha256, v.CodeSize),
+        Content = new LayerVersionContentDto(downloads.Url(http.Request, v.CodeSha256Hex), v.CodeSha256, v.CodeSize, v.SigningProfileVersionArn, v.SigningJobArn),
         LayerArn = v.LayerArn,
         LayerVersionArn = v.LayerVersionArn,
         Description = v.Description,

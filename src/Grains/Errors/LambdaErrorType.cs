@@ -20,6 +20,8 @@ public enum LambdaErrorType
     ProvisionedConcurrencyConfigNotFoundException,
     PolicyLengthExceededException,
     CodeSigningConfigNotFoundException,
+    CodeVerificationFailedException,
+    InvalidCodeSignatureException,
     RecursiveInvocationException,
     SnapStartException,
     SnapStartTimeoutException,

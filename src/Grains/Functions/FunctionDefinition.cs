@@ -50,6 +50,10 @@ public sealed record FunctionDefinition
     [Id(28)] public string? StateReasonCode { get; init; }
     [Id(29)] public string? StateReason { get; init; }
 
+    /// <summary>SigningProfileVersionArn and SigningJobArn of the package's signature, when a code signing configuration verified it.</summary>
+    [Id(30)] public string? SigningProfileVersionArn { get; init; }
+    [Id(31)] public string? SigningJobArn { get; init; }
+
     /// <summary>SnapStart.OptimizationStatus: On for a published version made with SnapStart, Off otherwise.</summary>
     public bool SnapStartOn => SnapStartApplyOn == "PublishedVersions" && Version != "$LATEST";
 

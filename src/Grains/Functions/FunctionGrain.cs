@@ -49,6 +49,8 @@ public sealed partial class FunctionGrain(
             CodeSha256 = update.CodeSha256,
             CodeSha256Hex = update.CodeSha256Hex,
             CodeSize = update.CodeSize,
+            SigningProfileVersionArn = update.SigningProfileVersionArn,
+            SigningJobArn = update.SigningJobArn,
         };
         return await SaveLatestAsync(updated);
     }

@@ -15,6 +15,9 @@ public sealed record LayerVersionDefinition
     [Id(8)] public required string CodeSha256 { get; init; }
     [Id(9)] public required string CodeSha256Hex { get; init; }
     [Id(10)] public required long CodeSize { get; init; }
+    /// <summary>The package's signature, when it carried one that a profile of the publishing node verified.</summary>
+    [Id(11)] public string? SigningProfileVersionArn { get; init; }
+    [Id(12)] public string? SigningJobArn { get; init; }
 
     public string LayerVersionArn => $"{LayerArn}:{Version}";
 }

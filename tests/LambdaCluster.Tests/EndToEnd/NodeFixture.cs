@@ -13,17 +13,27 @@ public sealed class NodeFixture : IAsyncLifetime
     /// </summary>
     public string WorkDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-work", $"lambda-e2e-{Guid.NewGuid():N}")).FullName;
 
-    public async Task InitializeAsync() =>
-        Node = await NodeProcess.StartAsync(Path.Combine(WorkDirectory, "data"), new Dictionary<string, string>
+    /// <summary>Signing profiles the node trusts (CodeSigning:Profiles): one good, one revoked, one expired; keys made by openssl.</summary>
+    public SigningKeys Signing { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Signing = await SigningKeys.CreateAsync(Directory.CreateDirectory(Path.Combine(WorkDirectory, "signing")).FullName);
+        Node = await NodeProcess.StartAsync(Path.Combine(WorkDirectory, "data"), new Dictionary<string, string>(Signing.Settings)
         {
             ["Environments:KeepWarm"] = "00:00:30",
             ["AsyncInvoke:RetryDelays:0"] = "00:00:01", // Lambda waits a minute and two; the tests cannot
             ["AsyncInvoke:RetryDelays:1"] = "00:00:01",
         });
+    }
 
     public async Task DisposeAsync()
     {
-        await Node.DisposeAsync();
+        if (Node is not null) // null when the fixture failed before the node started
+        {
+            await Node.DisposeAsync();
+        }
+
         Directory.Delete(WorkDirectory, recursive: true);
     }
 }

@@ -32,4 +32,7 @@ public sealed record FunctionConfigurationDto
     public required LoggingConfigDto LoggingConfig { get; init; }
     /// <summary>Present only when the function has layers.</summary>
     public IReadOnlyList<LayerDto>? Layers { get; init; }
+    /// <summary>The verified signature's profile version and signing job, when the function has a code signing configuration.</summary>
+    public string? SigningProfileVersionArn { get; init; }
+    public string? SigningJobArn { get; init; }
 }

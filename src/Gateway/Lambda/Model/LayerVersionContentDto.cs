@@ -1,3 +1,4 @@
 namespace LambdaCluster.Gateway.Lambda.Model;
 
-public sealed record LayerVersionContentDto(string Location, string CodeSha256, long CodeSize);
+/// <summary>LayerVersionContentOutput; the signing fields only for a signed package (absent otherwise, as on Lambda).</summary>
+public sealed record LayerVersionContentDto(string Location, string CodeSha256, long CodeSize, string? SigningProfileVersionArn = null, string? SigningJobArn = null);
