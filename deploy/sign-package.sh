@@ -13,16 +13,20 @@ set -euo pipefail
 KEY=$1 PROFILE=$2 IN=$3 OUT=$4
 [[ $PROFILE =~ ^arn:aws[a-z-]*:signer:([a-z0-9-]+):([0-9]{12}):/signing-profiles/[A-Za-z0-9_]{2,64}/[A-Za-z0-9]{1,64}$ ]] \
   || { echo "not a signing profile version ARN: $PROFILE" >&2; exit 2; }
-JOB="arn:aws:signer:${BASH_REMATCH[1]}:${BASH_REMATCH[2]}:/signing-jobs/$(cat /proc/sys/kernel/random/uuid)"
+JOB="arn:aws:signer:${BASH_REMATCH[1]}:${BASH_REMATCH[2]}:/signing-jobs/$(openssl rand -hex 16)"
 # The end of central directory record of a package without a comment: its last 22 bytes, starting PK\5\6, length 0.
 [ "$(tail -c 22 "$IN" | head -c 4 | od -An -tx1 | tr -d ' \n')" = 504b0506 ] && [ "$(tail -c 2 "$IN" | od -An -tx1 | tr -d ' \n')" = 0000 ] \
   || { echo "$IN is not a zip without an archive comment (already signed?)" >&2; exit 1; }
-SIGNATURE=$(openssl dgst -sha384 -sign "$KEY" "$IN" | base64 -w0)
+# Signed: the package, then the profile and job names (so that neither can be swapped afterwards).
+SIGNATURE=$({ cat "$IN"; printf '\n%s %s' "$PROFILE" "$JOB"; } | openssl dgst -sha384 -sign "$KEY" | openssl base64 -A)
 COMMENT="lambda-cluster-signature/1 $PROFILE $JOB $SIGNATURE"
 LENGTH=${#COMMENT}
+SIZE=$(wc -c <"$IN")
 TMP=$(mktemp "$OUT.XXXX")
-head -c -2 "$IN" >"$TMP"
-printf "\\x$(printf %02x $((LENGTH & 255)))\\x$(printf %02x $((LENGTH >> 8)))" >>"$TMP"
+trap 'rm -f "$TMP"' EXIT
+head -c $((SIZE - 2)) "$IN" >"$TMP"
+printf "\\$(printf %03o $((LENGTH & 255)))\\$(printf %03o $((LENGTH >> 8)))" >>"$TMP"
 printf %s "$COMMENT" >>"$TMP"
 mv "$TMP" "$OUT"
+trap - EXIT
 echo "$JOB"

@@ -9,8 +9,9 @@ namespace LambdaCluster.Gateway.CodeSigning;
 /// The signature a signed .zip deployment package carries, this cluster's stand-in for AWS Signer's signed zips: the
 /// archive comment (the end of central directory record's comment, which no unzip tool reads as content) holds one
 /// ASCII line <c>lambda-cluster-signature/1 {SigningProfileVersionArn} {SigningJobArn} {base64 signature}</c>. The
-/// signature is over the unsigned package: the same bytes with that comment removed and its length set to zero, hashed
-/// with SHA-384; ECDSA (DER, as <c>openssl dgst -sha384 -sign</c> writes it) or RSA PKCS#1 v1.5.
+/// signature is over the unsigned package (the same bytes with that comment removed and its length set to zero)
+/// followed by <c>\n{SigningProfileVersionArn} {SigningJobArn}</c>, so that neither name can be swapped; hashed with
+/// SHA-384; ECDSA (DER, as <c>openssl dgst -sha384 -sign</c> writes it) or RSA PKCS#1 v1.5.
 /// <c>deploy/sign-package.sh</c> makes one with openssl.
 /// </summary>
 public sealed partial record PackageSignature(string SigningProfileVersionArn, string SigningJobArn, byte[] Signature)
@@ -60,6 +61,7 @@ public sealed partial record PackageSignature(string SigningProfileVersionArn, s
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
         sha.AppendData(package[..(end + EndRecordLength - 2)]);
         sha.AppendData([0, 0]); // the unsigned package's comment length
+        sha.AppendData(Encoding.ASCII.GetBytes($"\n{SigningProfileVersionArn} {SigningJobArn}"));
         var hash = sha.GetHashAndReset();
         return key switch
         {
@@ -70,11 +72,11 @@ public sealed partial record PackageSignature(string SigningProfileVersionArn, s
     }
 
     /// <summary>AWS Signer's profile version ARN: <c>arn:aws:signer:{region}:{account}:/signing-profiles/{name}/{version}</c>.</summary>
-    [GeneratedRegex(@"^arn:aws[a-z-]*:signer:[a-z0-9-]+:\d{12}:/signing-profiles/[A-Za-z0-9_]{2,64}/[A-Za-z0-9]{1,64}$")]
+    [GeneratedRegex(@"^arn:aws[a-z-]*:signer:[a-z0-9-]+:\d{12}:/signing-profiles/[A-Za-z0-9_]{2,64}/[A-Za-z0-9]{1,64}\z")]
     public static partial Regex ProfileVersionArn();
 
     /// <summary>AWS Signer's job ARN: <c>arn:aws:signer:{region}:{account}:/signing-jobs/{id}</c>.</summary>
-    [GeneratedRegex(@"^arn:aws[a-z-]*:signer:[a-z0-9-]+:\d{12}:/signing-jobs/[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^arn:aws[a-z-]*:signer:[a-z0-9-]+:\d{12}:/signing-jobs/[A-Za-z0-9-]{1,64}\z")]
     private static partial Regex JobArn();
 
     /// <summary>Where the end of central directory record starts: the last signature whose comment runs exactly to the end.</summary>

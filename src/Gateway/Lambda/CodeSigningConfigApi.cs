@@ -12,9 +12,8 @@ namespace LambdaCluster.Gateway.Lambda;
 /// <summary>
 /// Code signing configurations and their use by functions: Create/Get/Update/Delete/ListCodeSigningConfigs,
 /// ListFunctionsByCodeSigningConfig (<c>/2020-04-22/code-signing-configs</c>) and Put/Get/DeleteFunctionCodeSigningConfig
-/// (<c>/2020-06-30/functions/{name}/code-signing-config</c>), with the model's shapes and constraints. The
-/// configurations are stored and attached as Lambda does; checking packages' signatures against them at deployment is
-/// not done yet (see the README's known differences).
+/// (<c>/2020-06-30/functions/{name}/code-signing-config</c>), with the model's shapes and constraints. Packages are
+/// checked against a function's configuration at deployment by <see cref="CodeSigning.CodeVerifier"/>.
 /// </summary>
 public sealed partial class CodeSigningConfigApi(IGrainFactory grains, IOptions<NodeOptions> node, TimeProvider time)
 {

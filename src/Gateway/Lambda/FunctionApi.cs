@@ -95,11 +95,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             SigningProfileVersionArn = signature?.SigningProfileVersionArn,
             SigningJobArn = signature?.SigningJobArn,
         };
-        var created = await grain.CreateAsync(definition);
-        if (codeSigningConfig is not null)
-        {
-            await grain.SetCodeSigningConfigAsync(codeSigningConfig.Arn);
-        }
+        var created = await grain.CreateAsync(definition, codeSigningConfig?.Arn);
 
         if (request.Publish == true)
         {
@@ -183,7 +179,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             zip => verifier.Verify(zip, codeSigningConfig, current.FunctionName));
         var updated = request.DryRun == true
             ? (await grain.GetAsync())!
-            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId, signature?.SigningProfileVersionArn, signature?.SigningJobArn));
+            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId, signature?.SigningProfileVersionArn, signature?.SigningJobArn, codeSigningConfig?.Arn));
         if (request.Publish == true && request.DryRun != true)
         {
             updated = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with the new version

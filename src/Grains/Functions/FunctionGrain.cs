@@ -23,14 +23,14 @@ public sealed partial class FunctionGrain(
 
     private string Arn => FunctionArns.Function(node.Value.Region, node.Value.AccountId, Name);
 
-    public async Task<FunctionDefinition> CreateAsync(FunctionDefinition definition)
+    public async Task<FunctionDefinition> CreateAsync(FunctionDefinition definition, string? codeSigningConfigArn = null)
     {
         if (state.State.Definition is not null)
         {
             throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"Function already exist: {Name}");
         }
 
-        state.State = new FunctionState { Definition = definition };
+        state.State = new FunctionState { Definition = definition, CodeSigningConfigArn = codeSigningConfigArn }; // with its config from the start: no unchecked update in between
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IFunctionRegistryGrain>(node.Value.AccountId).AddAsync(Name);
         return definition;
@@ -44,6 +44,12 @@ public sealed partial class FunctionGrain(
     {
         var current = Existing();
         CheckRevision(current, update.RevisionId);
+        if (state.State.CodeSigningConfigArn != update.CodeSigningConfigArn)
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException,
+                "The function's code signing configuration changed while its code was being checked. Retry the update.");
+        }
+
         var updated = current with
         {
             CodeSha256 = update.CodeSha256,

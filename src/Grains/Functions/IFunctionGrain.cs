@@ -15,7 +15,7 @@ namespace LambdaCluster.Grains.Functions;
 [Alias("lambda.IFunctionGrain")]
 public interface IFunctionGrain : IGrainWithStringKey
 {
-    [Alias("Create")] Task<FunctionDefinition> CreateAsync(FunctionDefinition definition);
+    [Alias("Create")] Task<FunctionDefinition> CreateAsync(FunctionDefinition definition, string? codeSigningConfigArn = null);
 
     /// <summary>$LATEST, or null when the function does not exist.</summary>
     [Alias("Get")] Task<FunctionDefinition?> GetAsync();

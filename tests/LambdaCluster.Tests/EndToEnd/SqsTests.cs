@@ -9,7 +9,7 @@ namespace LambdaCluster.Tests.EndToEnd;
 /// attributes, tags, visibility, delays, long polling, batches, redrive to a dead-letter queue, FIFO order and
 /// deduplication, and what happens to malformed and hostile requests.
 /// </summary>
-[Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
+[Collection(SqsNodeCollection.Name), Trait("Category", "EndToEnd")]
 public sealed class SqsTests(NodeFixture fixture)
 {
     private NodeProcess Node => fixture.Node;

@@ -62,6 +62,13 @@ public sealed class CodeVerifierTests : IDisposable
                 Assert.Throws<LambdaServiceException>(() => Verifier().Verify(bogus, Config("Warn", profile), "fn")).ErrorType);
         }
 
+        var text = Encoding.ASCII.GetString(Sign(package, Good, _good));
+        var relabelled = WithComment(package, text[text.IndexOf(PackageSignature.Marker, StringComparison.Ordinal)..].Replace("000000000001", "000000000002", StringComparison.Ordinal));
+        Assert.Equal(LambdaErrorType.InvalidCodeSignatureException, // the job (or profile) named is part of what was signed
+            Assert.Throws<LambdaServiceException>(() => Verifier().Verify(relabelled, Config("Warn", Good), "fn")).ErrorType);
+        var newline = WithComment(package, $"{PackageSignature.Marker} {Good}\n {Job} AAAA");
+        Assert.Throws<FormatException>(() => PackageSignature.Read(newline));
+
         var otherKey = Sign(package, Good, _rsa); // signed by a key that is not the profile's
         Assert.Equal(LambdaErrorType.InvalidCodeSignatureException,
             Assert.Throws<LambdaServiceException>(() => Verifier().Verify(otherKey, Config("Enforce", Good), "fn")).ErrorType);
@@ -159,10 +166,11 @@ public sealed class CodeVerifierTests : IDisposable
 
     private static byte[] Sign(byte[] package, string profile, AsymmetricAlgorithm key)
     {
+        byte[] signed = [.. package, .. Encoding.ASCII.GetBytes($"\n{profile} {Job}")];
         var signature = key switch
         {
-            ECDsa ecdsa => ecdsa.SignData(package, HashAlgorithmName.SHA384, DSASignatureFormat.Rfc3279DerSequence),
-            RSA rsa => rsa.SignData(package, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1),
+            ECDsa ecdsa => ecdsa.SignData(signed, HashAlgorithmName.SHA384, DSASignatureFormat.Rfc3279DerSequence),
+            RSA rsa => rsa.SignData(signed, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1),
             _ => throw new ArgumentException("key"),
         };
         return WithComment(package, $"{PackageSignature.Marker} {profile} {Job} {Convert.ToBase64String(signature)}");
