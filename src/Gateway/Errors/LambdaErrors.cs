@@ -16,7 +16,8 @@ public static class LambdaErrors
         LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException or LambdaErrorType.CodeSigningConfigNotFoundException => 404,
         LambdaErrorType.ResourceConflictException or LambdaErrorType.SnapStartNotReadyException => 409,
         LambdaErrorType.SnapStartTimeoutException => 408,
-        LambdaErrorType.AccessDeniedException => 403,
+        LambdaErrorType.AccessDeniedException or LambdaErrorType.EFSMountFailureException => 403,
+        LambdaErrorType.InvalidSubnetIDException or LambdaErrorType.InvalidSecurityGroupIDException or LambdaErrorType.SubnetIPAddressLimitReachedException => 502,
         LambdaErrorType.PreconditionFailedException => 412,
         LambdaErrorType.RequestTooLargeException or LambdaErrorType.RequestEntityTooLargeException => 413,
         LambdaErrorType.UnsupportedMediaTypeException => 415,
@@ -72,5 +73,7 @@ public static class LambdaErrors
         type is LambdaErrorType.ResourceNotFoundException or LambdaErrorType.ServiceException or LambdaErrorType.CodeSigningConfigNotFoundException
             or LambdaErrorType.CodeVerificationFailedException or LambdaErrorType.InvalidCodeSignatureException
             or LambdaErrorType.AccessDeniedException or LambdaErrorType.RecursiveInvocationException
-            or LambdaErrorType.SnapStartException or LambdaErrorType.SnapStartTimeoutException or LambdaErrorType.SnapStartNotReadyException;
+            or LambdaErrorType.SnapStartException or LambdaErrorType.SnapStartTimeoutException or LambdaErrorType.SnapStartNotReadyException
+            or LambdaErrorType.InvalidSubnetIDException or LambdaErrorType.InvalidSecurityGroupIDException or LambdaErrorType.SubnetIPAddressLimitReachedException
+            or LambdaErrorType.EFSMountFailureException;
 }

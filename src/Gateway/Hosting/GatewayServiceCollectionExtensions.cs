@@ -36,6 +36,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<CodeSigningOptions>, CodeSigningOptionsValidator>();
         services.AddSingleton<CodeVerifier>();
         services.AddSingleton<CodeDownload>();
+        services.AddSingleton<VpcConfigs>();
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
         services.AddSingleton<InvokeStreamApi>();

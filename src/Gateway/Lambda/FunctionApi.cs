@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>The function control plane: Create, Get, GetConfiguration, List, UpdateCode, UpdateConfiguration, Delete, GetAccountSettings.</summary>
-public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, CodeVerifier verifier, ICodeStore codeStore, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, CodeVerifier verifier, VpcConfigs networks, ICodeStore codeStore, IOptions<NodeOptions> node, TimeProvider time)
 {
     private const int MaxListItems = 50;
 
@@ -42,6 +42,9 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.Architectures(request.Architectures);
         FunctionValidator.SnapStart(request.SnapStart?.ApplyOn, request.Runtime ?? "", request.EphemeralStorage?.Size ?? 512);
+        var vpc = networks.Resolve(request.VpcConfig);
+        var fileSystems = networks.Resolve(request.FileSystemConfigs) ?? [];
+        VpcConfigs.CheckTogether(vpc, fileSystems, request.SnapStart?.ApplyOn ?? "None");
         TagsApi.Validated(request.Tags);
         var logging = LoggingConfigs.Merge(request.LoggingConfig, new FunctionLogging("Text", null, null, $"/aws/lambda/{name}"))
             ?? new FunctionLogging("Text", null, null, $"/aws/lambda/{name}");
@@ -94,6 +97,8 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             SnapStartApplyOn = request.SnapStart?.ApplyOn ?? "None",
             SigningProfileVersionArn = signature?.SigningProfileVersionArn,
             SigningJobArn = signature?.SigningJobArn,
+            Vpc = vpc,
+            FileSystems = fileSystems,
         };
         var created = await grain.CreateAsync(definition, codeSigningConfig?.Arn);
 
@@ -213,6 +218,9 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         FunctionValidator.EphemeralStorage(request.EphemeralStorage?.Size);
         FunctionValidator.Variables(request.Environment?.Variables);
         FunctionValidator.SnapStart(request.SnapStart?.ApplyOn ?? current.SnapStartApplyOn, request.Runtime ?? current.Runtime, request.EphemeralStorage?.Size ?? current.EphemeralStorageSize);
+        var vpc = networks.Resolve(request.VpcConfig);
+        var fileSystems = networks.Resolve(request.FileSystemConfigs);
+        VpcConfigs.CheckTogether(vpc ?? current.Vpc, fileSystems ?? current.FileSystems, request.SnapStart?.ApplyOn ?? current.SnapStartApplyOn);
         var layers = await layerReferences.ResolveAsync(request.Layers);
         if (layers is not null && await grain.GetCodeSigningConfigAsync() is { } cscArn)
         {
@@ -234,6 +242,8 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             TracingMode = request.TracingConfig?.Mode,
             Logging = logging,
             SnapStartApplyOn = request.SnapStart?.ApplyOn,
+            Vpc = vpc,
+            FileSystems = fileSystems,
         });
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
     }

@@ -53,6 +53,8 @@ public static class FunctionConfigurations
             Architectures = [f.Architecture],
             EphemeralStorage = new EphemeralStorageDto(f.EphemeralStorageSize),
             SnapStart = new SnapStartResponseDto(f.SnapStartApplyOn, f.SnapStartOn ? "On" : "Off"),
+            VpcConfig = f.Vpc is { } vpc ? new VpcConfigResponseDto(vpc.SubnetIds, vpc.SecurityGroupIds, vpc.VpcId, vpc.Ipv6AllowedForDualStack) : null,
+            FileSystemConfigs = f.FileSystems.Count > 0 ? [.. f.FileSystems.Select(fs => new FileSystemConfigDto(fs.Arn, fs.LocalMountPath))] : null,
             RuntimeVersionConfig = view == ConfigurationView.List ? null : new RuntimeVersionConfigDto(runtimeArn),
             LoggingConfig = new LoggingConfigDto
             {

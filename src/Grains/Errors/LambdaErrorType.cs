@@ -26,6 +26,10 @@ public enum LambdaErrorType
     SnapStartException,
     SnapStartTimeoutException,
     SnapStartNotReadyException,
+    InvalidSubnetIDException,
+    InvalidSecurityGroupIDException,
+    SubnetIPAddressLimitReachedException,
+    EFSMountFailureException,
 
     /// <summary>Not in Lambda's model: IAM's refusal (403), e.g. for another account's function.</summary>
     AccessDeniedException,

@@ -19,4 +19,8 @@ public sealed record FunctionConfigurationUpdate
     [Id(10)] public IReadOnlyList<Layers.FunctionLayer>? Layers { get; init; }
     /// <summary>SnapStart.ApplyOn (PublishedVersions or None), or null to keep it.</summary>
     [Id(12)] public string? SnapStartApplyOn { get; init; }
+    /// <summary>The VpcConfig after the update (empty lists remove it), or null to keep it.</summary>
+    [Id(13)] public FunctionVpcConfig? Vpc { get; init; }
+    /// <summary>FileSystemConfigs after the update (empty removes it), or null to keep them.</summary>
+    [Id(14)] public IReadOnlyList<LambdaCluster.Runtimes.Invocation.FileSystemConfig>? FileSystems { get; init; }
 }

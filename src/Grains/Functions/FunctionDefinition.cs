@@ -54,6 +54,12 @@ public sealed record FunctionDefinition
     [Id(30)] public string? SigningProfileVersionArn { get; init; }
     [Id(31)] public string? SigningJobArn { get; init; }
 
+    /// <summary>VpcConfig: null when never given; see <see cref="FunctionVpcConfig"/>.</summary>
+    [Id(32)] public FunctionVpcConfig? Vpc { get; init; }
+
+    /// <summary>FileSystemConfigs (at most one).</summary>
+    [Id(33)] public IReadOnlyList<FileSystemConfig> FileSystems { get; init; } = [];
+
     /// <summary>SnapStart.OptimizationStatus: On for a published version made with SnapStart, Off otherwise.</summary>
     public bool SnapStartOn => SnapStartApplyOn == "PublishedVersions" && Version != "$LATEST";
 
@@ -77,5 +83,7 @@ public sealed record FunctionDefinition
         ApplicationLogLevel = LogFormat == "JSON" ? ApplicationLogLevel ?? "INFO" : null,
         SystemLogLevel = LogFormat == "JSON" ? SystemLogLevel ?? "INFO" : null,
         SnapStart = SnapStartOn,
+        Vpc = Vpc is { Attached: true } vpc ? new VpcConfig(vpc.SubnetIds, vpc.SecurityGroupIds) : null,
+        FileSystem = FileSystems.Count > 0 ? FileSystems[0] : null,
     };
 }

@@ -82,6 +82,8 @@ public sealed partial class FunctionGrain(
             LogGroup = update.Logging?.LogGroup ?? current.LogGroup,
             Layers = update.Layers ?? current.Layers,
             SnapStartApplyOn = update.SnapStartApplyOn ?? current.SnapStartApplyOn,
+            Vpc = update.Vpc ?? current.Vpc,
+            FileSystems = update.FileSystems ?? current.FileSystems,
         };
         return await SaveLatestAsync(updated);
     }

@@ -120,8 +120,8 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
             case InvocationOutcome.PlatformFailure when PlatformFailures.Retryable(result.FailureReason) && attempt < Attempts:
                 LogRetried(logger, poolKey, result.FailureReason, attempt);
                 return null;
-            case InvocationOutcome.PlatformFailure when SnapStartError(result.FailureReason) is { } snapStart:
-                throw new LambdaServiceException(snapStart, result.FailureMessage ?? "Lambda could not restore the function's snapshot.");
+            case InvocationOutcome.PlatformFailure when NamedError(result.FailureReason) is { } named:
+                throw new LambdaServiceException(named, result.FailureMessage ?? "Lambda could not start the function.");
             case InvocationOutcome.PlatformFailure:
                 LogPlatformFailure(logger, poolKey, result.FailureReason, result.FailureMessage);
                 throw new LambdaServiceException(LambdaErrorType.ServiceException, PlatformFailures.Retryable(result.FailureReason)
@@ -132,9 +132,16 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         }
     }
 
-    /// <summary>SnapStart's own errors (a restore that failed or timed out, a snapshot not made, a version that failed): Lambda answers Invoke with them.</summary>
-    private static LambdaErrorType? SnapStartError(PlatformFailureReason reason) => reason switch
+    /// <summary>
+    /// The platform failures Lambda answers Invoke with an error of their own: SnapStart's (a restore that failed or timed
+    /// out, a snapshot not made, a version that failed) and a VPC's or file system's that could not be attached.
+    /// </summary>
+    private static LambdaErrorType? NamedError(PlatformFailureReason reason) => reason switch
     {
+        PlatformFailureReason.InvalidSubnet => LambdaErrorType.InvalidSubnetIDException,
+        PlatformFailureReason.InvalidSecurityGroup => LambdaErrorType.InvalidSecurityGroupIDException,
+        PlatformFailureReason.SubnetOutOfAddresses => LambdaErrorType.SubnetIPAddressLimitReachedException,
+        PlatformFailureReason.FileSystemMountFailed => LambdaErrorType.EFSMountFailureException,
         PlatformFailureReason.SnapStartRestoreFailed => LambdaErrorType.SnapStartException,
         PlatformFailureReason.SnapStartTimedOut => LambdaErrorType.SnapStartTimeoutException,
         PlatformFailureReason.SnapStartNotReady => LambdaErrorType.SnapStartNotReadyException,

@@ -249,7 +249,7 @@ public sealed partial class ExecutionEnvironment
         // none) is waited for first, outside the gate: a slow template INIT holds no other function's cold start.
         try
         {
-            if (Spec.SnapStart && _snapshots is not null && SnapshotTemplates.Supports(_runtime))
+            if (Spec.SnapStart && _snapshots is not null && SnapshotTemplates.Supports(Spec, _runtime))
             {
                 (_template, _) = await _snapshots.GetAsync(Spec, cancellationToken).WaitAsync(SnapshotTemplate.InitLimit(Spec), _services.Time);
             }
@@ -282,7 +282,7 @@ public sealed partial class ExecutionEnvironment
 
     private async Task<InitResult> InitializeProcessAsync(string requestId, bool cold)
     {
-        if (Spec.SnapStart && _snapshots is not null && SnapshotTemplates.Supports(_runtime))
+        if (Spec.SnapStart && _snapshots is not null && SnapshotTemplates.Supports(Spec, _runtime))
         {
             return await RestoreAsync();
         }
@@ -331,6 +331,12 @@ public sealed partial class ExecutionEnvironment
             {
                 _process.Launch(launch, _report.Output);
             }
+        }
+        catch (LaunchRefusedException e)
+        {
+            LogLaunchRefused(_services.Logger, Id, Spec.FunctionName, e.Message);
+            _session.Fail(new RuntimeOutcome.Exited("not started"));
+            return InitResult.Platform(e.Reason, e.Message);
         }
         catch (Exception e)
         {
@@ -635,4 +641,7 @@ public sealed partial class ExecutionEnvironment
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Environment {EnvironmentId} of {FunctionName}: the runtime could not be started")]
     private static partial void LogLaunchFailed(ILogger logger, Exception exception, string environmentId, string functionName);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Environment {EnvironmentId} of {FunctionName} was not started: {Problem}")]
+    private static partial void LogLaunchRefused(ILogger logger, string environmentId, string functionName, string problem);
 }

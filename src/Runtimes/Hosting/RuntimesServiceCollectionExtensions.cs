@@ -1,6 +1,7 @@
 using LambdaCluster.Runtimes.Code;
 using LambdaCluster.Runtimes.Credentials;
 using LambdaCluster.Runtimes.Environments;
+using LambdaCluster.Runtimes.FileSystems;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Journals;
@@ -8,6 +9,7 @@ using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.RuntimeApi;
 using LambdaCluster.Runtimes.Sandbox;
 using LambdaCluster.Runtimes.Storage;
+using LambdaCluster.Runtimes.Vpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,11 @@ public static class RuntimesServiceCollectionExtensions
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section));
         services.AddOptions<ClusterModeOptions>().Bind(configuration.GetSection(ClusterModeOptions.Section));
+        // Every role validates VpcConfig and FileSystemConfigs against these (the API), and compute roles attach them.
+        services.AddOptions<VpcOptions>().Bind(configuration.GetSection(VpcOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VpcOptions>, VpcOptionsValidator>());
+        services.AddOptions<FileSystemOptions>().Bind(configuration.GetSection(FileSystemOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemOptions>, FileSystemOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         var cluster = configuration.GetSection(ClusterModeOptions.Section).Get<ClusterModeOptions>() ?? new ClusterModeOptions();
         if (cluster.Enabled)
@@ -56,6 +63,8 @@ public static class RuntimesServiceCollectionExtensions
         services.TryAddSingleton<ICredentialIssuer, NoCredentials>();
         services.TryAddSingleton<SandboxHost>();
         services.TryAddSingleton<NetworkGuard>();
+        services.TryAddSingleton<VpcNetworks>();
+        services.TryAddSingleton<AccessPointMounts>();
         services.TryAddSingleton<LambdaCluster.Runtimes.Snapshots.ForkConfinement>();
         services.TryAddSingleton<IEnvironmentLauncher>(sp => sp.GetRequiredService<IOptions<EnvironmentOptions>>().Value.Isolation == IsolationMode.None
             ? ActivatorUtilities.CreateInstance<PlainProcessLauncher>(sp)
@@ -64,6 +73,7 @@ public static class RuntimesServiceCollectionExtensions
         services.AddSingleton<CodeCache>();
         services.AddSingleton<EnvironmentServices>();
         services.AddHostedService(sp => sp.GetRequiredService<NetworkGuard>()); // before the supervisor: stops after it
+        services.AddHostedService(sp => sp.GetRequiredService<VpcNetworks>()); // likewise
         services.AddSingleton<EnvironmentSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<EnvironmentSupervisor>());
         services.AddHostedService<RuntimeApiServer>();

@@ -38,6 +38,12 @@ public sealed record EnvironmentSpec
     /// </summary>
     [Id(17)] public bool SnapStart { get; init; }
 
+    /// <summary>The function's VpcConfig, or null: its environments then run in their own network namespace on one of these subnets.</summary>
+    [Id(18)] public VpcConfig? Vpc { get; init; }
+
+    /// <summary>The function's FileSystemConfigs (at most one; Lambda requires a VpcConfig with it), or null.</summary>
+    [Id(19)] public FileSystemConfig? FileSystem { get; init; }
+
     /// <summary>True when the function's logs are JSON records (LoggingConfig.LogFormat JSON).</summary>
     public bool JsonLogs => LogFormat == "JSON";
 }

@@ -39,6 +39,18 @@ public enum PlatformFailureReason
     /// <summary>The version is not Active (a SnapStart version whose snapshot failed). Lambda's ResourceConflictException.</summary>
     VersionNotActive,
 
+    /// <summary>VpcConfig: none of the function's subnets is defined on this node (or the node cannot attach networks). Lambda's InvalidSubnetIDException. Nothing ran.</summary>
+    InvalidSubnet,
+
+    /// <summary>VpcConfig: a security group of the function is not defined on this node. Lambda's InvalidSecurityGroupIDException. Nothing ran.</summary>
+    InvalidSecurityGroup,
+
+    /// <summary>VpcConfig: the function's subnets have no free address on this node. Lambda's SubnetIPAddressLimitReachedException. Nothing ran.</summary>
+    SubnetOutOfAddresses,
+
+    /// <summary>FileSystemConfigs: the access point could not be mounted (unknown here, or its root directory missing). Lambda's EFSMountFailureException. Nothing ran.</summary>
+    FileSystemMountFailed,
+
     /// <summary>An unexpected fault in the platform; the function may or may not have run.</summary>
     Unexpected,
 }

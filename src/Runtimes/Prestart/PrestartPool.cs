@@ -78,9 +78,12 @@ public sealed partial class PrestartPool : IDisposable
         return null;
     }
 
-    /// <summary>Whether a pre-started runtime serves this function exactly as a fresh process would.</summary>
+    /// <summary>
+    /// Whether a pre-started runtime serves this function exactly as a fresh process would: not one in a VPC or with a file
+    /// system (pre-started runtimes wait in the node's network namespace, as their own user).
+    /// </summary>
     internal static bool Eligible(EnvironmentSpec spec, RuntimeDescriptor runtime) =>
-        runtime.Family is RuntimeFamily.NodeJs or RuntimeFamily.Python && !spec.SnapStart
+        runtime.Family is RuntimeFamily.NodeJs or RuntimeFamily.Python && !spec.SnapStart && spec.Vpc is null && spec.FileSystem is null
         && !spec.Variables.Keys.Any(name => StartupVariablePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)));
 
     /// <summary>Stops every waiting runtime (the node is stopping).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -110,7 +109,7 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
     }
 
     /// <summary>Through libnftables when the host has it (a fraction of a millisecond), else the nft command (~20 ms).</summary>
-    private static string? RunInProcess(string command)
+    internal static string? RunInProcess(string command)
     {
         try
         {
@@ -192,27 +191,7 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
         }
     }
 
-    private static string Run(string arguments, string? input)
-    {
-        var start = new ProcessStartInfo(NftExecutable, arguments.Split(' '))
-        {
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("nft did not start");
-        if (input is not null)
-        {
-            process.StandardInput.Write(input);
-            process.StandardInput.Close();
-        }
-
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"nft {arguments}: {error.Trim()}");
-    }
+    private static string Run(string arguments, string? input) => HostCommand.Run(NftExecutable, arguments.Split(' '), input);
 
     [GeneratedRegex(@"(?<=table inet )lambda_node_(?<pid>\d+)_\d+")]
     private static partial Regex TableName();

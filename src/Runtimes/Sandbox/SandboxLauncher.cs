@@ -1,6 +1,8 @@
 using System.Globalization;
+using LambdaCluster.Runtimes.FileSystems;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Launch;
+using LambdaCluster.Runtimes.Vpc;
 using Microsoft.Extensions.Options;
 
 namespace LambdaCluster.Runtimes.Sandbox;
@@ -19,10 +21,14 @@ namespace LambdaCluster.Runtimes.Sandbox;
 /// <item>a control group bounding its memory at MemorySize, its processes and threads at <see cref="EnvironmentOptions.PidsLimit"/>
 /// and weighting its CPU by memory (<see cref="ResourceLimits"/>).</item>
 /// </list>
-/// The network namespace is the host's; <see cref="NetworkGuard"/> decides what an environment may reach.
-/// Throws <see cref="SandboxUnavailableException"/> when the host cannot sandbox.
+/// The network namespace is the host's, where <see cref="NetworkGuard"/> decides what an environment may reach; a
+/// function with a VpcConfig runs in a namespace of its own on one of its subnets instead (<see cref="VpcNetworks"/>),
+/// and one with a FileSystemConfig gets its access point's directory read-write at its LocalMountPath, its processes
+/// running as the access point's POSIX user (<see cref="AccessPointMounts"/>).
+/// Throws <see cref="SandboxUnavailableException"/> when the host cannot sandbox, <see cref="LaunchRefusedException"/>
+/// when the function's subnets, security groups or access point are not usable on this node.
 /// </summary>
-public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, SandboxHost host, NetworkGuard network, TimeProvider time) : IEnvironmentLauncher
+public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptions<NodeOptions> node, SandboxHost host, NetworkGuard network, VpcNetworks networks, AccessPointMounts fileSystems, TimeProvider time) : IEnvironmentLauncher
 {
     /// <summary>Where Lambda puts the function's code (LAMBDA_TASK_ROOT).</summary>
     public const string TaskRoot = "/var/task";
@@ -66,8 +72,13 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             throw new SandboxUnavailableException(reason);
         }
 
+        // Flow: the access point's directory and user → the subnet attachment (its own network namespace) → the user
+        // files and control group → nsenter (a pre-started runtime's mount namespace or the attachment's network
+        // namespace) → bubblewrap → setpriv → the runtime.
         var settings = options.Value;
-        var user = UserFor(request.RuntimeApiAddress, settings.SandboxUserIdBase);
+        var port = RuntimeApiPort(request.RuntimeApiAddress);
+        var mount = request.Spec.FileSystem is { } fileSystem ? fileSystems.Prepare(fileSystem) : null;
+        var user = mount?.User is { } posix ? new SandboxUser(posix.Uid, posix.Gid, posix.SecondaryGids) : new SandboxUser(settings.SandboxUserIdBase + port, settings.SandboxUserIdBase + port, []);
         var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
         var environment = (Dictionary<string, string>)EnvironmentFor(request);
         if (request.ForkDirectory is not null)
@@ -76,23 +87,37 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             environment["_LAMBDA_CLUSTER_FORK_SANDBOX"] = request.Spec.EphemeralStorageSize.ToString(CultureInfo.InvariantCulture);
         }
 
-        var files = UserFiles(request.EnvironmentId, user);
+        NetworkAttachment? attachment = null;
+        string? files = null;
         ControlGroup? group = null;
         try
         {
+            if (request.Spec.Vpc is { } vpc)
+            {
+                attachment = networks.Attach(port, vpc);
+                environment["AWS_LAMBDA_RUNTIME_API"] = string.Create(CultureInfo.InvariantCulture, $"{attachment.Host}:{port}");
+            }
+
+            files = UserFiles(request.EnvironmentId, user);
             group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
             // A pre-started runtime's sandbox is built in the slot helper's mount namespace, where its code is mounted later.
-            string[] inNamespace = request.PrestartSlot?.MountNamespace is { } ns ? [NsenterExecutable, $"--mount={ns}", "--"] : [];
-            List<string> command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory)), "--", .. UserSwitch(user), executable, .. arguments];
+            string[] inNamespace = request.PrestartSlot?.MountNamespace is { } ns ? [NsenterExecutable, $"--mount={ns}", "--"]
+                : attachment is not null ? [NsenterExecutable, $"--net={attachment.NamespacePath}", "--"]
+                : [];
+            List<string> command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory), mount), "--", .. UserSwitch(user), executable, .. arguments];
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
-            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files);
+            return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files, attachment);
         }
         catch
         {
             _ = group?.DeleteAsync();
+            attachment?.Dispose();
             try
             {
-                Directory.Delete(files, recursive: true);
+                if (files is not null)
+                {
+                    Directory.Delete(files, recursive: true);
+                }
             }
             catch (IOException)
             {
@@ -104,27 +129,26 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     }
 
     /// <summary>The host user an environment runs as: the base plus its Runtime API port (unique among live environments).</summary>
-    public static int UserFor(string runtimeApiAddress, int userIdBase)
-    {
-        var colon = runtimeApiAddress.LastIndexOf(':');
-        return userIdBase + int.Parse(runtimeApiAddress.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture);
-    }
+    public static int UserFor(string runtimeApiAddress, int userIdBase) => userIdBase + RuntimeApiPort(runtimeApiAddress);
+
+    private static int RuntimeApiPort(string runtimeApiAddress) =>
+        int.Parse(runtimeApiAddress.AsSpan(runtimeApiAddress.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// /etc/passwd and /etc/group naming the environment's user as Lambda names it, in a folder of the environment's own
     /// under the data directory (only these two files are mounted): runtimes and SDKs look the user up (Node.js's
     /// os.homedir(), Python's getpass), and a user without an entry breaks them.
     /// </summary>
-    private string UserFiles(string environmentId, int user)
+    private string UserFiles(string environmentId, SandboxUser user)
     {
         var directory = Directory.CreateDirectory(Path.Combine(node.Value.DataDirectory, "sandboxes", environmentId)).FullName;
         File.WriteAllText(Path.Combine(directory, "passwd"), string.Create(CultureInfo.InvariantCulture,
-            $"root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n{UserName}:x:{user}:{user}::/home/{UserName}:/sbin/nologin\n"));
-        File.WriteAllText(Path.Combine(directory, "group"), string.Create(CultureInfo.InvariantCulture, $"root:x:0:\nnogroup:x:65534:\n{UserName}:x:{user}:\n"));
+            $"root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n{UserName}:x:{user.Uid}:{user.Gid}::/home/{UserName}:/sbin/nologin\n"));
+        File.WriteAllText(Path.Combine(directory, "group"), string.Create(CultureInfo.InvariantCulture, $"root:x:0:\nnogroup:x:65534:\n{UserName}:x:{user.Gid}:\n"));
         return directory;
     }
 
-    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable, string userFiles, string dataDirectory)
+    private static List<string> BubblewrapArguments(LaunchRequest request, EnvironmentOptions settings, string executable, string userFiles, string dataDirectory, AccessPointMount? mount)
     {
         var arguments = new List<string>
         {
@@ -175,6 +199,12 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             arguments.AddRange(["--ro-bind", forks, ForkDirectory]);
         }
 
+        if (mount is not null)
+        {
+            // Lambda's EFS mount: read-write, shared with every environment that mounts the access point.
+            arguments.AddRange(["--perms", "0755", "--dir", "/mnt", "--bind", mount.HostDirectory, mount.LocalMountPath]);
+        }
+
         // An interpreter installed outside /usr (a pyenv or nvm tree) is brought in read-only at the same path, last so
         // that no other mount hides it.
         if (InstallRoot(executable, dataDirectory) is { } installRoot)
@@ -186,11 +216,12 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         return arguments;
     }
 
-    /// <summary>setpriv becomes the environment's user and group, drops every capability and sets no_new_privs, then execs the runtime.</summary>
-    private static string[] UserSwitch(int user)
+    /// <summary>setpriv becomes the environment's user and groups, drops every capability and sets no_new_privs, then execs the runtime.</summary>
+    private static string[] UserSwitch(SandboxUser user)
     {
-        var id = user.ToString(CultureInfo.InvariantCulture);
-        return [SandboxHost.SetprivExecutable, "--reuid", id, "--regid", id, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
+        string[] groups = user.SupplementaryGids.Count == 0 ? ["--clear-groups"] : ["--groups", string.Join(',', user.SupplementaryGids.Select(g => g.ToString(CultureInfo.InvariantCulture)))];
+        return [SandboxHost.SetprivExecutable, "--reuid", user.Uid.ToString(CultureInfo.InvariantCulture), "--regid", user.Gid.ToString(CultureInfo.InvariantCulture), .. groups,
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
     }
 
     /// <summary>

@@ -12,13 +12,18 @@ internal sealed class SandboxedProcess : IEnvironmentProcess
     private readonly PlainEnvironmentProcess _process;
     private readonly ControlGroup _group;
     private readonly string _files;
+    private readonly IDisposable? _network;
 
-    /// <summary>Owns <paramref name="process"/>, its control group and <paramref name="files"/> (its /etc/passwd and /etc/group), deleted with it.</summary>
-    public SandboxedProcess(PlainEnvironmentProcess process, ControlGroup group, string files)
+    /// <summary>
+    /// Owns <paramref name="process"/>, its control group, <paramref name="files"/> (its /etc/passwd and /etc/group) and
+    /// <paramref name="network"/> (its subnet attachment, if any), all removed with it.
+    /// </summary>
+    public SandboxedProcess(PlainEnvironmentProcess process, ControlGroup group, string files, IDisposable? network = null)
     {
         _process = process;
         _group = group;
         _files = files;
+        _network = network;
         // The group outlives the root process until its last member is gone (and the peak memory is read).
         Exited = process.Exited;
     }
@@ -46,6 +51,7 @@ internal sealed class SandboxedProcess : IEnvironmentProcess
         Kill();
         _process.Dispose();
         _ = _group.DeleteAsync();
+        _network?.Dispose();
         try
         {
             Directory.Delete(_files, recursive: true);

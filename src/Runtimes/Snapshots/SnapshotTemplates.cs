@@ -33,13 +33,18 @@ public sealed class SnapshotTemplates
     /// Makes (or finds) the ready template of <paramref name="spec"/>'s revision on this node: how its INIT ended. Used
     /// at PublishVersion, so that the version is Active only once its snapshot exists.
     /// </summary>
-    public async Task<TemplateReadiness> PrepareAsync(EnvironmentSpec spec, CancellationToken cancellationToken) => (await GetAsync(spec, cancellationToken)).Readiness;
+    public async Task<TemplateReadiness> PrepareAsync(EnvironmentSpec spec, CancellationToken cancellationToken) =>
+        spec.Vpc is null ? (await GetAsync(spec, cancellationToken)).Readiness : new TemplateReadiness(null, [], 0); // no template in a VPC: see Supports
 
     /// <summary>How many templates this node keeps (each holds a Runtime API slot and its INIT's memory).</summary>
     public int Count => _byPort.Count;
 
-    /// <summary>Whether this node can fork SnapStart environments (Python runtimes only, as Lambda's SnapStart for Python).</summary>
-    public static bool Supports(RuntimeDescriptor runtime) => runtime.Family == RuntimeFamily.Python;
+    /// <summary>
+    /// Whether this node forks <paramref name="spec"/>'s environments from a template: Python runtimes only (as Lambda's
+    /// SnapStart for Python), and not in a VPC (forks would share the template's network namespace and address, and
+    /// reach their Runtime API through it), where each environment runs INIT itself.
+    /// </summary>
+    public static bool Supports(EnvironmentSpec spec, RuntimeDescriptor runtime) => runtime.Family == RuntimeFamily.Python && spec.Vpc is null;
 
     /// <summary>
     /// The ready template of <paramref name="spec"/>'s revision on this node, made (INIT run) when there is none yet;

@@ -3,7 +3,7 @@ using Xunit;
 namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>One node shared by a collection, on a fresh temporary data directory.</summary>
-public sealed class NodeFixture : IAsyncLifetime
+public class NodeFixture : IAsyncLifetime
 {
     public NodeProcess Node { get; private set; } = null!;
 
@@ -19,12 +19,19 @@ public sealed class NodeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Signing = await SigningKeys.CreateAsync(Directory.CreateDirectory(Path.Combine(WorkDirectory, "signing")).FullName);
-        Node = await NodeProcess.StartAsync(Path.Combine(WorkDirectory, "data"), new Dictionary<string, string>(Signing.Settings)
+        var settings = new Dictionary<string, string>(Signing.Settings)
         {
             ["Environments:KeepWarm"] = "00:00:30",
             ["AsyncInvoke:RetryDelays:0"] = "00:00:01", // Lambda waits a minute and two; the tests cannot
             ["AsyncInvoke:RetryDelays:1"] = "00:00:01",
-        });
+        };
+        foreach (var (key, value) in MoreSettings())
+        {
+            settings[key] = value;
+        }
+
+        Node = await NodeProcess.StartAsync(Path.Combine(WorkDirectory, "data"), settings);
+        await StartedAsync();
     }
 
     public async Task DisposeAsync()
@@ -34,6 +41,16 @@ public sealed class NodeFixture : IAsyncLifetime
             await Node.DisposeAsync();
         }
 
+        await StoppedAsync();
         Directory.Delete(WorkDirectory, recursive: true);
     }
+
+    /// <summary>Settings a derived fixture adds to the node's.</summary>
+    protected virtual IReadOnlyDictionary<string, string> MoreSettings() => new Dictionary<string, string>();
+
+    /// <summary>Runs once the node has started.</summary>
+    protected virtual Task StartedAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the node has stopped.</summary>
+    protected virtual Task StoppedAsync() => Task.CompletedTask;
 }

@@ -20,6 +20,8 @@ public sealed record CreateFunctionRequest
     public Dictionary<string, string>? Tags { get; init; }
     public List<string>? Architectures { get; init; }
     public EphemeralStorageDto? EphemeralStorage { get; init; }
+    public VpcConfigDto? VpcConfig { get; init; }
+    public List<FileSystemConfigDto>? FileSystemConfigs { get; init; }
 
     public SnapStartDto? SnapStart { get; init; }
     public List<string>? Layers { get; init; }

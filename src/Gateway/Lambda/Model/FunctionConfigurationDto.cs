@@ -35,4 +35,8 @@ public sealed record FunctionConfigurationDto
     /// <summary>The verified signature's profile version and signing job, when the function has a code signing configuration.</summary>
     public string? SigningProfileVersionArn { get; init; }
     public string? SigningJobArn { get; init; }
+    /// <summary>Present when the function has (or had) a VpcConfig.</summary>
+    public VpcConfigResponseDto? VpcConfig { get; init; }
+    /// <summary>Present only when the function has a file system.</summary>
+    public IReadOnlyList<FileSystemConfigDto>? FileSystemConfigs { get; init; }
 }

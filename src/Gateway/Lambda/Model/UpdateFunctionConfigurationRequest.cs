@@ -13,6 +13,8 @@ public sealed record UpdateFunctionConfigurationRequest
     public TracingConfigDto? TracingConfig { get; init; }
     public LoggingConfigDto? LoggingConfig { get; init; }
     public EphemeralStorageDto? EphemeralStorage { get; init; }
+    public VpcConfigDto? VpcConfig { get; init; }
+    public List<FileSystemConfigDto>? FileSystemConfigs { get; init; }
 
     public SnapStartDto? SnapStart { get; init; }
     public List<string>? Layers { get; init; }

@@ -18,7 +18,9 @@ public sealed class SandboxHostTests
         Assert.StartsWith("unavailable: bubblewrap is not installed", host.Description, StringComparison.Ordinal);
 
         var options = Options.Create(new EnvironmentOptions());
-        var launcher = new SandboxLauncher(options, Options.Create(new NodeOptions()), host, new NetworkGuard(options, host, NullLogger<NetworkGuard>.Instance), TimeProvider.System);
+        var launcher = new SandboxLauncher(options, Options.Create(new NodeOptions()), host, new NetworkGuard(options, host, NullLogger<NetworkGuard>.Instance),
+            new LambdaCluster.Runtimes.Vpc.VpcNetworks(Options.Create(new LambdaCluster.Runtimes.Vpc.VpcOptions()), options, host, NullLogger<LambdaCluster.Runtimes.Vpc.VpcNetworks>.Instance),
+            new LambdaCluster.Runtimes.FileSystems.AccessPointMounts(Options.Create(new LambdaCluster.Runtimes.FileSystems.FileSystemOptions())), TimeProvider.System);
         var refused = Assert.Throws<SandboxUnavailableException>(() => launcher.Launch(null!, _ => { }));
         Assert.Contains("Environments:Isolation", refused.Message, StringComparison.Ordinal);
     }
