@@ -14,11 +14,15 @@ public static class SigV4
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    public static string CanonicalRequest(string method, string rawPath, string rawQuery, IReadOnlyList<(string Name, string Value)> signedHeaders, string payloadHash)
+    /// <summary>
+    /// The canonical request. <paramref name="normalizePath"/> false is S3's way: the path exactly as sent (botocore's
+    /// S3SigV4Auth neither normalizes it nor encodes it again).
+    /// </summary>
+    public static string CanonicalRequest(string method, string rawPath, string rawQuery, IReadOnlyList<(string Name, string Value)> signedHeaders, string payloadHash, bool normalizePath = true)
     {
         var builder = new StringBuilder();
         builder.Append(method.ToUpperInvariant()).Append('\n');
-        builder.Append(CanonicalUri(rawPath)).Append('\n');
+        builder.Append(normalizePath ? CanonicalUri(rawPath) : rawPath.Length == 0 ? "/" : rawPath).Append('\n');
         builder.Append(CanonicalQuery(rawQuery)).Append('\n');
         foreach (var (name, value) in signedHeaders)
         {

@@ -37,7 +37,10 @@ public static class GatewayEndpointRouteBuilderExtensions
         var recursion = app.Services.GetRequiredService<RecursionConfigApi>();
         var runtimeManagement = app.Services.GetRequiredService<RuntimeManagementApi>();
         var codeSigning = app.Services.GetRequiredService<CodeSigningConfigApi>();
+        var s3Webhooks = app.Services.GetRequiredService<LambdaCluster.Gateway.S3.S3WebhookApi>();
 
+        // S3 requests (signed for service s3) never reach these routes: the request middleware hands them to S3Api.
+        app.MapPost($"{LambdaCluster.Gateway.S3.S3WebhookApi.PathPrefix}/{{id}}", (HttpContext http, string id) => s3Webhooks.HandleAsync(http, id));
         app.MapPost("/2015-03-31/functions", functions.CreateAsync);
         app.MapGet("/2015-03-31/functions", functions.ListAsync);
         app.MapGet("/2015-03-31/functions/{functionName}", (HttpContext http, string functionName) => functions.GetAsync(http, functionName));

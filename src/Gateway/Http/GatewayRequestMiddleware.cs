@@ -1,6 +1,7 @@
 using LambdaCluster.Gateway.Auth;
 using LambdaCluster.Gateway.Errors;
 using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Gateway.S3;
 using LambdaCluster.Grains.Errors;
 using LambdaCluster.Runtimes.RuntimeApi;
 using Microsoft.AspNetCore.Http;
@@ -10,9 +11,10 @@ namespace LambdaCluster.Gateway.Http;
 
 /// <summary>
 /// What every API request goes through before its endpoint: a request id, the body read once and
-/// bounded, and SigV4 verification. An unsigned or wrongly signed request never reaches a function.
+/// bounded, and SigV4 verification. An unsigned or wrongly signed request never reaches a function. Requests signed
+/// for S3 go to the object API (<see cref="S3Api"/>), with S3's XML errors.
 /// </summary>
-public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4Verifier verifier, ILogger<GatewayRequestMiddleware> logger)
+public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4Verifier verifier, S3Api s3, ILogger<GatewayRequestMiddleware> logger)
 {
     /// <summary>Lambda's limit on a whole CreateFunction request (the largest any API takes).</summary>
     public const int MaxRequestBytes = 70_167_211;
@@ -22,15 +24,22 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix) || http.Request.Path.StartsWithSegments(MetricsPath))
+        if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix) || http.Request.Path.StartsWithSegments(MetricsPath) || http.Request.Path.StartsWithSegments(S3WebhookApi.PathPrefix))
         {
             await Task.Yield(); // off the socket's thread (see below)
-            await next(http); // pre-signed by its own query signature; metrics are for scrapers on the operator's network
+            await next(http); // pre-signed by its own query signature; metrics are for scrapers on the operator's network; S3 webhooks carry their token
             return;
         }
 
         http.Response.Headers["x-amzn-RequestId"] = http.TraceIdentifier = Guid.NewGuid().ToString();
+        var service = ServiceOf(http.Request);
         var body = await RequestBodyReader.ReadAsync(http.Request, MaxRequestBytes, http.RequestAborted);
+        if (body.TooLarge && service == "s3")
+        {
+            await S3Xml.WriteErrorAsync(http, StatusCodes.Status400BadRequest, "EntityTooLarge", $"Your proposed upload exceeds the maximum allowed size of this endpoint ({MaxRequestBytes} bytes); upload it in parts.");
+            return;
+        }
+
         if (body.TooLarge)
         {
             await LambdaErrors.WriteAsync(http, LambdaErrorType.RequestEntityTooLargeException,
@@ -46,10 +55,17 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             await Task.Yield();
         }
 
-        var service = ServiceOf(http.Request);
-        if (verifier.Verify(http.Request, body.Bytes, service) is { } failure)
+        var v2Presigned = service == "s3" && http.Request.Query.ContainsKey("AWSAccessKeyId");
+        if ((v2Presigned ? verifier.VerifyS3QueryV2(http.Request) : verifier.Verify(http.Request, body.Bytes, service)) is { } failure)
         {
-            await LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, failure.Code, failure.Message);
+            await (service == "s3"
+                ? S3Xml.WriteErrorAsync(http, StatusCodes.Status403Forbidden, failure.Code switch
+                {
+                    "InvalidSignatureException" => "SignatureDoesNotMatch",
+                    "UnrecognizedClientException" => "InvalidAccessKeyId",
+                    _ => "AccessDenied",
+                }, failure.Message)
+                : LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, failure.Code, failure.Message));
             return;
         }
 
@@ -60,6 +76,12 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
         }
 
         http.Features.Set(new RequestBody(body.Bytes));
+        if (service == "s3")
+        {
+            await s3.HandleAsync(http);
+            return;
+        }
+
         try
         {
             await next(http);
@@ -83,15 +105,24 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
         HttpMethods.IsPost(request.Method) && request.Path.Value is { } path &&
         (path.EndsWith("/invocations", StringComparison.Ordinal) || path.EndsWith("/response-streaming-invocations", StringComparison.Ordinal));
 
-    /// <summary>The SigV4 service a request is for: the JSON-protocol services say so in X-Amz-Target; the rest is Lambda's REST API.</summary>
+    /// <summary>
+    /// The SigV4 service a request is for: the JSON-protocol services say so in X-Amz-Target; S3's REST requests by their
+    /// signature's scope (its paths are buckets, which can look like anything); the rest is Lambda's REST API.
+    /// </summary>
     public static string ServiceOf(HttpRequest request)
     {
         var target = request.Headers["X-Amz-Target"].ToString();
         return target.StartsWith("Logs_", StringComparison.Ordinal) ? "logs"
             : target.StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal) ? "sqs"
             : target.StartsWith(Streams.KinesisApi.TargetPrefix, StringComparison.Ordinal) ? "kinesis"
+            : target.Length == 0 && SignedForS3(request) ? "s3"
             : "lambda";
     }
+
+    private static bool SignedForS3(HttpRequest request) =>
+        request.Headers.Authorization.ToString().Contains("/s3/aws4_request", StringComparison.Ordinal)
+        || request.Query["X-Amz-Credential"].ToString().EndsWith("/s3/aws4_request", StringComparison.Ordinal)
+        || (request.Query.ContainsKey("AWSAccessKeyId") && request.Query.ContainsKey("Signature")); // S3's older presigned URLs
 
     private static string OperationName(HttpContext http) =>
         http.Request.Path.Value?.EndsWith("/invocations", StringComparison.Ordinal) == true ? "InvokeFunction" : "CreateFunction";

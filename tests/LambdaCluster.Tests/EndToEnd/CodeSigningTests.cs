@@ -6,8 +6,8 @@ namespace LambdaCluster.Tests.EndToEnd;
 /// Code signing enforced at deployment, through the aws CLI, with packages signed by deploy/sign-package.sh (openssl):
 /// Lambda's integrity, mismatch, expiry and revocation checks, under Enforce and Warn; a refused package changes nothing.
 /// </summary>
-[Collection(VpcNodeCollection.Name), Trait("Category", "EndToEnd")]
-public sealed class CodeSigningTests(VpcNodeFixture fixture)
+[Collection(IntegrationNodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class CodeSigningTests(IntegrationNodeFixture fixture)
 {
     [Fact]
     public async Task Deployments_AreCheckedAgainstTheCodeSigningConfig()

@@ -4,7 +4,7 @@ namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>
 /// The shared node: its test classes run one after another. The classes of <see cref="SqsNodeCollection"/> and
-/// <see cref="VpcNodeCollection"/> have a node of their own and run beside it (the suite's longest path is this
+/// <see cref="IntegrationNodeCollection"/> have a node of their own and run beside it (the suite's longest path is this
 /// collection; the CPU is not always busy while it runs).
 /// </summary>
 [CollectionDefinition(Name)]

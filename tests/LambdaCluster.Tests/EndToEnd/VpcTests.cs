@@ -5,12 +5,12 @@ namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>
 /// Private networking and shared file systems, through the aws CLI against a node with subnets and an access point
-/// (<see cref="VpcNodeFixture"/>): a function in a VPC reaches a service on its subnet and nothing else; one outside it
+/// (<see cref="IntegrationNodeFixture"/>): a function in a VPC reaches a service on its subnet and nothing else; one outside it
 /// cannot reach into the subnet; two environments share files through an access point, under its POSIX user, with
 /// working locks; bad VpcConfig and FileSystemConfigs are refused as Lambda refuses them and change nothing.
 /// </summary>
-[Collection(VpcNodeCollection.Name), Trait("Category", "EndToEnd")]
-public sealed class VpcTests(VpcNodeFixture fixture)
+[Collection(IntegrationNodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class VpcTests(IntegrationNodeFixture fixture)
 {
     private const string NetworkProbe = """
         import os, socket
@@ -56,31 +56,31 @@ public sealed class VpcTests(VpcNodeFixture fixture)
         var package = Tools.Zip(fixture.WorkDirectory, ("index.py", NetworkProbe));
         var created = Tools.Json(await Tools.AwsOkAsync(fixture.Node, "lambda", "create-function", "--function-name", "vpc-fn", "--runtime", "python3.12",
             "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{package}", "--timeout", "15",
-            "--vpc-config", $"SubnetIds={VpcNodeFixture.SubnetA},SecurityGroupIds={VpcNodeFixture.SecurityGroup}"));
+            "--vpc-config", $"SubnetIds={IntegrationNodeFixture.SubnetA},SecurityGroupIds={IntegrationNodeFixture.SecurityGroup}"));
         Assert.Equal("Pending", created.GetProperty("State").GetString());
         var vpc = created.GetProperty("VpcConfig");
         Assert.Equal("vpc-e2e", vpc.GetProperty("VpcId").GetString());
-        Assert.Equal([VpcNodeFixture.SubnetA], vpc.GetProperty("SubnetIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([IntegrationNodeFixture.SubnetA], vpc.GetProperty("SubnetIds").EnumerateArray().Select(e => e.GetString()));
         await Tools.AwsOkAsync(fixture.Node, "lambda", "wait", "function-active-v2", "--function-name", "vpc-fn");
 
         // On its subnet: the service there answers; the other subnet, the node's own API port on its address on the
         // subnet, and the node's loopback (the function's own here) do not.
-        var probe = await InvokeAsync("vpc-fn", Targets((VpcNodeFixture.ServiceA, VpcNodeFixture.ServicePort), (VpcNodeFixture.ServiceB, VpcNodeFixture.ServicePort),
+        var probe = await InvokeAsync("vpc-fn", Targets((IntegrationNodeFixture.ServiceA, IntegrationNodeFixture.ServicePort), (IntegrationNodeFixture.ServiceB, IntegrationNodeFixture.ServicePort),
             ("10.213.1.1", apiPort), ("127.0.0.1", apiPort)));
         var results = probe.GetProperty("results");
-        Assert.Equal("ok:db-a", results.GetProperty($"{VpcNodeFixture.ServiceA}:{VpcNodeFixture.ServicePort}").GetString());
-        Assert.StartsWith("error:", results.GetProperty($"{VpcNodeFixture.ServiceB}:{VpcNodeFixture.ServicePort}").GetString());
+        Assert.Equal("ok:db-a", results.GetProperty($"{IntegrationNodeFixture.ServiceA}:{IntegrationNodeFixture.ServicePort}").GetString());
+        Assert.StartsWith("error:", results.GetProperty($"{IntegrationNodeFixture.ServiceB}:{IntegrationNodeFixture.ServicePort}").GetString());
         Assert.StartsWith("error:", results.GetProperty($"10.213.1.1:{apiPort}").GetString());
         Assert.StartsWith("error:", results.GetProperty($"127.0.0.1:{apiPort}").GetString());
         Assert.StartsWith("10.213.1.1:", probe.GetProperty("runtimeApi").GetString());
 
         // Moved to the other subnet: the other service, and not the first.
         await Tools.AwsOkAsync(fixture.Node, "lambda", "update-function-configuration", "--function-name", "vpc-fn",
-            "--vpc-config", $"SubnetIds={VpcNodeFixture.SubnetB},SecurityGroupIds={VpcNodeFixture.SecurityGroup}");
+            "--vpc-config", $"SubnetIds={IntegrationNodeFixture.SubnetB},SecurityGroupIds={IntegrationNodeFixture.SecurityGroup}");
         await Tools.AwsOkAsync(fixture.Node, "lambda", "wait", "function-updated-v2", "--function-name", "vpc-fn");
-        results = (await InvokeAsync("vpc-fn", Targets((VpcNodeFixture.ServiceA, VpcNodeFixture.ServicePort), (VpcNodeFixture.ServiceB, VpcNodeFixture.ServicePort)))).GetProperty("results");
-        Assert.StartsWith("error:", results.GetProperty($"{VpcNodeFixture.ServiceA}:{VpcNodeFixture.ServicePort}").GetString());
-        Assert.Equal("ok:db-b", results.GetProperty($"{VpcNodeFixture.ServiceB}:{VpcNodeFixture.ServicePort}").GetString());
+        results = (await InvokeAsync("vpc-fn", Targets((IntegrationNodeFixture.ServiceA, IntegrationNodeFixture.ServicePort), (IntegrationNodeFixture.ServiceB, IntegrationNodeFixture.ServicePort)))).GetProperty("results");
+        Assert.StartsWith("error:", results.GetProperty($"{IntegrationNodeFixture.ServiceA}:{IntegrationNodeFixture.ServicePort}").GetString());
+        Assert.Equal("ok:db-b", results.GetProperty($"{IntegrationNodeFixture.ServiceB}:{IntegrationNodeFixture.ServicePort}").GetString());
 
         // Out of the VPC (empty lists, returned as such): the function runs in the node's network and cannot reach into the subnets.
         var detached = Tools.Json(await Tools.AwsOkAsync(fixture.Node, "lambda", "update-function-configuration", "--function-name", "vpc-fn",
@@ -88,15 +88,15 @@ public sealed class VpcTests(VpcNodeFixture fixture)
         Assert.Equal(0, detached.GetProperty("VpcConfig").GetProperty("SubnetIds").GetArrayLength());
         Assert.Equal("", detached.GetProperty("VpcConfig").GetProperty("VpcId").GetString());
         await Tools.AwsOkAsync(fixture.Node, "lambda", "wait", "function-updated-v2", "--function-name", "vpc-fn");
-        probe = await InvokeAsync("vpc-fn", Targets((VpcNodeFixture.ServiceA, VpcNodeFixture.ServicePort), (VpcNodeFixture.ServiceB, VpcNodeFixture.ServicePort)));
+        probe = await InvokeAsync("vpc-fn", Targets((IntegrationNodeFixture.ServiceA, IntegrationNodeFixture.ServicePort), (IntegrationNodeFixture.ServiceB, IntegrationNodeFixture.ServicePort)));
         Assert.StartsWith("127.0.0.1:", probe.GetProperty("runtimeApi").GetString());
         Assert.All(probe.GetProperty("results").EnumerateObject(), r => Assert.StartsWith("error:", r.Value.GetString()));
 
         // Refused, changing nothing: a subnet or group this cluster does not have, one list without the other, two VPCs, too many subnets.
         Assert.Contains("The subnet ID 'subnet-nowhere' does not exist", await RefusedAsync("SubnetIds=subnet-nowhere,SecurityGroupIds=sg-e2e"));
-        Assert.Contains("The security group 'sg-nowhere' does not exist", await RefusedAsync($"SubnetIds={VpcNodeFixture.SubnetA},SecurityGroupIds=sg-nowhere"));
-        Assert.Contains("SubnetIds and SecurityIds must coexist or be both empty list.", await RefusedAsync($"SubnetIds={VpcNodeFixture.SubnetA},SecurityGroupIds=[]"));
-        Assert.Contains("must belong to one VPC", await RefusedAsync($"SubnetIds={VpcNodeFixture.SubnetA},SecurityGroupIds={VpcNodeFixture.OtherVpcSecurityGroup}"));
+        Assert.Contains("The security group 'sg-nowhere' does not exist", await RefusedAsync($"SubnetIds={IntegrationNodeFixture.SubnetA},SecurityGroupIds=sg-nowhere"));
+        Assert.Contains("SubnetIds and SecurityIds must coexist or be both empty list.", await RefusedAsync($"SubnetIds={IntegrationNodeFixture.SubnetA},SecurityGroupIds=[]"));
+        Assert.Contains("must belong to one VPC", await RefusedAsync($"SubnetIds={IntegrationNodeFixture.SubnetA},SecurityGroupIds={IntegrationNodeFixture.OtherVpcSecurityGroup}"));
         var many = string.Join(',', Enumerable.Range(0, 17).Select(i => $"subnet-{i}"));
         Assert.Contains("Member must have length less than or equal to 16", await RefusedAsync($"SubnetIds={many},SecurityGroupIds=sg-e2e"));
         var unchanged = Tools.Json(await Tools.AwsOkAsync(fixture.Node, "lambda", "get-function-configuration", "--function-name", "vpc-fn"));
@@ -111,17 +111,17 @@ public sealed class VpcTests(VpcNodeFixture fixture)
         var package = Tools.Zip(fixture.WorkDirectory, ("index.py", SharedCounter));
         string[] create = ["lambda", "create-function", "--function-name", "efs-fn", "--runtime", "python3.12", "--handler", "index.handler",
             "--role", Functions.Role, "--zip-file", $"fileb://{package}", "--timeout", "15"];
-        var fileSystem = $"Arn={VpcNodeFixture.AccessPointArn},LocalMountPath=/mnt/shared";
-        var vpcConfig = $"SubnetIds={VpcNodeFixture.SubnetA},SecurityGroupIds={VpcNodeFixture.SecurityGroup}";
+        var fileSystem = $"Arn={IntegrationNodeFixture.AccessPointArn},LocalMountPath=/mnt/shared";
+        var vpcConfig = $"SubnetIds={IntegrationNodeFixture.SubnetA},SecurityGroupIds={IntegrationNodeFixture.SecurityGroup}";
 
         // Lambda's rules first: a file system needs a VPC; the mount path and the ARN have their patterns.
         var withoutVpc = await Tools.AwsAsync(fixture.Node, [.. create, "--file-system-configs", fileSystem]);
-        Assert.Contains($"Function must be configured to execute in a VPC to reference access point {VpcNodeFixture.AccessPointArn}.", withoutVpc.Stderr);
-        var badPath = await Tools.AwsAsync(fixture.Node, [.. create, "--vpc-config", vpcConfig, "--file-system-configs", $"Arn={VpcNodeFixture.AccessPointArn},LocalMountPath=/etc"]);
+        Assert.Contains($"Function must be configured to execute in a VPC to reference access point {IntegrationNodeFixture.AccessPointArn}.", withoutVpc.Stderr);
+        var badPath = await Tools.AwsAsync(fixture.Node, [.. create, "--vpc-config", vpcConfig, "--file-system-configs", $"Arn={IntegrationNodeFixture.AccessPointArn},LocalMountPath=/etc"]);
         Assert.Contains("ValidationException", badPath.Stderr);
-        var escape = await Tools.AwsAsync(fixture.Node, [.. create, "--vpc-config", vpcConfig, "--file-system-configs", $"Arn={VpcNodeFixture.AccessPointArn},LocalMountPath=/mnt/.."]);
+        var escape = await Tools.AwsAsync(fixture.Node, [.. create, "--vpc-config", vpcConfig, "--file-system-configs", $"Arn={IntegrationNodeFixture.AccessPointArn},LocalMountPath=/mnt/.."]);
         Assert.Contains("InvalidParameterValueException", escape.Stderr);
-        var unknown = await Tools.AwsAsync(fixture.Node, [.. create, "--vpc-config", vpcConfig, "--file-system-configs", $"Arn={VpcNodeFixture.AccessPointArn.Replace("0123", "9999", StringComparison.Ordinal)},LocalMountPath=/mnt/shared"]);
+        var unknown = await Tools.AwsAsync(fixture.Node, [.. create, "--vpc-config", vpcConfig, "--file-system-configs", $"Arn={IntegrationNodeFixture.AccessPointArn.Replace("0123", "9999", StringComparison.Ordinal)},LocalMountPath=/mnt/shared"]);
         Assert.Contains("does not exist", unknown.Stderr);
         Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(fixture.Node, "lambda", "get-function", "--function-name", "efs-fn")).Stderr);
 

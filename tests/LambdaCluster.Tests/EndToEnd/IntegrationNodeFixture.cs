@@ -9,9 +9,10 @@ namespace LambdaCluster.Tests.EndToEnd;
 /// (POSIX user 1001:1001, root directory /lambda made 750). Once the node runs, a TCP service answers on each subnet from
 /// a network namespace of the fixture's own (10.213.1.250:5432 says "db-a", 10.213.2.250:5432 says "db-b"), as a database
 /// on a private network would. Everything the fixture makes is named after its process and removed when it stops (and
-/// what a killed run left is removed when the next starts).
+/// what a killed run left is removed when the next starts). S3 notifications from another object store reach
+/// <c>/s3-events/minio</c> with <see cref="WebhookToken"/>, for function <see cref="WebhookFunction"/>.
 /// </summary>
-public sealed class VpcNodeFixture : NodeFixture
+public sealed class IntegrationNodeFixture : NodeFixture
 {
     public const string SubnetA = "subnet-e2ea";
     public const string SubnetB = "subnet-e2eb";
@@ -21,6 +22,8 @@ public sealed class VpcNodeFixture : NodeFixture
     public const string ServiceA = "10.213.1.250";
     public const string ServiceB = "10.213.2.250";
     public const int ServicePort = 5432;
+    public const string WebhookToken = "minio-webhook-token-0123456789";
+    public const string WebhookFunction = "s3-processor";
     private const string Ip = "/usr/sbin/ip";
     private static readonly string Tag = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     private readonly List<Process> _services = [];
@@ -59,6 +62,9 @@ public sealed class VpcNodeFixture : NodeFixture
             ["FileSystems:AccessPoints:0:RootDirectory:CreationInfo:OwnerUid"] = "1001",
             ["FileSystems:AccessPoints:0:RootDirectory:CreationInfo:OwnerGid"] = "1001",
             ["FileSystems:AccessPoints:0:RootDirectory:CreationInfo:Permissions"] = "750",
+            ["S3:Webhooks:0:Id"] = "minio",
+            ["S3:Webhooks:0:FunctionName"] = WebhookFunction,
+            ["S3:Webhooks:0:Token"] = WebhookToken,
         };
     }
 

@@ -1,0 +1,205 @@
+using System.Xml.Linq;
+using LambdaCluster.Gateway.Lambda;
+using LambdaCluster.Grains.AsyncInvocation;
+using LambdaCluster.Grains.Errors;
+using LambdaCluster.Grains.Functions;
+using LambdaCluster.Grains.Permissions;
+using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Invocation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Gateway.S3;
+
+/// <summary>
+/// S3 event notifications to Lambda (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html):
+/// a bucket's NotificationConfiguration lists LambdaFunctionConfigurations (<c>CloudFunctionConfiguration</c> in the XML),
+/// each a function, the events (s3:ObjectCreated:*, :Put, :Copy, :CompleteMultipartUpload, s3:ObjectRemoved:*, :Delete)
+/// and prefix/suffix filters. A configuration is accepted only when its function exists and its resource policy lets
+/// <c>s3.amazonaws.com</c> invoke it (AddPermission, the bucket's ARN as SourceArn when one is given), as S3 checks. A
+/// matching change runs the function asynchronously through the durable async path (retries, destinations).
+/// </summary>
+public sealed partial class BucketNotifications(ObjectStore store, IGrainFactory grains, AsyncInvocations events, AliasRoutes aliases, IOptions<NodeOptions> node, TimeProvider time, ILogger<BucketNotifications> logger)
+{
+    private static readonly string[] Events =
+    [
+        "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+        "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated",
+    ];
+
+    private static readonly XNamespace S3 = S3Xml.Namespace;
+
+    /// <summary>
+    /// Parses and checks a PutBucketNotificationConfiguration body; returns it as stored (each configuration with an Id).
+    /// Throws <see cref="S3Exception"/>: MalformedXML, or InvalidArgument for an unsupported destination or event, a bad
+    /// filter, or a function S3 could not validate.
+    /// </summary>
+    public async Task<XElement> ParseAsync(string bucket, byte[] body)
+    {
+        var root = XElement.Parse(System.Text.Encoding.UTF8.GetString(body));
+        if (root.Name.LocalName != "NotificationConfiguration")
+        {
+            throw S3Exception.MalformedXml();
+        }
+
+        var stored = new XElement(S3 + "NotificationConfiguration");
+        foreach (var element in root.Elements())
+        {
+            if (element.Name.LocalName != "CloudFunctionConfiguration")
+            {
+                throw S3Exception.InvalidArgument($"{element.Name.LocalName} is not supported by this cluster: notifications go to Lambda functions (LambdaFunctionConfigurations).");
+            }
+
+            var configuration = Configuration.Parse(element);
+            await ValidateAsync(bucket, configuration.FunctionArn);
+            stored.Add(configuration.ToXml());
+        }
+
+        return stored;
+    }
+
+    /// <summary>Runs the functions whose configurations match <paramref name="eventName"/> (ObjectCreated:Put ...) on <paramref name="stored"/>'s key.</summary>
+    public async Task PublishAsync(string bucket, StoredObject stored, string eventName, HttpContext http)
+    {
+        if (store.GetNotification(bucket) is not { } xml)
+        {
+            return;
+        }
+
+        foreach (var configuration in XElement.Parse(xml).Elements().Select(Configuration.Parse).Where(c => c.Matches($"s3:{eventName}", stored.Key)))
+        {
+            var payload = S3EventRecords.For(node.Value.Region, bucket, stored, eventName, configuration.Id, http.TraceIdentifier,
+                http.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1", time.GetUtcNow());
+            await InvokeAsync(configuration.FunctionArn, payload);
+        }
+    }
+
+    /// <summary>Queues one asynchronous invocation of <paramref name="functionArn"/> (journaled before this returns).</summary>
+    public async Task InvokeAsync(string functionArn, byte[] payload)
+    {
+        if (!FunctionArns.TryParseFunction(functionArn, node.Value.Region, node.Value.AccountId, out var name, out var qualifier))
+        {
+            return;
+        }
+
+        try
+        {
+            var version = await aliases.VersionAsync(name, qualifier);
+            await events.EnqueueAsync(name, version, qualifier, new InvocationRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                Payload = payload,
+                InvokedFunctionArn = functionArn,
+                TraceId = TraceIds.New(time.GetUtcNow()),
+            });
+        }
+        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.ResourceNotFoundException)
+        {
+            LogFunctionGone(logger, functionArn); // deleted after the configuration was put: S3 drops the event too
+        }
+    }
+
+    /// <summary>Whether the function's policy lets S3 invoke it for <paramref name="sourceArn"/> (a bucket ARN, or null when not known).</summary>
+    public async Task<bool> AllowsS3Async(string functionArn, string? sourceArn)
+    {
+        if (!FunctionArns.TryParseFunction(functionArn, node.Value.Region, node.Value.AccountId, out var name, out var qualifier))
+        {
+            return false;
+        }
+
+        var grain = grains.GetGrain<IFunctionGrain>(name);
+        if (await grain.GetAsync() is null)
+        {
+            return false;
+        }
+
+        ResourcePolicy policy;
+        try
+        {
+            policy = await grain.GetPolicyAsync(qualifier);
+        }
+        catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.ResourceNotFoundException)
+        {
+            return false; // no policy yet
+        }
+
+        return policy.Statements.Any(s => s.Principal is "s3.amazonaws.com" or "*"
+            && s.Action is "lambda:InvokeFunction" or "lambda:*" or "*"
+            && (s.SourceArn is null || s.SourceArn == sourceArn)
+            && (s.SourceAccount is null || s.SourceAccount == node.Value.AccountId));
+    }
+
+    private async Task ValidateAsync(string bucket, string functionArn)
+    {
+        if (!await AllowsS3Async(functionArn, $"arn:aws:s3:::{bucket}"))
+        {
+            throw S3Exception.InvalidArgument($"Unable to validate the following destination configurations: {functionArn} (the function must exist and allow s3.amazonaws.com to invoke it: aws lambda add-permission --principal s3.amazonaws.com --source-arn arn:aws:s3:::{bucket})");
+        }
+    }
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "S3 event for {FunctionArn} dropped: the function no longer exists")]
+    private static partial void LogFunctionGone(ILogger logger, string functionArn);
+
+    /// <summary>One LambdaFunctionConfiguration: its Id, function, events and key filter.</summary>
+    private sealed record Configuration(string Id, string FunctionArn, IReadOnlyList<string> Events, string Prefix, string Suffix)
+    {
+        public static Configuration Parse(XElement element)
+        {
+            string? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+            var function = Child(element, "CloudFunction") ?? throw S3Exception.MalformedXml();
+            var events = element.Elements().Where(e => e.Name.LocalName == "Event").Select(e => e.Value).ToList();
+            if (events.Count == 0)
+            {
+                throw S3Exception.MalformedXml();
+            }
+
+            if (events.FirstOrDefault(e => !BucketNotifications.Events.Contains(e)) is { } unsupported)
+            {
+                throw S3Exception.InvalidArgument($"The event is not supported for notifications: {unsupported}");
+            }
+
+            var (prefix, suffix) = ("", "");
+            var rules = element.Elements().Where(e => e.Name.LocalName == "Filter").Elements().Where(e => e.Name.LocalName == "S3Key").Elements().Where(e => e.Name.LocalName == "FilterRule");
+            foreach (var rule in rules)
+            {
+                var value = Child(rule, "Value") ?? "";
+                switch (Child(rule, "Name")?.ToLowerInvariant())
+                {
+                    case "prefix" when prefix.Length == 0: prefix = value; break;
+                    case "suffix" when suffix.Length == 0: suffix = value; break;
+                    default: throw S3Exception.InvalidArgument("Cannot specify more than one prefix or suffix rule in a filter, and rule names are prefix or suffix.");
+                }
+            }
+
+            return new Configuration(Child(element, "Id") is { Length: > 0 } id ? id : Guid.NewGuid().ToString(), function, events, prefix, suffix);
+        }
+
+        public bool Matches(string eventName, string key) =>
+            Events.Any(e => e == eventName || (e.EndsWith(":*", StringComparison.Ordinal) && eventName.StartsWith(e[..^1], StringComparison.Ordinal)))
+            && key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(Suffix, StringComparison.Ordinal);
+
+        public XElement ToXml()
+        {
+            var element = new XElement(S3 + "CloudFunctionConfiguration", new XElement(S3 + "Id", Id), new XElement(S3 + "CloudFunction", FunctionArn));
+            element.Add(Events.Select(e => new XElement(S3 + "Event", e)));
+            if (Prefix.Length > 0 || Suffix.Length > 0)
+            {
+                var key = new XElement(S3 + "S3Key");
+                if (Prefix.Length > 0)
+                {
+                    key.Add(new XElement(S3 + "FilterRule", new XElement(S3 + "Name", "prefix"), new XElement(S3 + "Value", Prefix)));
+                }
+
+                if (Suffix.Length > 0)
+                {
+                    key.Add(new XElement(S3 + "FilterRule", new XElement(S3 + "Name", "suffix"), new XElement(S3 + "Value", Suffix)));
+                }
+
+                element.Add(new XElement(S3 + "Filter", key));
+            }
+
+            return element;
+        }
+    }
+}
