@@ -38,7 +38,7 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
         string credential, signature, amzDate, sessionToken, payloadHash;
         string[] signedHeaderNames;
         TimeSpan? expires = null;
-        if (string.IsNullOrEmpty(authorization) && request.Query.ContainsKey("X-Amz-Signature"))
+        if (string.IsNullOrEmpty(authorization) && request.Query.ContainsKey("X-Amz-Signature") && service == "s3")
         {
             var query = request.Query;
             if (query["X-Amz-Algorithm"].ToString() != SigV4.Algorithm || !int.TryParse(query["X-Amz-Expires"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 604800)
@@ -66,10 +66,20 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
 
             amzDate = request.Headers["X-Amz-Date"].ToString();
             sessionToken = request.Headers["X-Amz-Security-Token"].ToString();
+            // The header is signed but says nothing about the body unless checked: a replayed request could carry another.
+            var actual = SigV4.PayloadHash(body);
             payloadHash = request.Headers["X-Amz-Content-SHA256"].ToString();
             if (string.IsNullOrEmpty(payloadHash))
             {
-                payloadHash = SigV4.PayloadHash(body);
+                payloadHash = actual;
+            }
+            else if (payloadHash.StartsWith("STREAMING-", StringComparison.Ordinal))
+            {
+                return ("NotImplemented", "Chunked (aws-chunked) payloads are not supported by this endpoint; send the body whole.");
+            }
+            else if (!(payloadHash == "UNSIGNED-PAYLOAD" && service == "s3") && payloadHash != actual)
+            {
+                return ("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
             }
         }
 
@@ -148,6 +158,7 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
             .Select(h => $"{h.Name}:{h.Value}\n");
         var rawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
         var resource = rawTarget.Split('?')[0];
+        // Compared ignoring case, as the object API reads the query: a parameter the signer left out fails the signature.
         var subresources = query.Where(q => S3SubResources.Contains(q.Key)).OrderBy(q => q.Key, StringComparer.Ordinal)
             .Select(q => q.Value.ToString().Length == 0 ? q.Key : $"{q.Key}={q.Value}").ToList();
         if (subresources.Count > 0)
@@ -163,7 +174,7 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
     }
 
     /// <summary>The query parameters an S3 signature of the older kind covers (botocore's HmacV1Auth.QSAOfInterest).</summary>
-    private static readonly HashSet<string> S3SubResources = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> S3SubResources = new(StringComparer.OrdinalIgnoreCase)
     {
         "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber", "policy", "requestPayment", "torrent", "versioning",
         "versionId", "versions", "website", "uploads", "uploadId", "response-content-type", "response-content-language", "response-expires",
@@ -200,11 +211,8 @@ public sealed class SigV4Verifier(IOptionsMonitor<AuthOptions> auth, IOptions<No
     /// <summary>The function whose temporary credentials signed a request that passed <see cref="Verify"/>, or null for a configured key.</summary>
     public string? SessionFunctionOf(HttpRequest request)
     {
-        var token = request.Headers["X-Amz-Security-Token"].ToString();
-        if (token.Length == 0)
-        {
-            token = request.Query["X-Amz-Security-Token"].ToString(); // a presigned URL's
-        }
+        // The token the signature was checked with: the header's for a signed request, the query's for a presigned URL.
+        var token = request.Headers.Authorization.Count > 0 ? request.Headers["X-Amz-Security-Token"].ToString() : request.Query["X-Amz-Security-Token"].ToString();
 
         return token.Length > 0 && AccessKeyOf(request) is { } accessKeyId ? sessions.Validate(accessKeyId, token)?.FunctionArn : null;
     }

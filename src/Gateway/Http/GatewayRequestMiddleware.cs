@@ -24,7 +24,8 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix) || http.Request.Path.StartsWithSegments(MetricsPath) || http.Request.Path.StartsWithSegments(S3WebhookApi.PathPrefix))
+        var service = ServiceOf(http.Request);
+        if (service != "s3" && (http.Request.Path.StartsWithSegments(CodeDownload.PathPrefix) || http.Request.Path.StartsWithSegments(MetricsPath) || http.Request.Path.StartsWithSegments(S3WebhookApi.PathPrefix)))
         {
             await Task.Yield(); // off the socket's thread (see below)
             await next(http); // pre-signed by its own query signature; metrics are for scrapers on the operator's network; S3 webhooks carry their token
@@ -32,7 +33,6 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
         }
 
         http.Response.Headers["x-amzn-RequestId"] = http.TraceIdentifier = Guid.NewGuid().ToString();
-        var service = ServiceOf(http.Request);
         var body = await RequestBodyReader.ReadAsync(http.Request, MaxRequestBytes, http.RequestAborted);
         if (body.TooLarge && service == "s3")
         {
@@ -59,12 +59,14 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
         if ((v2Presigned ? verifier.VerifyS3QueryV2(http.Request) : verifier.Verify(http.Request, body.Bytes, service)) is { } failure)
         {
             await (service == "s3"
-                ? S3Xml.WriteErrorAsync(http, StatusCodes.Status403Forbidden, failure.Code switch
+                ? failure.Code switch
                 {
-                    "InvalidSignatureException" => "SignatureDoesNotMatch",
-                    "UnrecognizedClientException" => "InvalidAccessKeyId",
-                    _ => "AccessDenied",
-                }, failure.Message)
+                    "NotImplemented" => S3Xml.WriteErrorAsync(http, StatusCodes.Status501NotImplemented, failure.Code, failure.Message),
+                    "XAmzContentSHA256Mismatch" => S3Xml.WriteErrorAsync(http, StatusCodes.Status400BadRequest, failure.Code, failure.Message),
+                    "InvalidSignatureException" => S3Xml.WriteErrorAsync(http, StatusCodes.Status403Forbidden, "SignatureDoesNotMatch", failure.Message),
+                    "UnrecognizedClientException" => S3Xml.WriteErrorAsync(http, StatusCodes.Status403Forbidden, "InvalidAccessKeyId", failure.Message),
+                    _ => S3Xml.WriteErrorAsync(http, StatusCodes.Status403Forbidden, "AccessDenied", failure.Message),
+                }
                 : LambdaErrors.WriteUnmodeledAsync(http, StatusCodes.Status403Forbidden, failure.Code, failure.Message));
             return;
         }

@@ -37,7 +37,7 @@ public sealed partial class BucketNotifications(ObjectStore store, IGrainFactory
     /// </summary>
     public async Task<XElement> ParseAsync(string bucket, byte[] body)
     {
-        var root = XElement.Parse(System.Text.Encoding.UTF8.GetString(body));
+        var root = S3Xml.Parse(body);
         if (root.Name.LocalName != "NotificationConfiguration")
         {
             throw S3Exception.MalformedXml();
@@ -69,14 +69,22 @@ public sealed partial class BucketNotifications(ObjectStore store, IGrainFactory
 
         foreach (var configuration in XElement.Parse(xml).Elements().Select(Configuration.Parse).Where(c => c.Matches($"s3:{eventName}", stored.Key)))
         {
+            if (!await AllowsS3Async(configuration.FunctionArn, $"arn:aws:s3:::{bucket}"))
+            {
+                LogNotAllowed(logger, configuration.FunctionArn, bucket); // its permission was removed since: S3 fails the delivery too
+                continue;
+            }
+
             var payload = S3EventRecords.For(node.Value.Region, bucket, stored, eventName, configuration.Id, http.TraceIdentifier,
                 http.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1", time.GetUtcNow());
-            await InvokeAsync(configuration.FunctionArn, payload);
+            // The writer's trace header goes on (a function's SDK sends its own): Lambda's loop detection then stops a
+            // function that keeps writing into the prefix that triggers it.
+            await InvokeAsync(configuration.FunctionArn, payload, http.Request.Headers["X-Amzn-Trace-Id"].FirstOrDefault());
         }
     }
 
     /// <summary>Queues one asynchronous invocation of <paramref name="functionArn"/> (journaled before this returns).</summary>
-    public async Task InvokeAsync(string functionArn, byte[] payload)
+    public async Task InvokeAsync(string functionArn, byte[] payload, string? traceHeader = null)
     {
         if (!FunctionArns.TryParseFunction(functionArn, node.Value.Region, node.Value.AccountId, out var name, out var qualifier))
         {
@@ -91,7 +99,7 @@ public sealed partial class BucketNotifications(ObjectStore store, IGrainFactory
                 RequestId = Guid.NewGuid().ToString(),
                 Payload = payload,
                 InvokedFunctionArn = functionArn,
-                TraceId = TraceIds.New(time.GetUtcNow()),
+                TraceId = TraceIds.For(traceHeader, null, time.GetUtcNow()),
             });
         }
         catch (LambdaServiceException e) when (e.ErrorType == LambdaErrorType.ResourceNotFoundException)
@@ -137,6 +145,9 @@ public sealed partial class BucketNotifications(ObjectStore store, IGrainFactory
             throw S3Exception.InvalidArgument($"Unable to validate the following destination configurations: {functionArn} (the function must exist and allow s3.amazonaws.com to invoke it: aws lambda add-permission --principal s3.amazonaws.com --source-arn arn:aws:s3:::{bucket})");
         }
     }
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "S3 event for {FunctionArn} dropped: it no longer allows s3.amazonaws.com to invoke it for bucket {Bucket}")]
+    private static partial void LogNotAllowed(ILogger logger, string functionArn, string bucket);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "S3 event for {FunctionArn} dropped: the function no longer exists")]
     private static partial void LogFunctionGone(ILogger logger, string functionArn);

@@ -13,10 +13,14 @@ namespace LambdaCluster.Gateway.S3;
 /// <c>objects/{sha256(key)}.json</c> and its bytes in a file that metadata names, multipart uploads under
 /// <c>uploads/{id}</c>. A write lands its bytes first and then renames the metadata over the old one, so a reader sees
 /// the old object or the new one, whole; objects are never held in memory beyond one request's body.
+/// Writes and deletes of one key are serialized on this node (so no body file is orphaned and a delete never removes a
+/// newer object); nodes sharing the folder can still race on one key, as concurrent writers to S3 race, last one wins.
 /// Throws <see cref="S3Exception"/> with S3's codes.
 /// </summary>
 public sealed partial class ObjectStore(IOptions<S3Options> options, IOptions<NodeOptions> node, TimeProvider time)
 {
+    private readonly Lock[] _keyLocks = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
+
     /// <summary>S3's limit on a key, in UTF-8 bytes.</summary>
     public const int MaxKeyBytes = 1024;
 
@@ -76,8 +80,14 @@ public sealed partial class ObjectStore(IOptions<S3Options> options, IOptions<No
     /// <summary>An object's metadata (NoSuchKey when there is none).</summary>
     public StoredObject Head(string bucket, string key)
     {
-        var file = MetadataFile(bucket, key);
-        return File.Exists(file) ? Read(file) : throw S3Exception.NoSuchKey(key);
+        try
+        {
+            return Read(MetadataFile(bucket, key));
+        }
+        catch (FileNotFoundException)
+        {
+            throw S3Exception.NoSuchKey(key);
+        }
     }
 
     /// <summary>An object's metadata and an open stream over its bytes (the caller disposes it).</summary>
@@ -101,15 +111,22 @@ public sealed partial class ObjectStore(IOptions<S3Options> options, IOptions<No
     public bool Delete(string bucket, string key)
     {
         var file = MetadataFile(bucket, key);
-        if (!File.Exists(file))
+        lock (KeyLock(file))
         {
-            return false;
-        }
+            StoredObject stored;
+            try
+            {
+                stored = Read(file);
+            }
+            catch (FileNotFoundException)
+            {
+                return false;
+            }
 
-        var stored = Read(file);
-        File.Delete(file);
-        File.Delete(Path.Combine(BucketFolder(bucket), "objects", stored.BodyFile));
-        return true;
+            File.Delete(file);
+            File.Delete(Path.Combine(BucketFolder(bucket), "objects", stored.BodyFile));
+            return true;
+        }
     }
 
     /// <summary>Copies an object (its metadata too unless <paramref name="replaceMetadata"/> gives new ones).</summary>
@@ -214,7 +231,15 @@ public sealed partial class ObjectStore(IOptions<S3Options> options, IOptions<No
                 part.CopyTo(output);
             }
         }, etagOfParts, size, upload.ContentType, upload.Metadata);
-        Directory.Delete(folder, recursive: true);
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Aborted while completing: the object is made all the same, as S3 may.
+        }
+
         return stored;
     }
 
@@ -237,18 +262,23 @@ public sealed partial class ObjectStore(IOptions<S3Options> options, IOptions<No
         CheckKey(key);
         var objects = Path.Combine(BucketFolder(bucket), "objects");
         var metadataFile = MetadataFile(bucket, key);
-        var previous = File.Exists(metadataFile) ? Read(metadataFile).BodyFile : null;
         var bodyFile = $"{Path.GetFileNameWithoutExtension(metadataFile)}.{Guid.NewGuid():N}";
-        write(Path.Combine(objects, bodyFile));
-        var stored = new StoredObject(key, size, etag, TruncatedToSeconds(time.GetUtcNow()), contentType, metadata, bodyFile);
-        WriteAtomically(metadataFile, JsonSerializer.SerializeToUtf8Bytes(stored, S3JsonContext.Default.StoredObject));
-        if (previous is not null)
+        write(Path.Combine(objects, bodyFile)); // outside the lock: a large body does not hold up the key's other writers
+        lock (KeyLock(metadataFile))
         {
-            File.Delete(Path.Combine(objects, previous));
-        }
+            var previous = File.Exists(metadataFile) ? Read(metadataFile).BodyFile : null;
+            var stored = new StoredObject(key, size, etag, TruncatedToSeconds(time.GetUtcNow()), contentType, metadata, bodyFile);
+            WriteAtomically(metadataFile, JsonSerializer.SerializeToUtf8Bytes(stored, S3JsonContext.Default.StoredObject));
+            if (previous is not null)
+            {
+                File.Delete(Path.Combine(objects, previous));
+            }
 
-        return stored;
+            return stored;
+        }
     }
+
+    private Lock KeyLock(string metadataFile) => _keyLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(Path.GetFileName(metadataFile)) % _keyLocks.Length)];
 
     private static DateTimeOffset TruncatedToSeconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % TimeSpan.TicksPerSecond));
 

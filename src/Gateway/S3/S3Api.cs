@@ -171,6 +171,14 @@ public sealed class S3Api(ObjectStore store, BucketNotifications notifications, 
                 headers[$"x-amz-meta-{name}"] = value;
             }
 
+            foreach (var (parameter, header) in ResponseOverrides)
+            {
+                if (http.Request.Query[parameter].ToString() is { Length: > 0 } value)
+                {
+                    headers[header] = value; // a presigned URL's response-content-disposition and the like
+                }
+            }
+
             var (start, length) = (0L, stored.Size);
             if (http.Request.Headers.Range.ToString() is { Length: > 0 } range)
             {
@@ -203,7 +211,7 @@ public sealed class S3Api(ObjectStore store, BucketNotifications notifications, 
     private async Task DeleteObjectsAsync(HttpContext http, string bucket)
     {
         store.CheckBucket(bucket);
-        var request = XElement.Parse(System.Text.Encoding.UTF8.GetString(http.Body()));
+        var request = S3Xml.Parse(http.Body());
         var keys = request.Elements().Where(e => e.Name.LocalName == "Object").Select(o => o.Elements().FirstOrDefault(e => e.Name.LocalName == "Key")?.Value ?? throw S3Exception.MalformedXml()).ToList();
         if (keys.Count is 0 or > 1000)
         {
@@ -232,15 +240,9 @@ public sealed class S3Api(ObjectStore store, BucketNotifications notifications, 
 
     private async Task CopyObjectAsync(HttpContext http, string bucket, string key)
     {
-        var source = Uri.UnescapeDataString(http.Request.Headers["x-amz-copy-source"].ToString().Split('?')[0].TrimStart('/'));
-        var slash = source.IndexOf('/');
-        if (slash <= 0 || slash == source.Length - 1)
-        {
-            throw S3Exception.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
-        }
-
+        var (sourceBucket, sourceKey) = CopySource(http.Request);
         var replace = http.Request.Headers["x-amz-metadata-directive"] == "REPLACE" ? (ContentTypeOf(http.Request), MetadataOf(http.Request)) : ((string, Dictionary<string, string>)?)null;
-        var stored = store.Copy(source[..slash], source[(slash + 1)..], bucket, key, replace);
+        var stored = store.Copy(sourceBucket, sourceKey, bucket, key, replace);
         await notifications.PublishAsync(bucket, stored, "ObjectCreated:Copy", http);
         await S3Xml.WriteAsync(http, 200, "CopyObjectResult", xml =>
         {
@@ -350,20 +352,61 @@ public sealed class S3Api(ObjectStore store, BucketNotifications notifications, 
         });
     }
 
-    private Task UploadPartAsync(HttpContext http, string bucket, string key)
+    private async Task UploadPartAsync(HttpContext http, string bucket, string key)
     {
         if (!int.TryParse(http.Request.Query["partNumber"], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             throw S3Exception.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive");
         }
 
-        http.Response.Headers.ETag = store.PutPart(bucket, key, http.Request.Query["uploadId"].ToString(), number, http.Body());
-        return Empty(http, 200);
+        var uploadId = http.Request.Query["uploadId"].ToString();
+        if (!http.Request.Headers.ContainsKey("x-amz-copy-source"))
+        {
+            http.Response.Headers.ETag = store.PutPart(bucket, key, uploadId, number, http.Body());
+            await Empty(http, 200);
+            return;
+        }
+
+        // UploadPartCopy (aws s3 cp between buckets, above 8 MB): the part is a range of an existing object.
+        var (sourceBucket, sourceKey) = CopySource(http.Request);
+        var (source, body) = store.Open(sourceBucket, sourceKey);
+        byte[] part;
+        await using (body)
+        {
+            var (start, length) = http.Request.Headers["x-amz-copy-source-range"].ToString() is { Length: > 0 } range ? Range(range, source.Size) : (0, source.Size);
+            if (length > MaxCopyPartBytes)
+            {
+                throw S3Exception.InvalidArgument($"A copied part must be at most {MaxCopyPartBytes} bytes here.");
+            }
+
+            part = new byte[length];
+            body.Seek(start, SeekOrigin.Begin);
+            await body.ReadExactlyAsync(part, http.RequestAborted);
+        }
+
+        var etag = store.PutPart(bucket, key, uploadId, number, part);
+        await S3Xml.WriteAsync(http, 200, "CopyPartResult", xml =>
+        {
+            xml.WriteElementString("LastModified", S3Xml.Timestamp(source.LastModified));
+            xml.WriteElementString("ETag", etag);
+        });
+    }
+
+    /// <summary>Most bytes one UploadPartCopy copies (held in memory while it does).</summary>
+    private const long MaxCopyPartBytes = 100L * 1024 * 1024;
+
+    private static (string Bucket, string Key) CopySource(HttpRequest request)
+    {
+        var source = Uri.UnescapeDataString(request.Headers["x-amz-copy-source"].ToString().Split('?')[0].TrimStart('/'));
+        var slash = source.IndexOf('/');
+        return slash <= 0 || slash == source.Length - 1
+            ? throw S3Exception.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+            : (source[..slash], source[(slash + 1)..]);
     }
 
     private async Task CompleteUploadAsync(HttpContext http, string bucket, string key)
     {
-        var request = XElement.Parse(System.Text.Encoding.UTF8.GetString(http.Body()));
+        var request = S3Xml.Parse(http.Body());
         var parts = request.Elements().Where(e => e.Name.LocalName == "Part").Select(part =>
         {
             var number = part.Elements().FirstOrDefault(e => e.Name.LocalName == "PartNumber")?.Value;
@@ -396,9 +439,17 @@ public sealed class S3Api(ObjectStore store, BucketNotifications notifications, 
         return slash < 0 ? (Uri.UnescapeDataString(path), "") : (Uri.UnescapeDataString(path[..slash]), Uri.UnescapeDataString(path[(slash + 1)..]));
     }
 
-    /// <summary>A presigned URL's signing parameters, and the SDKs' x-id (the operation's name): not subresources.</summary>
+    /// <summary>GetObject's response-* parameters and the headers they set.</summary>
+    private static readonly (string Parameter, string Header)[] ResponseOverrides =
+    [
+        ("response-content-type", "Content-Type"), ("response-content-disposition", "Content-Disposition"), ("response-content-encoding", "Content-Encoding"),
+        ("response-content-language", "Content-Language"), ("response-cache-control", "Cache-Control"), ("response-expires", "Expires"),
+    ];
+
+    /// <summary>A presigned URL's signing parameters, the SDKs' x-id (the operation's name) and GetObject's response overrides: not subresources.</summary>
     private static bool IsSigningOrCall(string parameter) =>
-        parameter is "AWSAccessKeyId" or "Signature" or "Expires" or "x-id" || parameter.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase);
+        parameter is "AWSAccessKeyId" or "Signature" or "Expires" or "x-id" || parameter.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase)
+        || parameter.StartsWith("response-", StringComparison.Ordinal);
 
     private static string ContentTypeOf(HttpRequest request) => request.ContentType is { Length: > 0 } type ? type : DefaultContentType;
 

@@ -85,6 +85,12 @@ public sealed partial class FunctionGrain(
             Vpc = update.Vpc ?? current.Vpc,
             FileSystems = update.FileSystems ?? current.FileSystems,
         };
+        if (updated.FileSystems.Count > 0 && updated.Vpc is not { Attached: true })
+        {
+            // Checked here too: two updates racing (one adding a file system, one leaving the VPC) pass the gateway's check apart.
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, $"Function must be configured to execute in a VPC to reference access point {updated.FileSystems[0].Arn}.");
+        }
+
         return await SaveLatestAsync(updated);
     }
 

@@ -14,7 +14,11 @@ public sealed class AccessPointOptions
     /// <summary>The file system's root on this node: an absolute path (a local folder, or a shared mount such as NFS).</summary>
     public string Path { get; set; } = "";
 
-    /// <summary>The user and groups the function's processes have when it mounts this access point; null: its own.</summary>
+    /// <summary>
+    /// The user and groups the function's processes run as when it mounts this access point (required): every file they
+    /// make through it is this user's, as with EFS. Unlike Lambda, where only the file operations take this identity, the
+    /// whole process has it here.
+    /// </summary>
     public PosixUserOptions? PosixUser { get; set; }
 
     /// <summary>The directory under <see cref="Path"/> exposed as the file system's root (default /).</summary>

@@ -36,6 +36,11 @@ public sealed partial class FileSystemOptionsValidator : IValidateOptions<FileSy
             yield return "RootDirectory:Path must be an absolute path without . or .. parts.";
         }
 
+        if (accessPoint.PosixUser is null)
+        {
+            yield return "PosixUser is required: every environment that mounts the access point runs as this user, so that they share its files.";
+        }
+
         if (accessPoint.PosixUser is { } user && (user.Uid is < 1 or > 4294967294 || user.Gid is < 0 or > 4294967294 || user.SecondaryGids.Count > 16 || user.SecondaryGids.Any(g => g is < 0 or > 4294967294)))
         {
             yield return "PosixUser needs a Uid of 1 to 4294967294 (not root), a Gid of 0 to 4294967294 and at most 16 SecondaryGids.";

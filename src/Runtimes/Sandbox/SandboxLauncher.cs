@@ -1,6 +1,7 @@
 using System.Globalization;
 using LambdaCluster.Runtimes.FileSystems;
 using LambdaCluster.Runtimes.Hosting;
+using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Vpc;
 using Microsoft.Extensions.Options;
@@ -75,10 +76,21 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         // Flow: the access point's directory and user → the subnet attachment (its own network namespace) → the user
         // files and control group → nsenter (a pre-started runtime's mount namespace or the attachment's network
         // namespace) → bubblewrap → setpriv → the runtime.
+        if (request.Spec.FileSystem is not null && request.Spec.Vpc is null)
+        {
+            // Its processes run as the access point's user, whom the node-namespace rules (NetworkGuard) do not know.
+            throw new LaunchRefusedException(PlatformFailureReason.FileSystemMountFailed, "Lambda was not able to mount the function's file system: a function must be configured to execute in a VPC to mount one.");
+        }
+
+        if (request.Spec.Vpc is not null && request.PrestartSlot is not null)
+        {
+            throw new InvalidOperationException("A pre-started runtime waits in the node's network namespace and cannot serve a function in a VPC.");
+        }
+
         var settings = options.Value;
         var port = RuntimeApiPort(request.RuntimeApiAddress);
         var mount = request.Spec.FileSystem is { } fileSystem ? fileSystems.Prepare(fileSystem) : null;
-        var user = mount?.User is { } posix ? new SandboxUser(posix.Uid, posix.Gid, posix.SecondaryGids) : new SandboxUser(settings.SandboxUserIdBase + port, settings.SandboxUserIdBase + port, []);
+        var user = mount is { User: var posix } ? new SandboxUser(posix.Uid, posix.Gid, posix.SecondaryGids) : new SandboxUser(settings.SandboxUserIdBase + port, settings.SandboxUserIdBase + port, []);
         var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
         var environment = (Dictionary<string, string>)EnvironmentFor(request);
         if (request.ForkDirectory is not null)

@@ -59,10 +59,13 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
                 var prefix = subnet.Network.PrefixLength.ToString(CultureInfo.InvariantCulture);
                 var create = Directory.Exists($"/sys/class/net/{subnet.Bridge}") ? "" : $"link add name {subnet.Bridge} type bridge\n";
                 HostCommand.Run(IpExecutable, ["-batch", "-"], $"{create}addr replace {subnet.Host}/{prefix} dev {subnet.Bridge}\nlink set {subnet.Bridge} up\n");
+                // IPv4 forwards what arrives on an interface whose forwarding is on: the node routes between a VPC's subnets
+                // (and out of NAT subnets) without forwarding for the whole host; the node's table decides what passes.
+                File.WriteAllText($"/proc/sys/net/ipv4/conf/{subnet.Bridge}/forwarding", "1");
             }
 
             _table = string.Create(CultureInfo.InvariantCulture, $"{TablePrefix}{Environment.ProcessId}");
-            HostCommand.Run(NetworkGuard.NftExecutable, ["-f", "-"], VpcRulesets.Host(_table, options.Value.Subnets, environments.Value.SandboxUserIdBase));
+            HostCommand.Run(NetworkGuard.NftExecutable, ["-f", "-"], VpcRulesets.Host(_table, options.Value.Subnets, environments.Value.SandboxUserIdBase, environments.Value.BlockedPorts));
             LogPrepared(logger, options.Value.Subnets.Count, _table);
             return [.. options.Value.Subnets.Select(s => s.Host).Distinct()];
         }
@@ -181,13 +184,13 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
             {
                 HostCommand.Run(IpExecutable, ["netns", "delete", Path.GetFileName(attachment.NamespacePath)]); // its veth pair goes with it
             }
+
+            _pools[attachment.Subnet.Id].Return(attachment.Address);
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {
-            LogDetachFailed(logger, attachment.Address.ToString(), e.Message);
+            LogDetachFailed(logger, attachment.Address.ToString(), e.Message); // the address stays taken: its old veth may still hold it
         }
-
-        _pools[attachment.Subnet.Id].Return(attachment.Address);
     }
 
     /// <summary>Namespaces and tables of nodes that are no longer running (a killed node leaves them behind).</summary>

@@ -14,14 +14,16 @@ public static class VpcRulesets
     public const string EnvironmentTable = "lambda_security_groups";
 
     /// <summary>
-    /// The node's table: from a subnet's bridge, the node's own addresses take only each environment's Runtime API (the
-    /// <c>endpoints</c> set pairs an environment's address with its port, so no environment reaches another's); traffic
-    /// between ports of one bridge passes (the subnet itself); traffic leaving a subnet for anywhere else (another
-    /// subnet, the node's other networks) is dropped unless the subnet has a NAT route, which is then masqueraded; and
-    /// the functions outside any VPC (in the node's namespace, as users from <paramref name="sandboxUserIdBase"/> on)
-    /// send nothing onto a subnet, as a Lambda function outside a VPC cannot reach into one.
+    /// The node's table. Its addresses on the subnets take only each environment's Runtime API, and only from that
+    /// subnet's bridge (the <c>endpoints</c> set pairs an environment's address with its port, so no environment reaches
+    /// another's, and nothing off the subnet reaches any). Traffic between the subnets of one VPC is routed (its
+    /// security groups decide, as a VPC's local route does); traffic leaving a VPC for anywhere else (another VPC, the
+    /// node's other networks) is dropped unless the subnet has a NAT route, which is then masqueraded, never to a
+    /// link-local address (a cloud's metadata service) nor to <paramref name="blockedPorts"/> (the cluster's own). The
+    /// functions outside any VPC (in the node's namespace, as users from <paramref name="sandboxUserIdBase"/> on) send
+    /// nothing onto a subnet, as a Lambda function outside a VPC cannot reach into one.
     /// </summary>
-    public static string Host(string table, IReadOnlyCollection<SubnetOptions> subnets, int sandboxUserIdBase)
+    public static string Host(string table, IReadOnlyCollection<SubnetOptions> subnets, int sandboxUserIdBase, IReadOnlyCollection<int> blockedPorts)
     {
         var bridges = string.Join(", ", subnets.Select(s => $"\"{s.Bridge}\""));
         var nat = subnets.Where(s => s.Nat).Select(s => s.Network.ToString()).ToList();
@@ -40,6 +42,15 @@ public static class VpcRulesets
         text.Append("""
               chain input {
                 type filter hook input priority filter - 1; policy accept;
+
+            """);
+        foreach (var subnet in subnets)
+        {
+            // Linux takes a packet for any of its addresses on any interface: the subnet's address only from its bridge.
+            text.Append(CultureInfo.InvariantCulture, $"    ip daddr {subnet.Host} iifname != \"{subnet.Bridge}\" drop\n");
+        }
+
+        text.Append("""
                 iifname @bridges ip saddr . tcp dport @endpoints accept
                 iifname @bridges ct state established,related accept
                 iifname @bridges drop
@@ -48,10 +59,17 @@ public static class VpcRulesets
                 type filter hook forward priority filter - 1; policy accept;
 
             """);
-        foreach (var subnet in subnets)
+        foreach (var vpc in subnets.GroupBy(s => s.VpcId))
         {
-            // Bridged traffic between two ports of one bridge (with br_netfilter it passes this hook too).
-            text.Append(CultureInfo.InvariantCulture, $"    iifname \"{subnet.Bridge}\" oifname \"{subnet.Bridge}\" accept\n");
+            // Bridged traffic on one subnet (br_netfilter passes it through this hook too), and routed traffic between a VPC's subnets.
+            var members = string.Join(", ", vpc.Select(s => $"\"{s.Bridge}\""));
+            text.Append(CultureInfo.InvariantCulture, $"    iifname {{ {members} }} oifname {{ {members} }} accept\n");
+        }
+
+        text.Append("    iifname @bridges ip daddr 169.254.0.0/16 drop\n");
+        if (blockedPorts.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    iifname @bridges tcp dport {{ {string.Join(", ", blockedPorts)} }} drop\n");
         }
 
         if (nat.Count > 0)

@@ -4,11 +4,12 @@ using System.Globalization;
 namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>
-/// A node with two subnets of one VPC (10.213.1.0/24 and 10.213.2.0/24, on bridges the node makes), a security group
-/// allowing TCP egress to both, a group of another VPC, and an EFS-style access point on a folder of the work directory
-/// (POSIX user 1001:1001, root directory /lambda made 750). Once the node runs, a TCP service answers on each subnet from
-/// a network namespace of the fixture's own (10.213.1.250:5432 says "db-a", 10.213.2.250:5432 says "db-b"), as a database
-/// on a private network would. Everything the fixture makes is named after its process and removed when it stops (and
+/// A node with two subnets of one VPC (10.213.1.0/24 and 10.213.2.0/24) and one of another (10.214.1.0/24), on bridges the
+/// node makes, a security group allowing TCP egress to all three, a group of the other VPC, and an EFS-style access point
+/// on a folder of the work directory (POSIX user 1001:1001, root directory /lambda made 750). Once the node runs, a TCP
+/// service answers on each subnet from a network namespace of the fixture's own (10.213.1.250:5432 says "db-a",
+/// 10.213.2.250 "db-b", 10.214.1.250 "db-c"), as a database on a private network would, and the test process listens on
+/// every address of the machine at <see cref="NodeWidePort"/>, as a node's own service might. Everything the fixture makes is named after its process and removed when it stops (and
 /// what a killed run left is removed when the next starts). S3 notifications from another object store reach
 /// <c>/s3-events/minio</c> with <see cref="WebhookToken"/>, for function <see cref="WebhookFunction"/>.
 /// </summary>
@@ -16,17 +17,23 @@ public sealed class IntegrationNodeFixture : NodeFixture
 {
     public const string SubnetA = "subnet-e2ea";
     public const string SubnetB = "subnet-e2eb";
+    public const string OtherVpcSubnet = "subnet-e2ec";
     public const string SecurityGroup = "sg-e2e";
     public const string OtherVpcSecurityGroup = "sg-other";
     public const string AccessPointArn = "arn:aws:elasticfilesystem:us-east-1:000000000000:access-point/fsap-0123456789abcdef0";
     public const string ServiceA = "10.213.1.250";
     public const string ServiceB = "10.213.2.250";
+    public const string ServiceC = "10.214.1.250";
     public const int ServicePort = 5432;
     public const string WebhookToken = "minio-webhook-token-0123456789";
     public const string WebhookFunction = "s3-processor";
     private const string Ip = "/usr/sbin/ip";
     private static readonly string Tag = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     private readonly List<Process> _services = [];
+    private readonly System.Net.Sockets.TcpListener _nodeWide = new(System.Net.IPAddress.Any, 0);
+
+    /// <summary>A port the test process listens on at every address of the machine (its subnet addresses included).</summary>
+    public int NodeWidePort => ((System.Net.IPEndPoint)_nodeWide.LocalEndpoint).Port;
 
     /// <summary>The access point's root directory on the host.</summary>
     public string AccessPointDirectory => Path.Combine(WorkDirectory, "efs", "lambda");
@@ -46,12 +53,18 @@ public sealed class IntegrationNodeFixture : NodeFixture
             ["Vpc:Subnets:1:VpcId"] = "vpc-e2e",
             ["Vpc:Subnets:1:Cidr"] = "10.213.2.0/24",
             ["Vpc:Subnets:1:Bridge"] = Bridge('b'),
+            ["Vpc:Subnets:2:Id"] = OtherVpcSubnet,
+            ["Vpc:Subnets:2:VpcId"] = "vpc-other",
+            ["Vpc:Subnets:2:Cidr"] = "10.214.1.0/24",
+            ["Vpc:Subnets:2:Bridge"] = Bridge('c'),
             ["Vpc:SecurityGroups:0:Id"] = SecurityGroup,
             ["Vpc:SecurityGroups:0:VpcId"] = "vpc-e2e",
             ["Vpc:SecurityGroups:0:Egress:0:IpProtocol"] = "tcp",
             ["Vpc:SecurityGroups:0:Egress:0:FromPort"] = "0",
             ["Vpc:SecurityGroups:0:Egress:0:ToPort"] = "65535",
             ["Vpc:SecurityGroups:0:Egress:0:CidrIp"] = "10.213.0.0/16",
+            ["Vpc:SecurityGroups:0:Egress:1:IpProtocol"] = "-1",
+            ["Vpc:SecurityGroups:0:Egress:1:CidrIp"] = "10.214.0.0/16", // the group allows it: only the network stands in the way
             ["Vpc:SecurityGroups:1:Id"] = OtherVpcSecurityGroup,
             ["Vpc:SecurityGroups:1:VpcId"] = "vpc-other",
             ["FileSystems:AccessPoints:0:Arn"] = AccessPointArn,
@@ -70,8 +83,10 @@ public sealed class IntegrationNodeFixture : NodeFixture
 
     protected override Task StartedAsync()
     {
-        StartService('a', ServiceA, "db-a");
-        StartService('b', ServiceB, "db-b");
+        StartService('a', ServiceA, "10.213.1.1", "db-a");
+        StartService('b', ServiceB, "10.213.2.1", "db-b");
+        StartService('c', ServiceC, "10.214.1.1", "db-c");
+        _nodeWide.Start();
         return Task.CompletedTask;
     }
 
@@ -84,7 +99,8 @@ public sealed class IntegrationNodeFixture : NodeFixture
             service.Dispose();
         }
 
-        foreach (var side in "ab")
+        _nodeWide.Stop();
+        foreach (var side in "abc")
         {
             Run(Ip, "netns", "delete", Namespace(side));
             Run(Ip, "link", "delete", Bridge(side));
@@ -98,7 +114,7 @@ public sealed class IntegrationNodeFixture : NodeFixture
     private static string Namespace(char side) => $"lce2e-{Tag}-{side}";
 
     /// <summary>A namespace on the subnet's bridge, at <paramref name="address"/>, whose service answers each connection with <paramref name="answer"/>.</summary>
-    private void StartService(char side, string address, string answer)
+    private void StartService(char side, string address, string gateway, string answer)
     {
         var ns = Namespace(side);
         var veth = $"lcd{Tag}{side}";
@@ -107,6 +123,7 @@ public sealed class IntegrationNodeFixture : NodeFixture
         Run(Ip, "link", "set", veth, "master", Bridge(side), "up");
         Run(Ip, "-n", ns, "addr", "add", $"{address}/24", "dev", "eth0");
         Run(Ip, "-n", ns, "link", "set", "eth0", "up");
+        Run(Ip, "-n", ns, "route", "add", "default", "via", gateway); // answers go back through the node
         var server = $"import socket\ns = socket.create_server(('{address}', {ServicePort}))\nwhile True:\n    c, _ = s.accept()\n    c.sendall(b'{answer}')\n    c.close()\n";
         var start = new ProcessStartInfo(Ip) { UseShellExecute = false };
         foreach (var argument in new[] { "netns", "exec", ns, "/usr/bin/python3", "-c", server })

@@ -80,8 +80,13 @@ public sealed class VpcNetworkingTests
     public async Task Rulesets_AreValidNftables_AndCarryTheGroupsRules()
     {
         var subnets = new[] { Subnet("10.0.0.0/24"), new SubnetOptions { Id = "subnet-b", VpcId = "vpc-a", Cidr = "10.0.1.0/24", Bridge = "br-b", Nat = true } };
-        var host = VpcRulesets.Host("lambda_vpc_test", subnets, 200_000);
+        var host = VpcRulesets.Host("lambda_vpc_test", subnets, 200_000, [11111, 6379]);
         Assert.Contains("iifname @bridges ip saddr . tcp dport @endpoints accept", host, StringComparison.Ordinal);
+        Assert.Contains("ip daddr 10.0.0.1 iifname != \"br-a\" drop", host, StringComparison.Ordinal); // the subnet address from its bridge only
+        Assert.Contains("iifname { \"br-a\", \"br-b\" } oifname { \"br-a\", \"br-b\" } accept", host, StringComparison.Ordinal); // one VPC: routed
+        Assert.Contains("iifname @bridges tcp dport { 11111, 6379 } drop", host, StringComparison.Ordinal);
+        Assert.Contains("iifname @bridges ip daddr 169.254.0.0/16 drop", host, StringComparison.Ordinal);
+        Assert.True(host.IndexOf("169.254.0.0/16 drop", StringComparison.Ordinal) < host.IndexOf("@nat_sources oifname != @bridges accept", StringComparison.Ordinal));
         Assert.Contains("oifname @bridges meta skuid 200000-265535 drop", host, StringComparison.Ordinal);
         Assert.Contains("ip saddr @nat_sources oifname != @bridges masquerade", host, StringComparison.Ordinal);
         var group = new SecurityGroupOptions
