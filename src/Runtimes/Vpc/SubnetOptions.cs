@@ -35,9 +35,9 @@ public sealed class SubnetOptions
     public string? EnvironmentAddresses { get; set; }
 
     /// <summary>
-    /// Whether the subnet has a NAT route: environments may reach networks beyond it (the internet), masqueraded behind
-    /// the node's address (the node must forward IPv4: net.ipv4.ip_forward=1). False, the default: the subnet alone, as a
-    /// private subnet without a NAT gateway.
+    /// Whether the subnet has a NAT route: environments may reach networks beyond their VPC (the internet), masqueraded
+    /// behind the node's address (the node forwards what arrives on its bridges; the host-wide net.ipv4.ip_forward is left
+    /// alone). False, the default: the VPC alone, as a private subnet without a NAT gateway.
     /// </summary>
     public bool Nat { get; set; }
 

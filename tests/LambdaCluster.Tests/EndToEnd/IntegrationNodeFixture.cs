@@ -9,7 +9,7 @@ namespace LambdaCluster.Tests.EndToEnd;
 /// on a folder of the work directory (POSIX user 1001:1001, root directory /lambda made 750). Once the node runs, a TCP
 /// service answers on each subnet from a network namespace of the fixture's own (10.213.1.250:5432 says "db-a",
 /// 10.213.2.250 "db-b", 10.214.1.250 "db-c"), as a database on a private network would, and the test process listens on
-/// every address of the machine at <see cref="NodeWidePort"/>, as a node's own service might. Everything the fixture makes is named after its process and removed when it stops (and
+/// the node's address on subnet A at <see cref="NodeWidePort"/>, as a node's own service bound to every address would. Everything the fixture makes is named after its process and removed when it stops (and
 /// what a killed run left is removed when the next starts). S3 notifications from another object store reach
 /// <c>/s3-events/minio</c> with <see cref="WebhookToken"/>, for function <see cref="WebhookFunction"/>.
 /// </summary>
@@ -30,9 +30,12 @@ public sealed class IntegrationNodeFixture : NodeFixture
     private const string Ip = "/usr/sbin/ip";
     private static readonly string Tag = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     private readonly List<Process> _services = [];
-    private readonly System.Net.Sockets.TcpListener _nodeWide = new(System.Net.IPAddress.Any, 0);
+    private readonly System.Net.Sockets.TcpListener _nodeWide = new(System.Net.IPAddress.Parse("10.213.1.1"), 0);
 
-    /// <summary>A port the test process listens on at every address of the machine (its subnet addresses included).</summary>
+    /// <summary>
+    /// A port the test process listens on at the node's address on subnet A (as a node service bound to every address
+    /// would be there), not a Runtime API port: only those may be reached from the subnet.
+    /// </summary>
     public int NodeWidePort => ((System.Net.IPEndPoint)_nodeWide.LocalEndpoint).Port;
 
     /// <summary>The access point's root directory on the host.</summary>

@@ -79,7 +79,7 @@ public sealed class VpcTests(IntegrationNodeFixture fixture)
         await Tools.AwsOkAsync(fixture.Node, "lambda", "wait", "function-active-v2", "--function-name", "vpc-fn");
 
         // On its subnet: the services of its VPC answer (the other subnet through the node, as a VPC's local route); the
-        // other VPC's does not (its group allows it; the network does not), nor a port the node has on every address,
+        // other VPC's does not (its group allows it; the network does not), nor another service of the node at its subnet address,
         // another environment's Runtime API, or the node's loopback (the function's own there).
         var probe = await InvokeAsync("vpc-fn", Probe(NeighbourPorts("10.213.1.1"), (IntegrationNodeFixture.ServiceA, IntegrationNodeFixture.ServicePort),
             (IntegrationNodeFixture.ServiceB, IntegrationNodeFixture.ServicePort), (IntegrationNodeFixture.ServiceC, IntegrationNodeFixture.ServicePort),
