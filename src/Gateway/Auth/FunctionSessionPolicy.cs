@@ -14,9 +14,14 @@ public static class FunctionSessionPolicy
     /// <summary>Null when allowed; otherwise AccessDeniedException's message for <paramref name="functionArn"/>.</summary>
     public static string? Check(HttpRequest request, string service, string functionArn)
     {
+        if (service is "schemas")
+        {
+            return Denied(functionArn); // other functions' saved test events
+        }
+
         if (service != "lambda")
         {
-            return null; // SQS, Kinesis and CloudWatch Logs: the data plane
+            return null; // SQS, Kinesis, CloudWatch Logs and S3: the data plane
         }
 
         var segments = (request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -28,10 +33,11 @@ public static class FunctionSessionPolicy
             ("GET", [_, "functions", var name, "configuration"]) => NameOf(Uri.UnescapeDataString(name)) == ownName,
             _ => false,
         };
-        return allowed
-            ? null
-            : $"User: {functionArn} is not authorized to perform this operation: a function's temporary credentials may invoke functions, use queues, streams and logs, and read only its own function.";
+        return allowed ? null : Denied(functionArn);
     }
+
+    private static string Denied(string functionArn) =>
+        $"User: {functionArn} is not authorized to perform this operation: a function's temporary credentials may invoke functions, use queues, streams and logs, and read only its own function.";
 
     /// <summary>The function name in a name, a partial ARN (account:function:name) or a full ARN, without its qualifier.</summary>
     private static string NameOf(string reference)

@@ -1,8 +1,10 @@
+using LambdaCluster.Gateway.Console;
 using LambdaCluster.Gateway.Http;
 using LambdaCluster.Gateway.Lambda;
 using LambdaCluster.Gateway.Streaming;
 using LambdaCluster.Gateway.Logs;
 using LambdaCluster.Gateway.Queues;
+using LambdaCluster.Gateway.Schemas;
 using LambdaCluster.Gateway.Streams;
 using LambdaCluster.Gateway.Urls;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +19,7 @@ public static class GatewayEndpointRouteBuilderExtensions
     public static WebApplication MapLambdaGateway(this WebApplication app)
     {
         app.UseMiddleware<FunctionUrlMiddleware>(); // function URLs: before SigV4, they authenticate by their AuthType
+        app.UseLambdaConsole(); // its static files: before SigV4 (the sign-in page), after function URLs (their hosts are theirs)
         app.UseMiddleware<GatewayRequestMiddleware>();
         var functions = app.Services.GetRequiredService<FunctionApi>();
         var invoke = app.Services.GetRequiredService<InvokeApi>();
@@ -37,6 +40,8 @@ public static class GatewayEndpointRouteBuilderExtensions
         var recursion = app.Services.GetRequiredService<RecursionConfigApi>();
         var runtimeManagement = app.Services.GetRequiredService<RuntimeManagementApi>();
         var codeSigning = app.Services.GetRequiredService<CodeSigningConfigApi>();
+        var schemas = app.Services.GetRequiredService<SchemasApi>();
+        var console = app.Services.GetRequiredService<ConsoleApi>();
         var s3Webhooks = app.Services.GetRequiredService<LambdaCluster.Gateway.S3.S3WebhookApi>();
 
         // S3 requests (signed for service s3) never reach these routes: the request middleware hands them to S3Api.
@@ -116,6 +121,17 @@ public static class GatewayEndpointRouteBuilderExtensions
             _ => logs.HandleAsync(http),
         });
         app.MapPost("/{account:regex(^\\d{{12}}$)}/{queue}", (HttpContext http) => sqs.HandleAsync(http));
+        const string registry = SchemasApi.PathPrefix + "/name/{registryName}";
+        app.MapPost(registry, (HttpContext http, string registryName) => schemas.CreateRegistryAsync(http, registryName));
+        app.MapGet(registry, (HttpContext http, string registryName) => schemas.DescribeRegistryAsync(http, registryName));
+        app.MapGet($"{registry}/schemas", (HttpContext http, string registryName) => schemas.ListSchemasAsync(http, registryName));
+        app.MapPost($"{registry}/schemas/name/{{schemaName}}", (HttpContext http, string registryName, string schemaName) => schemas.CreateSchemaAsync(http, registryName, schemaName));
+        app.MapGet($"{registry}/schemas/name/{{schemaName}}", (HttpContext http, string registryName, string schemaName) => schemas.DescribeSchemaAsync(http, registryName, schemaName));
+        app.MapPut($"{registry}/schemas/name/{{schemaName}}", (HttpContext http, string registryName, string schemaName) => schemas.UpdateSchemaAsync(http, registryName, schemaName));
+        app.MapDelete($"{registry}/schemas/name/{{schemaName}}", (HttpContext http, string registryName, string schemaName) => schemas.DeleteSchemaAsync(http, registryName, schemaName));
+        app.MapGet($"{ConsoleApi.PathPrefix}/node", console.GetNodeAsync);
+        app.MapGet($"{ConsoleApi.PathPrefix}/cluster", console.GetClusterAsync);
+        app.MapGet($"{ConsoleApi.PathPrefix}/functions/{{functionName}}/metrics", (HttpContext http, string functionName) => console.GetMetricsAsync(http, functionName));
         app.MapGet($"{CodeDownload.PathPrefix}/{{sha256}}", (HttpContext http, string sha256) => code.ServeAsync(http, sha256));
         return app;
     }

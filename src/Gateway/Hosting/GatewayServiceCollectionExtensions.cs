@@ -65,6 +65,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<LogsApi>();
         services.AddSingleton<EventInvokeConfigApi>();
         services.AddSingleton<EventSourceMappingApi>();
+        services.AddSingleton<LambdaCluster.Gateway.Schemas.SchemasApi>();
+        services.AddSingleton<LambdaCluster.Gateway.Console.ConsoleApi>();
+        services.AddOptions<LambdaCluster.Gateway.Console.ConsoleOptions>().Bind(configuration.GetSection(LambdaCluster.Gateway.Console.ConsoleOptions.Section));
         services.TryAddSingleton<AsyncInvocations>();
         return services;
     }

@@ -109,7 +109,7 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
 
     /// <summary>
     /// The SigV4 service a request is for: the JSON-protocol services say so in X-Amz-Target; S3's REST requests by their
-    /// signature's scope (its paths are buckets, which can look like anything); the rest is Lambda's REST API.
+    /// signature's scope (its paths are buckets, which can look like anything); the Schemas API by its paths; the rest is Lambda's REST API.
     /// </summary>
     public static string ServiceOf(HttpRequest request)
     {
@@ -118,6 +118,7 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
             : target.StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal) ? "sqs"
             : target.StartsWith(Streams.KinesisApi.TargetPrefix, StringComparison.Ordinal) ? "kinesis"
             : target.Length == 0 && SignedForS3(request) ? "s3"
+            : request.Path.StartsWithSegments(Schemas.SchemasApi.PathPrefix) ? "schemas"
             : "lambda";
     }
 

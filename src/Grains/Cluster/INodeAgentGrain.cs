@@ -10,4 +10,10 @@ public interface INodeAgentGrain : IGrainWithStringKey
 
     /// <summary>This node's live environments of one function version's pool.</summary>
     [Alias("ListEnvironments")] Task<IReadOnlyList<NodeEnvironment>> ListEnvironmentsAsync(string poolKey);
+
+    /// <summary>This node's load, environments and last hour per function (the console's cluster page).</summary>
+    [Alias("GetView")] Task<NodeView> GetViewAsync();
+
+    /// <summary>One function's last hour on this node, minute by minute, oldest first (the console's Monitor tab).</summary>
+    [Alias("GetMetrics")] Task<IReadOnlyList<Runtimes.Telemetry.MetricMinute>> GetMetricsAsync(string functionName);
 }

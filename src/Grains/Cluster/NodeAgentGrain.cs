@@ -2,13 +2,14 @@ using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Grains.Placement;
 using LambdaCluster.Grains.Pool;
 using LambdaCluster.Runtimes.Environments;
+using LambdaCluster.Runtimes.Telemetry;
 using Orleans.Placement;
 
 namespace LambdaCluster.Grains.Cluster;
 
 /// <inheritdoc cref="INodeAgentGrain"/>
 [SiloPinnedPlacement, Immovable, GrainType("node-agent")]
-public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, InvocationDispatcher dispatcher, NodeLoadSampler sampler, ILocalSiloDetails silo) : Grain, INodeAgentGrain
+public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, InvocationDispatcher dispatcher, NodeLoadSampler sampler, FunctionMetricsRecorder metrics, ILocalSiloDetails silo) : Grain, INodeAgentGrain
 {
     public Task<NodeLoad> GetLoadAsync() => Task.FromResult(sampler.Sample(silo.SiloAddress));
 
@@ -21,4 +22,20 @@ public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, InvocationD
             .ToList();
         return Task.FromResult(environments);
     }
+
+    public Task<NodeView> GetViewAsync()
+    {
+        var environments = supervisor.Environments
+            .Where(e => e.State is not EnvironmentState.Dead)
+            .Select(e => new NodeEnvironmentView(e.Spec.FunctionName, e.Spec.Version, e.State.ToString(), e.Spec.MemorySize, e.Provisioned))
+            .ToList();
+        var functions = metrics.Functions
+            .Select(name => (Name: name, Minutes: metrics.Read(name)))
+            .Where(f => f.Minutes.Count > 0)
+            .Select(f => new FunctionHour(f.Name, f.Minutes.Sum(m => m.Invocations), f.Minutes.Sum(m => m.Errors), f.Minutes.Sum(m => m.Throttles)))
+            .ToList();
+        return Task.FromResult(new NodeView(sampler.Sample(silo.SiloAddress), environments, functions));
+    }
+
+    public Task<IReadOnlyList<MetricMinute>> GetMetricsAsync(string functionName) => Task.FromResult(metrics.Read(functionName));
 }

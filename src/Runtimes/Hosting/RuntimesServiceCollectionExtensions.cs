@@ -9,6 +9,7 @@ using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.RuntimeApi;
 using LambdaCluster.Runtimes.Sandbox;
 using LambdaCluster.Runtimes.Storage;
+using LambdaCluster.Runtimes.Telemetry;
 using LambdaCluster.Runtimes.Vpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,8 @@ public static class RuntimesServiceCollectionExtensions
         }
 
         services.AddHostedService<LogFlushService>();
+        services.TryAddSingleton<FunctionMetricsRecorder>(); // every role: throttles are counted where the call was refused
+        services.AddHostedService(sp => sp.GetRequiredService<FunctionMetricsRecorder>());
         return services;
     }
 

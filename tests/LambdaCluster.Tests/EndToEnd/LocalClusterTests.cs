@@ -5,7 +5,7 @@ namespace LambdaCluster.Tests.EndToEnd;
 
 /// <summary>
 /// The deploy script's loopback cluster (Redis, three silos, a gateway-only process), driven by the aws CLI:
-/// any node serves the tutorial function, traffic continues while a silo is killed, stopping every process loses
+/// any node serves the tutorial function (and the console shows all three silos), traffic continues while a silo is killed, stopping every process loses
 /// neither functions nor logs, and asynchronous events accepted just before the stop run after the restart.
 /// </summary>
 [Trait("Category", "EndToEnd")]
@@ -41,6 +41,13 @@ public sealed class LocalClusterTests : IAsyncLifetime
         {
             Assert.Equal("\"{\\\"area\\\": 42}\"", await InvokeAsync(endpoint, maxAttempts: 1));
         }
+
+        // The web console through any node shows the whole cluster: its three silos, and where the function's environments run.
+        var console = await Tools.ConsoleScriptAsync(_cluster.Silo(2), "cluster.mjs", "cluster", "myLambdaFunction", "3");
+        Assert.True(console.ExitCode == 0, $"{console.Stderr}\n(screenshots: TestResults/console/cluster)");
+        var page = Tools.Json(console.Stdout.Trim().Split('\n')[^1]);
+        Assert.Equal(3, page.GetProperty("silos").GetArrayLength());
+        Assert.InRange(page.GetProperty("placements").GetInt32(), 1, 3);
 
         var killed = await _cluster.RunAsync("kill-silo", "2");
         Assert.True(killed.ExitCode == 0, killed.Stderr);

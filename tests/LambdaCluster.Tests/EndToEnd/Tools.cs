@@ -83,6 +83,25 @@ public static class Tools
         return RunAsync("node", [RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", script), .. arguments], environment);
     }
 
+    /// <summary>
+    /// A browser test of the web console (EndToEnd/js/console) against an endpoint: Debian's Chromium driven by
+    /// playwright-core, saving a screenshot of each step under TestResults/console/<paramref name="artifacts"/> (emptied
+    /// first), the folder the test's failure message and the issue notes point to.
+    /// </summary>
+    public static Task<ProcessResult> ConsoleScriptAsync(string endpoint, string script, string artifacts, params string[] arguments)
+    {
+        var folder = RepositoryFile("TestResults", "console", artifacts);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var environment = Credentials();
+        environment["LAMBDA_ENDPOINT"] = endpoint;
+        environment["CONSOLE_ARTIFACTS"] = folder;
+        return RunAsync("node", [RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "console", script), .. arguments], environment);
+    }
+
     public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

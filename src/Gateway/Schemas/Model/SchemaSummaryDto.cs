@@ -1,0 +1,4 @@
+namespace LambdaCluster.Gateway.Schemas.Model;
+
+/// <summary>ListSchemas' item.</summary>
+public sealed record SchemaSummaryDto(string LastModified, string SchemaArn, string SchemaName, Dictionary<string, string> Tags, long VersionCount);

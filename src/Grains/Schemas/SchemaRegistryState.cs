@@ -1,0 +1,8 @@
+namespace LambdaCluster.Grains.Schemas;
+
+[GenerateSerializer, Alias("lambda.schema-registry-state")]
+public sealed class SchemaRegistryState
+{
+    /// <summary>Null when the registry does not exist.</summary>
+    [Id(0)] public SchemaRegistryDefinition? Definition { get; set; }
+}
