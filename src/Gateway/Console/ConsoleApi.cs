@@ -75,7 +75,10 @@ public sealed partial class ConsoleApi(IGrainFactory grains, IOptions<ClusterMod
                 (invocations, errors, throttles, concurrent) = (invocations + m.Invocations, errors + m.Errors, throttles + m.Throttles, concurrent + m.ConcurrentExecutions);
                 for (var i = 0; i + 1 < m.Durations.Length; i += 2)
                 {
-                    durations[m.Durations[i]] += m.Durations[i + 1];
+                    if ((uint)m.Durations[i] < (uint)durations.Length)
+                    {
+                        durations[m.Durations[i]] += m.Durations[i + 1]; // (a node of another version could bucket differently)
+                    }
                 }
             }
 

@@ -108,18 +108,54 @@ public sealed partial class GatewayRequestMiddleware(RequestDelegate next, SigV4
         (path.EndsWith("/invocations", StringComparison.Ordinal) || path.EndsWith("/response-streaming-invocations", StringComparison.Ordinal));
 
     /// <summary>
-    /// The SigV4 service a request is for: the JSON-protocol services say so in X-Amz-Target; S3's REST requests by their
-    /// signature's scope (its paths are buckets, which can look like anything); the Schemas API by its paths; the rest is Lambda's REST API.
+    /// The SigV4 service a request is for. The JSON-protocol services (Logs, SQS, Kinesis) say so in X-Amz-Target, which
+    /// counts only where they are served: a POST to <c>/</c> or to a queue's path. Anywhere else the path decides, so a
+    /// header cannot make a Lambda or Schemas route look like another service (and pass a function session's policy
+    /// for that service). S3's REST requests are known by their signature's scope (its paths are buckets, which can
+    /// look like anything); the Schemas API by its paths; the rest is Lambda's REST API.
     /// </summary>
     public static string ServiceOf(HttpRequest request)
     {
-        var target = request.Headers["X-Amz-Target"].ToString();
-        return target.StartsWith("Logs_", StringComparison.Ordinal) ? "logs"
-            : target.StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal) ? "sqs"
-            : target.StartsWith(Streams.KinesisApi.TargetPrefix, StringComparison.Ordinal) ? "kinesis"
-            : target.Length == 0 && SignedForS3(request) ? "s3"
+        if (IsJsonProtocolPath(request))
+        {
+            var target = request.Headers["X-Amz-Target"].ToString();
+            if (target.StartsWith("Logs_", StringComparison.Ordinal))
+            {
+                return "logs";
+            }
+
+            if (target.StartsWith(Queues.SqsApi.TargetPrefix, StringComparison.Ordinal))
+            {
+                return "sqs";
+            }
+
+            if (target.StartsWith(Streams.KinesisApi.TargetPrefix, StringComparison.Ordinal))
+            {
+                return "kinesis";
+            }
+        }
+
+        return request.Headers.ContainsKey("X-Amz-Target") ? "lambda" // a target on a path no JSON service serves
+            : SignedForS3(request) ? "s3"
             : request.Path.StartsWithSegments(Schemas.SchemasApi.PathPrefix) ? "schemas"
             : "lambda";
+    }
+
+    /// <summary>POST <c>/</c> or <c>/{12-digit account}/{queue}</c>: the only paths the JSON-protocol services answer on.</summary>
+    private static bool IsJsonProtocolPath(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || request.Path.Value is not { } path)
+        {
+            return false;
+        }
+
+        if (path == "/")
+        {
+            return true;
+        }
+
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length == 2 && segments[0].Length == 12 && segments[0].All(char.IsAsciiDigit);
     }
 
     private static bool SignedForS3(HttpRequest request) =>

@@ -47,6 +47,11 @@ public sealed class FunctionUrlMiddleware(
         }
 
         http.Response.Headers["x-amzn-RequestId"] = http.TraceIdentifier = Guid.NewGuid().ToString();
+        if (http.Request.Path.StartsWithSegments(PathPrefix))
+        {
+            http.Response.OnStarting(ConfineToOwnOrigin, http.Response);
+        }
+
         if (await SettingAsync(urlId) is not { } url)
         {
             await MessageAsync(http, StatusCodes.Status404NotFound, "Not Found");
@@ -122,6 +127,20 @@ public sealed class FunctionUrlMiddleware(
             // Mid-stream: the head is sent, so the client learns of the failure from a cut connection.
             http.Abort();
         }
+    }
+
+    /// <summary>
+    /// The path form shares its origin with the API and the web console, where a Lambda URL never does (it has a host of
+    /// its own). So its responses are confined as a separate origin would be: a CSP sandbox gives the page an opaque
+    /// origin (no access to the console's storage, no same-origin calls), and it may not widen a service worker's scope
+    /// beyond its own path.
+    /// </summary>
+    private static Task ConfineToOwnOrigin(object state)
+    {
+        var response = (HttpResponse)state;
+        response.Headers.Remove("Service-Worker-Allowed");
+        response.Headers.Append("Content-Security-Policy", "sandbox allow-scripts allow-forms allow-popups allow-downloads allow-modals");
+        return Task.CompletedTask;
     }
 
     private static void ApplyCors(HttpContext http, FunctionUrlSetting url)

@@ -29,11 +29,7 @@ public sealed class NodeAgentGrain(EnvironmentSupervisor supervisor, InvocationD
             .Where(e => e.State is not EnvironmentState.Dead)
             .Select(e => new NodeEnvironmentView(e.Spec.FunctionName, e.Spec.Version, e.State.ToString(), e.Spec.MemorySize, e.Provisioned))
             .ToList();
-        var functions = metrics.Functions
-            .Select(name => (Name: name, Minutes: metrics.Read(name)))
-            .Where(f => f.Minutes.Count > 0)
-            .Select(f => new FunctionHour(f.Name, f.Minutes.Sum(m => m.Invocations), f.Minutes.Sum(m => m.Errors), f.Minutes.Sum(m => m.Throttles)))
-            .ToList();
+        var functions = metrics.Totals().Select(f => new FunctionHour(f.FunctionName, f.Invocations, f.Errors, f.Throttles)).ToList();
         return Task.FromResult(new NodeView(sampler.Sample(silo.SiloAddress), environments, functions));
     }
 

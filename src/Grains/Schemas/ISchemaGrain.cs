@@ -13,6 +13,7 @@ public interface ISchemaGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Update")] Task<SchemaDefinition?> UpdateAsync(string? content, string? type, string? description, DateTimeOffset now);
 
+    /// <summary>The latest version; null when the schema does not exist.</summary>
     [Alias("Get")] Task<SchemaDefinition?> GetAsync();
 
     /// <summary>False when it did not exist.</summary>

@@ -1,5 +1,6 @@
 namespace LambdaCluster.Grains.Schemas;
 
+/// <summary>A <see cref="SchemaRegistryGrain"/>'s persisted state.</summary>
 [GenerateSerializer, Alias("lambda.schema-registry-state")]
 public sealed class SchemaRegistryState
 {

@@ -1,5 +1,6 @@
 namespace LambdaCluster.Grains.Schemas;
 
+/// <summary>A <see cref="SchemaGrain"/>'s persisted state.</summary>
 [GenerateSerializer, Alias("lambda.schema-state")]
 public sealed class SchemaState
 {

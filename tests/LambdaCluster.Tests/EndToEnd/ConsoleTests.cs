@@ -53,7 +53,9 @@ public sealed class ConsoleTests(IntegrationNodeFixture fixture)
     public async Task ConfigurationVersionsAliasesUrlTriggersAndMonitor_MadeInTheBrowser_TakeEffect()
     {
         var name = "console-config";
-        var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "import os\ndef handler(e, c):\n    return {'greeting': os.environ.get('GREETING')}\n"));
+        // Its URL's answer asks for a service worker scope of "/": the path form, on the console's origin, must not grant it.
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.py",
+            "import os\ndef handler(e, c):\n    return {'statusCode': 200, 'headers': {'Service-Worker-Allowed': '/'}, 'body': os.environ.get('GREETING') or ''}\n"));
         await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", "python3.13", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
         await Tools.AwsOkAsync(Node, "sqs", "create-queue", "--queue-name", "console-trigger");
         var queueArn = "arn:aws:sqs:us-east-1:000000000000:console-trigger";
@@ -70,6 +72,13 @@ public sealed class ConsoleTests(IntegrationNodeFixture fixture)
         Assert.Equal(5, page.GetProperty("charts").GetInt32());
         Assert.StartsWith("Last hour: 3 invocations, 0 errors, 0 throttles", page.GetProperty("totals").GetString());
         Assert.Equal(3, page.GetProperty("recent").GetInt32());
+
+        Assert.Equal(["Create new event", "renamed"], page.GetProperty("savedEvents").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("There is an error in your JSON event", page.GetProperty("refused").GetString());
+        var events = Tools.Json(await Tools.AwsOkAsync(Node, "schemas", "describe-schema", "--registry-name", "lambda-testevent-schemas", "--schema-name", $"_{name}-schema"));
+        var examples = Tools.Json(events.GetProperty("Content").GetString()!).GetProperty("components").GetProperty("examples");
+        Assert.Equal(["renamed"], examples.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(1, examples.GetProperty("renamed").GetProperty("value").GetProperty("a").GetInt32());
 
         var configuration = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", name));
         Assert.Equal(256, configuration.GetProperty("MemorySize").GetInt32());
@@ -88,8 +97,12 @@ public sealed class ConsoleTests(IntegrationNodeFixture fixture)
         {
             // The URL the page shows answers without signing (auth type NONE, and the permission the console added).
             var id = new Uri(url.GetProperty("FunctionUrl").GetString()!).Host.Split('.')[0];
-            var answer = await http.GetStringAsync($"{Node.Endpoint}/_lambda/url/{id}/");
-            Assert.Contains("hello from the console", answer);
+            using var answer = await http.GetAsync($"{Node.Endpoint}/_lambda/url/{id}/");
+            Assert.Equal("hello from the console", await answer.Content.ReadAsStringAsync());
+            // Served on the console's origin, the path form is confined as if it had its own: a CSP sandbox (an opaque
+            // origin: no access to the console's session storage) and no service worker scope beyond its own path.
+            Assert.StartsWith("sandbox", answer.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.False(answer.Headers.Contains("Service-Worker-Allowed"));
         }
 
         var mappings = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-event-source-mappings", "--function-name", name)).GetProperty("EventSourceMappings");
@@ -151,6 +164,17 @@ public sealed class ConsoleTests(IntegrationNodeFixture fixture)
         Assert.NotEqual(0, badName2.ExitCode);
         var list = Tools.Json(await Tools.AwsOkAsync(Node, "schemas", "list-schemas", "--registry-name", "console-hostile"));
         Assert.Empty(list.GetProperty("Schemas").EnumerateArray());
+        // A bucket named "console" is S3's, not the console's: signed requests never see the console's files.
+        await Tools.AwsOkAsync(Node, "s3", "mb", "s3://console");
+        var object_ = Path.Combine(fixture.WorkDirectory, "bucket-index.html");
+        await File.WriteAllTextAsync(object_, "the bucket's own index");
+        await Tools.AwsOkAsync(Node, "s3", "cp", object_, "s3://console/index.html");
+        var copy = Path.Combine(fixture.WorkDirectory, "bucket-index-copy.html");
+        await Tools.AwsOkAsync(Node, "s3", "cp", "s3://console/index.html", copy);
+        Assert.Equal("the bucket's own index", await File.ReadAllTextAsync(copy));
+        var listed = Tools.Json(await Tools.AwsOkAsync(Node, "s3api", "list-objects-v2", "--bucket", "console"));
+        Assert.Equal("index.html", Assert.Single(listed.GetProperty("Contents").EnumerateArray()).GetProperty("Key").GetString());
+
         var missing = await Tools.AwsAsync(Node, "schemas", "describe-schema", "--registry-name", "no-such-registry", "--schema-name", "x");
         Assert.Contains("NotFoundException", missing.Stderr);
         Assert.Contains("ConflictException", (await Tools.AwsAsync(Node, "schemas", "create-registry", "--registry-name", "console-hostile")).Stderr);

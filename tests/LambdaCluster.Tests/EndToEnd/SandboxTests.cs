@@ -200,12 +200,32 @@ public sealed class SandboxTests(NodeFixture fixture)
     {
         const string handler = """
             import { LambdaClient, GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+            import { SignatureV4 } from '@smithy/signature-v4';
+            import { createHash, createHmac } from 'node:crypto';
+            class Sha256 {
+              constructor(secret) { this.hash = secret ? createHmac('sha256', secret) : createHash('sha256'); }
+              update(data) { this.hash.update(data); }
+              async digest() { return new Uint8Array(this.hash.digest()); }
+            }
+            // A GET signed with this function's credentials for another service, with that service's X-Amz-Target.
+            async function disguised(endpoint, service, target, path) {
+              const url = new URL(endpoint);
+              const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY, sessionToken: process.env.AWS_SESSION_TOKEN };
+              const signer = new SignatureV4({ service, region: process.env.AWS_REGION, credentials, sha256: Sha256 });
+              const headers = { host: url.host, ...(target ? { 'x-amz-target': target } : {}) };
+              const signed = await signer.sign({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path, query: {}, headers });
+              delete signed.headers.host;
+              const answer = await fetch(`${endpoint}${path}`, { headers: signed.headers });
+              return `${answer.status} ${answer.headers.get('x-amzn-errortype') ?? ''}`;
+            }
             export const handler = async (event, context) => {
               const client = new LambdaClient({ endpoint: event.endpoint, maxAttempts: 1 }); // region and credentials from the environment
               const self = await client.send(new GetFunctionCommand({ FunctionName: context.functionName }));
               let others = 'allowed';
               try { await client.send(new ListFunctionsCommand({})); } catch (e) { others = e.name; }
-              return { accessKeyId: process.env.AWS_ACCESS_KEY_ID, token: process.env.AWS_SESSION_TOKEN ?? '', arn: self.Configuration.FunctionArn, others };
+              const asLogs = await disguised(event.endpoint, 'logs', 'Logs_20140328.DescribeLogGroups', '/2015-03-31/functions');
+              const testEvents = await disguised(event.endpoint, 'schemas', null, '/v1/registries/name/lambda-testevent-schemas');
+              return { accessKeyId: process.env.AWS_ACCESS_KEY_ID, token: process.env.AWS_SESSION_TOKEN ?? '', arn: self.Configuration.FunctionArn, others, asLogs, testEvents };
             };
             """;
         await CreateFromZipAsync("sandbox-sdk", "nodejs22.x", "index.handler", SdkPackage(handler), memorySize: 256);
@@ -216,6 +236,9 @@ public sealed class SandboxTests(NodeFixture fixture)
         Assert.StartsWith("ASIA", accessKeyId, StringComparison.Ordinal); // temporary, never the node's own "test"
         Assert.NotEmpty(seen.GetProperty("token").GetString()!);
         Assert.Equal("AccessDeniedException", seen.GetProperty("others").GetString()); // other functions' code and configuration are not its to read
+        // A Logs target on a Lambda path does not make it a Logs call (whose policy allows the data plane): it is checked as Lambda's.
+        Assert.StartsWith("403 InvalidSignatureException", seen.GetProperty("asLogs").GetString());
+        Assert.Equal("403 AccessDeniedException", seen.GetProperty("testEvents").GetString()); // saved test events are the console's, not functions'
 
         // The key is nothing without its session token, and the token nothing with another key id.
         using var bare = Tools.Signed(Node.Endpoint, HttpMethod.Get, "/2015-03-31/functions/", [], accessKeyId, "wrong secret");

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace LambdaCluster.Gateway.Schemas.Model;
 
 /// <summary>CreateSchema's and UpdateSchema's body (Content and Type required on create).</summary>
@@ -7,5 +9,5 @@ public sealed class SchemaRequest
     public string? Description { get; init; }
     public string? Type { get; init; }
     public string? ClientTokenId { get; init; }
-    public Dictionary<string, string>? Tags { get; init; }
+    [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; init; }
 }

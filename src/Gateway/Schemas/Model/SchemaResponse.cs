@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace LambdaCluster.Gateway.Schemas.Model;
 
 /// <summary>DescribeSchema's answer (Create/UpdateSchema's without Content). Dates are ISO 8601.</summary>
@@ -8,6 +10,6 @@ public sealed record SchemaResponse(
     string SchemaArn,
     string SchemaName,
     string SchemaVersion,
-    Dictionary<string, string> Tags,
+    [property: JsonPropertyName("tags")] Dictionary<string, string> Tags,
     string Type,
     string VersionCreatedDate);

@@ -17,6 +17,7 @@ function languageOf(path) {
  * screen reader and a browser test find it as a labelled text box). onChange(text) after every edit.
  */
 export function createEditor(parent, { text, path = '', label, onChange }) {
+  const crlf = text.includes('\r\n'); // a Windows file keeps its line ends when edited
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -24,6 +25,7 @@ export function createEditor(parent, { text, path = '', label, onChange }) {
       extensions: [
         basicSetup,
         ...languageOf(path),
+        ...(crlf ? [EditorState.lineSeparator.of('\r\n')] : []),
         EditorView.contentAttributes.of({ 'aria-label': label, role: 'textbox', 'aria-multiline': 'true' }),
         EditorView.updateListener.of((update) => { if (update.docChanged && onChange) onChange(update.state.doc.toString()); }),
       ],

@@ -38,7 +38,7 @@ async function route() {
     return;
   }
 
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map((part) => { try { return decodeURIComponent(part); } catch { return part; } });
   const [page, name, tab] = parts;
   const pages = {
     functions: () => (name ? functionPage(name, tab || 'code') : functionsPage()),

@@ -54,7 +54,7 @@ const functionSh = `function handler () {
 }
 `;
 
-/** { handler, files: { path: { text, executable? } } } for a runtime identifier. */
+/** { handler, files: { path: { text, executable? } } } for a runtime identifier (new files: no bytes yet). */
 export function helloWorld(runtime) {
   if (runtime.startsWith('nodejs')) return { handler: 'index.handler', files: { 'index.mjs': { text: node } } };
   if (runtime.startsWith('python')) return { handler: 'lambda_function.lambda_handler', files: { 'lambda_function.py': { text: python } } };

@@ -1,4 +1,4 @@
-// The Configuration, Versions, Aliases and Monitor views on an existing function (argument: its name; a queue's ARN;
+// The Configuration, Versions, Aliases, Test (events) and Monitor views on an existing function (argument: its name; a queue's ARN;
 // how many invocations it has had): every setting is made in the page; the test then reads the effect from the API.
 import { run, signIn, banner } from './browser.mjs';
 
@@ -98,6 +98,27 @@ await run(async (session) => {
   await page.getByRole('table', { name: 'Aliases' }).getByText('1: 10%').waitFor();
   await shot('aliases');
 
+  // Test events: saved, renamed, a second one deleted, and malformed JSON refused (nothing saved)
+  await open('test');
+  const eventJson = page.getByRole('textbox', { name: 'Event JSON' });
+  await page.getByLabel('Event name').fill('first');
+  await eventJson.fill('{"a": 1}');
+  await save('The test event first was successfully saved');
+  await page.getByLabel('Event name').fill('renamed');
+  await save('The test event renamed was successfully saved');
+  await page.getByLabel('Saved event').selectOption('Create new event');
+  await page.getByLabel('Event name').fill('second');
+  await eventJson.fill('{"b": 2}');
+  await save('The test event second was successfully saved');
+  await page.getByRole('button', { name: 'Delete event' }).click();
+  await banner(page, 'The test event second was successfully deleted');
+  await page.getByLabel('Event name').fill('broken');
+  await eventJson.fill('{"b": ');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const refused = await page.locator('.banner.error', { hasText: 'There is an error in your JSON event' }).textContent();
+  const savedEvents = await page.getByLabel('Saved event').locator('option').allTextContents();
+  await shot('test-events');
+
   // Monitor: the invocations the test made, in the graphs' totals and the recent invocations
   await open('monitor');
   const totals = page.getByLabel('Last hour');
@@ -105,5 +126,5 @@ await run(async (session) => {
   const charts = await page.locator('figure.chart').count();
   const recent = await page.getByRole('table', { name: 'Recent invocations' }).locator('tbody tr').count();
   await shot('monitor');
-  return { hiddenType, shownType, url, totals: await totals.textContent(), charts, recent };
+  return { hiddenType, shownType, url, totals: await totals.textContent(), charts, recent, refused, savedEvents };
 });

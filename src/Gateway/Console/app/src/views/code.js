@@ -2,7 +2,7 @@
 import { lambda } from '../api.js';
 import { h, mount, flash, act, formatBytes } from '../dom.js';
 import { createEditor } from '../editor.js';
-import { unpack, pack } from '../zip.js';
+import { unpack, pack, utf8 } from '../zip.js';
 
 /** Polls GetFunctionConfiguration until LastUpdateStatus leaves InProgress (the SDK's function-updated waiter). */
 export async function waitUntilUpdated(name, attempts = 120) {
@@ -16,6 +16,9 @@ export async function waitUntilUpdated(name, attempts = 120) {
 
 export async function codeTab(context) {
   const { name } = context;
+  if (!context.fn.Code?.Location) {
+    return h('p', { class: 'empty' }, `This function's package (${context.fn.Configuration.PackageType ?? 'Zip'}) cannot be shown in the editor.`);
+  }
   const location = new URL(context.fn.Code.Location, window.location.href);
   const response = await fetch(location.pathname + location.search, { credentials: 'omit' }); // pre-signed, same origin
   if (!response.ok) throw new Error(`Could not download the function's package (HTTP ${response.status}).`);
@@ -57,7 +60,11 @@ export async function codeTab(context) {
     flash(`Updating the function ${name}.`, 'info');
     await lambda.updateCode(name, pack(files));
     await waitUntilUpdated(name);
-    for (const path of paths) deployed[path] = files[path].text;
+    for (const path of paths) {
+      deployed[path] = files[path].text;
+      files[path].original = files[path].text;
+      if (files[path].text !== undefined) files[path].bytes = utf8.encode(files[path].text);
+    }
     renderTree();
     await context.reload();
     flash(`Successfully updated the function ${name}.`, 'success');

@@ -114,22 +114,26 @@ async function functionUrl(context) {
   try { current = await lambda.getUrl(name); } catch (error) { if (error.code !== 'ResourceNotFoundException') throw error; }
   const authType = h('select', { name: 'authType' }, ['AWS_IAM', 'NONE'].map((t) => h('option', { value: t, selected: current?.AuthType === t }, t)));
   const origins = h('input', { name: 'allowOrigins', value: (current?.Cors?.AllowOrigins ?? []).join(', '), placeholder: '*' });
-  const request = () => ({ AuthType: authType.value, Cors: origins.value.trim() ? { AllowOrigins: origins.value.split(',').map((o) => o.trim()).filter(Boolean) } : undefined });
+  // The origins field edits AllowOrigins only: the rest of Cors (methods, headers, max age set with the CLI) is kept;
+  // an empty field with nothing else set clears Cors ({} replaces it, where an absent Cors would leave it as it was).
+  const request = () => {
+    const allowOrigins = origins.value.split(',').map((o) => o.trim()).filter(Boolean);
+    const { AllowOrigins: _, ...rest } = current?.Cors ?? {};
+    return { AuthType: authType.value, Cors: allowOrigins.length ? { ...rest, AllowOrigins: allowOrigins } : rest };
+  };
   const save = h('button', { class: 'primary', onclick: () => act(save, async () => {
     if (current) await lambda.updateUrl(name, request());
-    else {
-      await lambda.createUrl(name, request());
-      if (authType.value === 'NONE') {
-        // What Lambda's console adds with auth type NONE: the public invoke permission.
-        try { await lambda.addPermission(name, { StatementId: 'FunctionURLAllowPublicAccess', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' }); } catch (error) { if (error.code !== 'ResourceConflictException') throw error; }
-      }
+    else await lambda.createUrl(name, request());
+    if (authType.value === 'NONE') {
+      // What Lambda's console adds with auth type NONE: the public invoke permission (already there: fine).
+      try { await lambda.addPermission(name, { StatementId: 'FunctionURLAllowPublicAccess', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' }); } catch (error) { if (error.code !== 'ResourceConflictException') throw error; }
     }
     flash(`Successfully saved the function URL of ${name}.`, 'success');
   }) }, 'Save');
   const remove = current ? h('button', { onclick: () => act(remove, async () => { await lambda.deleteUrl(name); flash(`Deleted the function URL of ${name}.`, 'success'); }) }, 'Delete function URL') : null;
   return h('div', {}, h('h2', {}, 'Function URL'),
     current ? h('p', {}, 'Function URL: ', h('a', { href: current.FunctionUrl, target: '_blank', rel: 'noopener', class: 'url' }, current.FunctionUrl)) : h('p', {}, 'No function URL.'),
-    field('Auth type', authType), field('Allow origin (CORS)', origins, 'Comma-separated origins; empty: no CORS.'),
+    field('Auth type', authType), field('Allow origin (CORS)', origins, 'Comma-separated origins; empty: no allowed origins.'),
     h('div', { class: 'actions' }, remove, save));
 }
 

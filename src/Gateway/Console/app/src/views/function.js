@@ -40,7 +40,7 @@ export function functionPage(name, tab) {
     },
   };
 
-  const deleteButton = h('button', { class: 'danger', onclick: () => document.body.append(deleteDialog(name)) }, 'Delete');
+  const deleteButton = h('button', { class: 'danger', onclick: () => document.body.append(deleteDialog(name, context.fn?.Configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}`)) }, 'Delete');
   act(null, async () => {
     await context.reload();
     const [, , render] = TABS.find(([id]) => id === tab) ?? TABS[0];
@@ -57,7 +57,7 @@ export function functionPage(name, tab) {
 }
 
 /** Lambda's delete dialog: type "confirm"; the log group goes too unless unticked (the tutorial's clean-up). */
-function deleteDialog(name) {
+function deleteDialog(name, group) {
   const confirmText = h('input', { name: 'confirm', autocomplete: 'off' });
   const withLogs = h('input', { type: 'checkbox', checked: true });
   const remove = h('button', { class: 'danger', type: 'submit' }, 'Delete');
@@ -70,7 +70,7 @@ function deleteDialog(name) {
           if (confirmText.value !== 'confirm') throw new Error('Enter "confirm" to delete the function.');
           await lambda.deleteFunction(name);
           if (withLogs.checked) {
-            try { await logs('DeleteLogGroup', { logGroupName: `/aws/lambda/${name}` }); } catch (error) { if (error.code !== 'ResourceNotFoundException') throw error; }
+            try { await logs('DeleteLogGroup', { logGroupName: group }); } catch (error) { if (error.code !== 'ResourceNotFoundException') throw error; }
           }
           dialog.remove();
           navigate('#/functions', `Successfully deleted the function ${name}.`);
@@ -79,7 +79,7 @@ function deleteDialog(name) {
     },
     h('h2', {}, `Delete function ${name}`),
     h('p', {}, 'Deleting a function permanently removes the function code. The related logs and roles are not deleted unless you choose so.'),
-    h('label', { class: 'check' }, withLogs, ` Also delete the log group /aws/lambda/${name}`),
+    h('label', { class: 'check' }, withLogs, ` Also delete the log group ${group}`),
     field('To confirm deletion, enter confirm in the text input field.', confirmText),
     h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.remove() }, 'Cancel'), remove)));
   return dialog;

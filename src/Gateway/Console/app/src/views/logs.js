@@ -3,12 +3,31 @@
 import { logs } from '../api.js';
 import { h, mount, field, act } from '../dom.js';
 
+const MAX_PAGES = 50; // at most 50 pages of FilterLogEvents (a few tens of thousands of events) per search
+
+/**
+ * Every event FilterLogEvents finds (following nextToken, at most MAX_PAGES pages), oldest first, keeping only the
+ * last keep of them (the newest).
+ */
+export async function filterAll(request, keep) {
+  let events = [];
+  let nextToken;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const found = await logs('FilterLogEvents', { ...request, nextToken });
+    events = events.concat(found.events ?? []).slice(-keep);
+    nextToken = found.nextToken;
+    if (!nextToken) break;
+  }
+  return events;
+}
+
 export function logsPage(group) {
   const streams = h('tbody');
   const events = h('tbody');
   const heading = h('h2', {}, 'Log events');
   const filter = h('input', { type: 'search', name: 'filterPattern', placeholder: 'Filter events (CloudWatch filter pattern)' });
   const tail = h('button', {}, 'Start live tail');
+  const SHOWN = 1000; // the newest events the table keeps
   let timer = null;
   let since = 0;
   const seen = new Set();
@@ -28,23 +47,29 @@ export function logsPage(group) {
     mount(events, (found.events ?? []).map((e) => row({ ...e, logStreamName: stream })));
   }
 
+  // Live tail asks for events from the newest timestamp seen; seen holds only the ids at that timestamp (the ones a
+  // poll answers again), so it stays small however long the tail runs.
+  function remember(list) {
+    for (const e of list) {
+      if (e.timestamp > since) { since = e.timestamp; seen.clear(); }
+      if (e.timestamp === since) seen.add(e.eventId);
+    }
+  }
+
   async function search() {
     heading.textContent = filter.value ? `Events matching ${filter.value}` : 'All events';
-    const found = await logs('FilterLogEvents', { logGroupName: group, filterPattern: filter.value || undefined, limit: 1000 });
-    const list = found.events ?? [];
-    list.forEach((e) => seen.add(e.eventId));
-    since = list.length ? list[list.length - 1].timestamp : Date.now() - 60_000;
+    const list = await filterAll({ logGroupName: group, filterPattern: filter.value || undefined }, SHOWN);
+    seen.clear();
+    since = Date.now() - 60_000;
+    remember(list);
     mount(events, list.map(row));
   }
 
   async function poll() {
-    const found = await logs('FilterLogEvents', { logGroupName: group, filterPattern: filter.value || undefined, startTime: since, limit: 1000 });
-    for (const e of found.events ?? []) {
-      if (seen.has(e.eventId)) continue;
-      seen.add(e.eventId);
-      since = Math.max(since, e.timestamp);
-      events.append(row(e));
-    }
+    const fresh = (await filterAll({ logGroupName: group, filterPattern: filter.value || undefined, startTime: since }, SHOWN)).filter((e) => !seen.has(e.eventId));
+    remember(fresh);
+    events.append(...fresh.map(row));
+    while (events.childElementCount > SHOWN) events.firstElementChild.remove();
   }
 
   const stop = () => { clearInterval(timer); timer = null; tail.textContent = 'Start live tail'; };

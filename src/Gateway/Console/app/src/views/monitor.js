@@ -1,7 +1,8 @@
 // Monitor tab: the last hour's Invocations, Duration (p50/p99), Errors, Throttles and ConcurrentExecutions (uPlot,
 // refreshed every 15 s), the recent invocations from the REPORT lines, and View CloudWatch logs.
 import uPlot from 'uplot';
-import { cluster, logs } from '../api.js';
+import { cluster } from '../api.js';
+import { filterAll } from './logs.js';
 import { h, mount, act } from '../dom.js';
 
 const CHARTS = [
@@ -14,7 +15,7 @@ const CHARTS = [
 
 export async function monitorTab(context) {
   const { name } = context;
-  const group = `/aws/lambda/${name}`;
+  const group = context.fn.Configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}`;
   const charts = h('div', { class: 'charts' });
   const recent = h('tbody');
   const totals = h('p', { class: 'totals', 'aria-label': 'Last hour' });
@@ -34,8 +35,9 @@ export async function monitorTab(context) {
 
     let reports = [];
     try {
-      const found = await logs('FilterLogEvents', { logGroupName: group, filterPattern: 'REPORT', startTime: Date.now() - 3600_000, limit: 1000 });
-      reports = (found.events ?? []).filter((e) => e.message.includes('REPORT RequestId:')).slice(-20).reverse();
+      // FilterLogEvents answers oldest first: the newest 20 are at the end of the last page.
+      const events = await filterAll({ logGroupName: group, filterPattern: 'REPORT', startTime: Date.now() - 3600_000 }, 20);
+      reports = events.filter((e) => e.message.includes('REPORT RequestId:')).slice(-20).reverse();
     } catch (error) {
       if (error.code !== 'ResourceNotFoundException') throw error;
     }

@@ -3,9 +3,21 @@ import { lambda } from '../api.js';
 import { h, mount, field, flash, act } from '../dom.js';
 import { navigate } from '../main.js';
 
+/** Every version (all pages of ListVersionsByFunction). */
+async function allVersions(name) {
+  const versions = [];
+  let marker;
+  do {
+    const page = await lambda.listVersions(name, marker);
+    versions.push(...(page.Versions ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return versions;
+}
+
 export async function versionsTab(context) {
   const { name } = context;
-  const versions = (await lambda.listVersions(name)).Versions ?? [];
+  const versions = await allVersions(name);
   const description = h('input', { name: 'versionDescription', maxlength: 256 });
   const publish = h('button', { class: 'primary', onclick: () => act(publish, async () => {
     const version = await lambda.publishVersion(name, description.value.trim());
@@ -20,8 +32,8 @@ export async function versionsTab(context) {
 
 export async function aliasesTab(context) {
   const { name } = context;
-  const [aliases, versions] = await Promise.all([lambda.listAliases(name), lambda.listVersions(name)]);
-  const numbers = (versions.Versions ?? []).map((v) => v.Version);
+  const [aliases, versions] = await Promise.all([lambda.listAliases(name), allVersions(name)]);
+  const numbers = versions.map((v) => v.Version);
   const aliasName = h('input', { name: 'aliasName', maxlength: 128 });
   const version = h('select', { name: 'aliasVersion' }, numbers.map((n) => h('option', { value: n }, n)));
   const extra = h('select', { name: 'additionalVersion' }, h('option', { value: '' }, 'None'), numbers.filter((n) => n !== '$LATEST').map((n) => h('option', { value: n }, n)));
