@@ -70,6 +70,10 @@ else
     var keys = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Credentials;
     Console.WriteLine($"Accepting SigV4 access keys: {string.Join(", ", keys.Select(k => k.AccessKeyId))}");
     Console.WriteLine($"Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --region {node.Region} --endpoint-url {gateway.Url} lambda list-functions");
+    if (app.Services.GetRequiredService<IOptions<LambdaCluster.Gateway.Console.ConsoleOptions>>().Value.Enabled)
+    {
+        Console.WriteLine($"Web console: {gateway.Url.TrimEnd('/')}/console/ (sign in with an accepted key pair)");
+    }
 }
 
 if (!clusterMode)

@@ -24,9 +24,9 @@ public sealed partial class ConsoleApi(IGrainFactory grains, IOptions<ClusterMod
 {
     public const string PathPrefix = "/console-api";
 
-    /// <summary>GET /console-api/node: <see cref="NodeDto"/> (what Create function offers).</summary>
+    /// <summary>GET /console-api/node: <see cref="NodeDto"/> (what Create function offers; runtimes in the catalog's order, oldest first per language).</summary>
     public Task GetNodeAsync(HttpContext http) =>
-        WriteAsync(http, new NodeDto(node.Value.AccountId, node.Value.Region, [.. RuntimeCatalog.All.Select(r => r.Identifier).Order(StringComparer.Ordinal)]), ConsoleJsonContext.Default.NodeDto);
+        WriteAsync(http, new NodeDto(node.Value.AccountId, node.Value.Region, [.. RuntimeCatalog.All.Select(r => r.Identifier)]), ConsoleJsonContext.Default.NodeDto);
 
     /// <summary>GET /console-api/cluster: <see cref="ClusterDto"/>.</summary>
     public async Task GetClusterAsync(HttpContext http)

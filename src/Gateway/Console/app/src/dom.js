@@ -59,3 +59,8 @@ export async function act(button, action) {
 export function formatBytes(bytes) {
   return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${bytes} bytes`;
 }
+
+/** A log event's lines: runtimes fold a multi-line message (a traceback) into one event with \r between its lines. */
+export function lines(text) {
+  return text.replace(/\r\n?/g, '\n');
+}

@@ -8,7 +8,7 @@ import { navigate } from '../main.js';
 const NAME = /^[a-zA-Z0-9-_]{1,64}$/;
 
 export function createPage() {
-  const name = h('input', { name: 'functionName', required: true, maxlength: 64, pattern: '[a-zA-Z0-9\\-_]{1,64}' });
+  const name = h('input', { name: 'functionName', required: true, maxlength: 64 }); // checked below, in Lambda's words
   const runtime = h('select', { name: 'runtime' });
   const architecture = h('select', { name: 'architecture' }, h('option', { value: 'x86_64', selected: true }, 'x86_64'));
   const roleName = h('input', { name: 'roleName', placeholder: 'Default: a new role named after the function' });
@@ -48,7 +48,7 @@ export function createPage() {
   h('fieldset', { class: 'choice' }, h('legend', {}, 'Choose one of the following options to create your function.'),
     h('label', {}, h('input', { type: 'radio', name: 'source', checked: true }), ' Author from scratch')),
   h('h2', {}, 'Basic information'),
-  field('Function name', name, 'Enter a name that describes the purpose of your function.'),
+  field('Function name', name, 'Enter a name that describes the purpose of your function. Use only letters, numbers, hyphens, or underscores with no spaces.'),
   field('Runtime', runtime, 'Choose the language to use to write your function.'),
   field('Architecture', architecture),
   field('Execution role name', roleName, 'Lambda creates a role with permission to upload logs to CloudWatch Logs.'),

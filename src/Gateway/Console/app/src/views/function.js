@@ -61,13 +61,18 @@ function deleteDialog(name, group) {
   const confirmText = h('input', { name: 'confirm', autocomplete: 'off' });
   const withLogs = h('input', { type: 'checkbox', checked: true });
   const remove = h('button', { class: 'danger', type: 'submit' }, 'Delete');
+  const problem = h('p', { class: 'error', role: 'alert' });
   const dialog = h('div', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Delete function' },
     h('form', {
       class: 'card',
       onsubmit: (event) => {
         event.preventDefault();
+        problem.textContent = '';
+        if (confirmText.value !== 'confirm') {
+          problem.textContent = 'Enter "confirm" to delete the function.'; // in the dialog: the banner is behind it
+          return;
+        }
         act(remove, async () => {
-          if (confirmText.value !== 'confirm') throw new Error('Enter "confirm" to delete the function.');
           await lambda.deleteFunction(name);
           if (withLogs.checked) {
             try { await logs('DeleteLogGroup', { logGroupName: group }); } catch (error) { if (error.code !== 'ResourceNotFoundException') throw error; }
@@ -81,6 +86,7 @@ function deleteDialog(name, group) {
     h('p', {}, 'Deleting a function permanently removes the function code. The related logs and roles are not deleted unless you choose so.'),
     h('label', { class: 'check' }, withLogs, ` Also delete the log group ${group}`),
     field('To confirm deletion, enter confirm in the text input field.', confirmText),
+    problem,
     h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.remove() }, 'Cancel'), remove)));
   return dialog;
 }

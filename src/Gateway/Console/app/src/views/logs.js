@@ -1,7 +1,7 @@
 // A log group (CloudWatch Logs): its streams, the events of one stream or of all matching a filter pattern, and
 // live tail (FilterLogEvents every second from the last event seen).
 import { logs } from '../api.js';
-import { h, mount, field, act } from '../dom.js';
+import { h, mount, field, act, lines } from '../dom.js';
 
 const MAX_PAGES = 50; // at most 50 pages of FilterLogEvents (a few tens of thousands of events) per search
 
@@ -32,7 +32,7 @@ export function logsPage(group) {
   let since = 0;
   const seen = new Set();
 
-  const row = (e) => h('tr', {}, h('td', {}, new Date(e.timestamp).toISOString()), h('td', { class: 'mono' }, e.logStreamName ?? ''), h('td', {}, h('pre', {}, e.message)));
+  const row = (e) => h('tr', {}, h('td', {}, new Date(e.timestamp).toISOString()), h('td', { class: 'mono' }, e.logStreamName ?? ''), h('td', {}, h('pre', {}, lines(e.message))));
 
   async function loadStreams() {
     const found = await logs('DescribeLogStreams', { logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: 50 });

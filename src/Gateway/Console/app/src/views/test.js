@@ -1,7 +1,7 @@
 // Test tab: named test events (create, save, rename, delete), JSON validation, and Test: Invoke with LogType Tail,
 // then Status, Response, Function Logs and the Summary read off the REPORT line, as Lambda's console shows them.
 import { lambda } from '../api.js';
-import { h, mount, field, flash, act } from '../dom.js';
+import { h, mount, field, flash, act, lines } from '../dom.js';
 import { createEditor, textOf, setText } from '../editor.js';
 import { loadEvents, saveEvents } from '../testevents.js';
 import { fromBase64, utf8 } from '../zip.js';
@@ -35,17 +35,17 @@ export async function testTab(context) {
     remove.disabled = chosen === NEW;
   });
 
-  /** The editor's JSON, or an error in Lambda's words. */
-  function parsedEvent() {
+  /** The editor's JSON, or an error in Lambda's words for what was being done (saving or testing). */
+  function parsedEvent(doing) {
     try {
       return JSON.parse(textOf(editor));
     } catch (error) {
-      throw new Error(`There is an error in your JSON event. Correct it before saving: ${error.message}`);
+      throw new Error(`There is an error in your JSON event. Correct it before ${doing}: ${error.message}`);
     }
   }
 
   async function doSave() {
-    const value = parsedEvent();
+    const value = parsedEvent('saving');
     const newName = eventName.value.trim();
     if (!/^[A-Za-z0-9_.-]{1,25}$/.test(newName)) throw new Error('Event name must be 1 to 25 characters: letters, numbers, dots, hyphens or underscores.');
     const previous = saved.value;
@@ -70,7 +70,8 @@ export async function testTab(context) {
   }
 
   async function doTest() {
-    const payload = JSON.stringify(parsedEvent());
+    mount(results); // the last run's results do not stand beside this one's error
+    const payload = JSON.stringify(parsedEvent('testing'));
     mount(results, h('h2', {}, 'Executing function…'));
     let response;
     try {
@@ -97,7 +98,7 @@ export async function testTab(context) {
       h('h2', { class: failed ? 'failed' : 'succeeded' }, `Status: ${failed ? 'Failed' : 'Succeeded'}`),
       h('p', {}, `Test Event Name: ${eventName.value.trim() || '(unsaved) test event'}`),
       h('h3', {}, 'Response'), h('pre', { class: 'response', 'aria-label': 'Response' }, body),
-      h('h3', {}, 'Function Logs'), h('pre', { class: 'logs', 'aria-label': 'Function Logs' }, logText),
+      h('h3', {}, 'Function Logs'), h('pre', { class: 'logs', 'aria-label': 'Function Logs' }, lines(logText)),
       h('h3', {}, 'Summary'),
       h('dl', { class: 'summary', 'aria-label': 'Summary' }, summary.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
   }
