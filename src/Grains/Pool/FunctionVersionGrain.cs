@@ -84,8 +84,13 @@ public sealed partial class FunctionVersionGrain(
     {
         cluster.UnregisterPool(Key);
         // Also when the silo shuts down: the concurrency grains may live on another silo, and the block this activation
-        // held would stay counted against the next activation under the same key.
-        GiveBack(_ledger.TakeAll(), _settings);
+        // held would stay counted against the next activation under the same key. Not when this is the last silo: the
+        // concurrency grains stop with it (their in-use counts are not stored), and the call could only be refused.
+        var lastSilo = reason.ReasonCode == DeactivationReasonCode.ShuttingDown && cluster.ActiveSilos.Count <= 1;
+        if (!lastSilo)
+        {
+            GiveBack(_ledger.TakeAll(), _settings);
+        }
 
         return Task.CompletedTask;
     }

@@ -81,9 +81,14 @@ public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, N
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A runtime's parked GET /next never ends by itself, so a graceful drain would last the host's whole shutdown
+        // timeout (30 s, after which Orleans stops non-gracefully too): the connections are closed at once. The
+        // environments go next, when the supervisor (started before this server) stops.
+        using var now = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await now.CancelAsync();
         foreach (var app in new[] { _subnetApp, _app }.OfType<WebApplication>())
         {
-            await app.StopAsync(cancellationToken);
+            await app.StopAsync(now.Token);
         }
     }
 
