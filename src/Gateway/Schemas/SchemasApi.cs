@@ -214,14 +214,7 @@ public sealed partial class SchemasApi(IGrainFactory grains, IOptions<NodeOption
 
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static async Task WriteAsync<T>(HttpContext http, int status, T value, JsonTypeInfo<T> type)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, type);
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes);
-    }
+    private static Task WriteAsync<T>(HttpContext http, int status, T value, JsonTypeInfo<T> type) => Lambda.LambdaResults.WriteAsync(http, status, value, type);
 
     /// <summary>Runs an operation, writing its <see cref="SchemasException"/> as the Schemas API does.</summary>
     private static async Task Guarded(HttpContext http, Func<Task> operation)
