@@ -33,7 +33,7 @@ public sealed class ExecutionEnvironmentGrain(LocalEnvironments environments, In
     {
         if (environments.TryGet(this.GetPrimaryKeyString(), out var environment))
         {
-            environment.Shutdown(reason);
+            environment.Shutdown(reason, graceful: true);
         }
 
         DeactivateOnIdle();

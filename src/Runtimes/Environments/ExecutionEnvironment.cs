@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LambdaCluster.Runtimes.Catalog;
+using LambdaCluster.Runtimes.Extensions;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
@@ -22,6 +23,9 @@ public sealed partial class ExecutionEnvironment
     /// <summary>Lambda's limit on a SnapStart restore, after-restore hooks included (SnapStartTimeoutException beyond it).</summary>
     public static readonly TimeSpan RestoreLimit = TimeSpan.FromSeconds(10);
 
+    /// <summary>Lambda's SHUTDOWN phase budget with external extensions registered for SHUTDOWN (the Lambda guide's runtimes-extensions-api).</summary>
+    public static readonly TimeSpan ShutdownBudget = TimeSpan.FromSeconds(2);
+
     /// <summary>Lambda's buffered response limit (6 MB plus 100 bytes of slack, as the Runtime API has it).</summary>
     public const int MaxResponseBytes = 6 * 1024 * 1024 + 100;
 
@@ -43,6 +47,8 @@ public sealed partial class ExecutionEnvironment
     private int _stopped;
     private int _prewarmChargeMb;
     private string _initRequestId = "";
+    private ExtensionsSession? _extensions;
+    private int _shutdownPhase;
 
     /// <param name="snapshots">The node's SnapStart templates: a SnapStart version's environment is forked from its template instead of running INIT (null: never).</param>
     public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped, SnapshotTemplates? snapshots = null)
@@ -100,6 +106,9 @@ public sealed partial class ExecutionEnvironment
 
     /// <summary>The Runtime API side of this environment, for the requests arriving on its endpoint.</summary>
     internal RuntimeApiSession Session => _session;
+
+    /// <summary>The Extensions API side of this environment, from its INIT on (null before, and for a SnapStart restore).</summary>
+    internal ExtensionsSession? Extensions => Volatile.Read(ref _extensions);
 
     /// <summary>
     /// Runs one invocation. Flow: claim the environment → (cold) INIT until the runtime first asks for an event → START →
@@ -228,9 +237,19 @@ public sealed partial class ExecutionEnvironment
         }
     }
 
-    /// <summary>Stops the process tree, even in the middle of an invocation (which ends as Runtime.ExitError), and forgets the environment. Idempotent.</summary>
-    public void Shutdown(string reason)
+    /// <summary>
+    /// Stops the process tree, even in the middle of an invocation (which ends as Runtime.ExitError), and forgets the
+    /// environment. <paramref name="graceful"/>: an idle environment whose extensions registered for SHUTDOWN gets Lambda's
+    /// SHUTDOWN phase first (reason spindown, up to <see cref="ShutdownBudget"/>). Idempotent.
+    /// </summary>
+    public void Shutdown(string reason, bool graceful = false)
     {
+        if (graceful && Volatile.Read(ref _claim) is null)
+        {
+            Stop(reason, "spindown");
+            return;
+        }
+
         _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
         Stop(reason);
     }
@@ -308,11 +327,24 @@ public sealed partial class ExecutionEnvironment
             return FailInit(FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), 0);
         }
 
+        var extensions = ExternalExtensions.Discover(layersDirectory);
+        if (extensions.Count > ExtensionsSession.MaxExtensions)
+        {
+            return FailInit(FunctionErrorTypes.ExtensionLaunchError, ErrorDocument(FunctionErrorTypes.ExtensionLaunchError, $"RequestId: {requestId} Error: ErrTooManyExtensions: the function's layers hold {extensions.Count} extensions; the limit is {ExtensionsSession.MaxExtensions}"), 0);
+        }
+
+        Volatile.Write(ref _extensions, new ExtensionsSession(extensions, RegisterResponse));
+
         _report.InitStart(Provisioned ? "provisioned-concurrency" : "on-demand");
         try
         {
             var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory,
-                _services.Credentials.Issue(Spec));
+                _services.Credentials.Issue(Spec), Extensions: extensions);
+            if (extensions.Count > 0)
+            {
+                Interlocked.Exchange(ref _prestarted, null)?.Dispose(); // it started without them: extensions start before the runtime
+            }
+
             if (Interlocked.Exchange(ref _prestarted, null) is { } prestarted)
             {
                 // Given to the runtime that waits on this port, with exactly the variables a fresh process would get.
@@ -347,24 +379,73 @@ public sealed partial class ExecutionEnvironment
 
         _ = _process.Exited.ContinueWith(static (exited, state) => ((ExecutionEnvironment)state!).OnProcessExited(exited.Result), this, TaskScheduler.Default);
 
-        InitError? error;
-        try
+        var error = await AwaitInitAsync(requestId, started);
+        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        if (_extensions!.Any)
         {
-            error = await _session.InitEnded.WaitAsync(_services.Options.InitTimeout, time);
-        }
-        catch (TimeoutException)
-        {
-            error = new InitError(FunctionErrorTypes.SandboxTimedout, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: INIT phase timed out after {_services.Options.InitTimeout.TotalSeconds:0.00} seconds"));
+            _report.Extensions(_extensions.Describe());
         }
 
-        var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
         if (error is not null)
         {
             return FailInit(error.ErrorType, error.Body, durationMs);
         }
 
+        _ = _extensions.Failed.ContinueWith(static (failed, state) => ((ExecutionEnvironment)state!).OnExtensionFailed(failed.Result), this, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         _report.InitDone(durationMs, cold);
         return InitResult.Ready(durationMs);
+    }
+
+    /// <summary>
+    /// Waits for the end of INIT, within the INIT timeout: the runtime asks for its first event (or fails), then every
+    /// extension that registered asks for its first event; an extension that crashes or reports an error first fails INIT
+    /// with its error type. Null when INIT succeeded.
+    /// </summary>
+    private async Task<InitError?> AwaitInitAsync(string requestId, long started)
+    {
+        var time = _services.Time;
+        var extensions = _extensions!;
+        try
+        {
+            var runtimeReady = _session.InitEnded;
+            if (await Task.WhenAny(runtimeReady, extensions.Failed).WaitAsync(_services.Options.InitTimeout, time) != runtimeReady)
+            {
+                return ExtensionInitError(extensions.Failed.Result, requestId);
+            }
+
+            if (await runtimeReady is { } runtimeError)
+            {
+                return runtimeError;
+            }
+
+            var ready = extensions.CloseRegistration();
+            if (!ready.IsCompleted)
+            {
+                var remaining = _services.Options.InitTimeout - time.GetElapsedTime(started);
+                if (await Task.WhenAny(ready, extensions.Failed).WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time) != ready)
+                {
+                    return ExtensionInitError(extensions.Failed.Result, requestId);
+                }
+            }
+
+            return extensions.Failed.IsCompleted ? ExtensionInitError(extensions.Failed.Result, requestId) : null;
+        }
+        catch (TimeoutException)
+        {
+            return new InitError(FunctionErrorTypes.SandboxTimedout, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: INIT phase timed out after {_services.Options.InitTimeout.TotalSeconds:0.00} seconds"));
+        }
+    }
+
+    private static InitError ExtensionInitError(ExtensionFailure failure, string requestId) =>
+        new(failure.ErrorType, ErrorDocument(failure.ErrorType, $"RequestId: {requestId} Error: {failure.Message}"));
+
+    /// <summary>The body <c>/extension/register</c> answers: the function's name, version and handler, and its account with the accountId feature.</summary>
+    private byte[] RegisterResponse(bool withAccountId)
+    {
+        var arn = Spec.FunctionArn.Split(':');
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new RegisterResponseBody(Spec.FunctionName, Spec.Version, Spec.Handler, withAccountId && arn.Length > 4 ? arn[4] : null),
+            ExtensionsJsonContext.Default.RegisterResponseBody);
     }
 
     /// <summary>
@@ -459,6 +540,7 @@ public sealed partial class ExecutionEnvironment
         _report.Start(invocation);
         var started = time.GetTimestamp();
         invocation.DeadlineMs = time.GetUtcNow().AddSeconds(Spec.Timeout).ToUnixTimeMilliseconds();
+        var extensionsDone = _extensions is { HasInvokeSubscribers: true } extensions ? extensions.Invoke(InvokeEvent(invocation)) : null;
         handOff?.TrySetResult(invocation);
 
         try
@@ -484,12 +566,73 @@ public sealed partial class ExecutionEnvironment
             return Failed(PlatformFailureReason.EnvironmentGone, $"Environment {Id} stopped before its runtime took the event.");
         }
 
+        if (extensionsDone is not null && outcome is RuntimeOutcome.Response or RuntimeOutcome.FunctionError or RuntimeOutcome.ResponseTooLarge)
+        {
+            outcome = await AwaitExtensionsAsync(extensionsDone, invocation, outcome, cancellationToken);
+        }
+
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
         _process.Drain(); // what the function printed before it answered belongs to this invocation, before END
-        return Finish(invocation, outcome, durationMs, initDurationMs);
+        return await FinishAsync(invocation, outcome, durationMs, initDurationMs);
     }
 
-    private InvocationResult Finish(ActiveInvocation invocation, RuntimeOutcome outcome, double durationMs, double? initDurationMs)
+    /// <summary>
+    /// The runtime answered: the invocation is over when every extension registered for INVOKE has asked for its next
+    /// event, within the function's timeout (which bounds runtime and extensions together). Its outcome stays the
+    /// runtime's, unless an extension failed meanwhile, the deadline passed (a timeout) or the caller left.
+    /// </summary>
+    private async Task<RuntimeOutcome> AwaitExtensionsAsync(Task extensionsDone, ActiveInvocation invocation, RuntimeOutcome outcome, CancellationToken cancellationToken)
+    {
+        var time = _services.Time;
+        var remaining = DateTimeOffset.FromUnixTimeMilliseconds(invocation.DeadlineMs) - time.GetUtcNow();
+        try
+        {
+            var failed = _extensions!.Failed;
+            if (await Task.WhenAny(extensionsDone, failed).WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, cancellationToken) == extensionsDone)
+            {
+                return outcome;
+            }
+
+            return new RuntimeOutcome.ExtensionFailed(failed.Result.ErrorType, failed.Result.Message);
+        }
+        catch (TimeoutException)
+        {
+            return new RuntimeOutcome.TimedOut();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new RuntimeOutcome.Abandoned();
+        }
+    }
+
+    /// <summary>An extension's INVOKE event for <paramref name="invocation"/>: its request id, deadline, ARN and tracing header.</summary>
+    private static byte[] InvokeEvent(ActiveInvocation invocation) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new InvokeEventBody("INVOKE", invocation.DeadlineMs, invocation.RequestId, invocation.Request.InvokedFunctionArn, new TracingBody("X-Amzn-Trace-Id", invocation.Request.TraceId)),
+            ExtensionsJsonContext.Default.InvokeEventBody);
+
+    /// <summary>
+    /// Lambda's SHUTDOWN phase for extensions: the SHUTDOWN event (with <paramref name="reason"/>: spindown, timeout or
+    /// failure, and its deadline) to every external extension registered for it, then up to <see cref="ShutdownBudget"/>
+    /// for their processes to end (or the whole tree to). The caller kills what is left.
+    /// </summary>
+    private async Task ShutdownExtensionsAsync(string reason)
+    {
+        var time = _services.Time;
+        var deadline = time.GetUtcNow() + ShutdownBudget;
+        var done = _extensions!.Shutdown(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new ShutdownEventBody("SHUTDOWN", reason, deadline.ToUnixTimeMilliseconds()), ExtensionsJsonContext.Default.ShutdownEventBody));
+        try
+        {
+            await Task.WhenAny(done, _process.Exited).WaitAsync(ShutdownBudget, time);
+        }
+        catch (TimeoutException)
+        {
+            // What is still running is killed.
+        }
+    }
+
+    private async Task<InvocationResult> FinishAsync(ActiveInvocation invocation, RuntimeOutcome outcome, double durationMs, double? initDurationMs)
     {
         var requestId = invocation.RequestId;
         var (kind, payload, status, errorType) = outcome switch
@@ -499,6 +642,7 @@ public sealed partial class ExecutionEnvironment
             RuntimeOutcome.ResponseTooLarge t => (InvocationOutcome.ResponseTooLarge, ErrorDocument(FunctionErrorTypes.ResponseSizeTooLarge, $"Response payload size ({t.Size} bytes) exceeded maximum allowed payload size ({t.Limit} bytes)."), null, null),
             RuntimeOutcome.Abandoned => (InvocationOutcome.Abandoned, [], null, null),
             RuntimeOutcome.Exited x => (InvocationOutcome.Exited, ErrorDocument(FunctionErrorTypes.RuntimeExitError, $"RequestId: {requestId} Error: Runtime exited with error: {x.How}"), "error", FunctionErrorTypes.RuntimeExitError),
+            RuntimeOutcome.ExtensionFailed f => (InvocationOutcome.Exited, ErrorDocument(f.ErrorType, $"RequestId: {requestId} Error: {f.Message}"), "error", f.ErrorType),
             _ => (InvocationOutcome.TimedOut, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: Task timed out after {Spec.Timeout:0.00} seconds"), "timeout", (string?)null),
         };
 
@@ -515,8 +659,14 @@ public sealed partial class ExecutionEnvironment
         var memory = _process.MaxMemoryUsedMb();
         if (!reusable)
         {
-            // Stopped before REPORT, so that nothing it still prints lands after the invocation's last line.
-            _session.Fail(outcome);
+            // Stopped before REPORT, so that nothing it still prints lands after the invocation's last line; extensions
+            // registered for SHUTDOWN hear why first (Lambda resets the environment after a timeout or a failure).
+            _session.Fail(outcome, keepParked: _extensions is { Any: true });
+            if (outcome is not RuntimeOutcome.Abandoned && _extensions is { Any: true } && !_process.Exited.IsCompleted && Interlocked.CompareExchange(ref _shutdownPhase, 1, 0) == 0)
+            {
+                await ShutdownExtensionsAsync(outcome is RuntimeOutcome.TimedOut ? "timeout" : "failure");
+            }
+
             _process.Kill();
         }
 
@@ -589,10 +739,24 @@ public sealed partial class ExecutionEnvironment
         }
     }
 
-    /// <summary>Kills the process tree and tells the node to forget this environment. Idempotent; <paramref name="reason"/> is for the node's log.</summary>
-    private void Stop(string reason)
+    /// <summary>
+    /// Kills the process tree and tells the node to forget this environment. Idempotent; <paramref name="reason"/> is for
+    /// the node's log. With a <paramref name="shutdownReason"/>, extensions registered for SHUTDOWN get the SHUTDOWN phase
+    /// first (the environment is forgotten after it); a later plain Stop does not wait for it.
+    /// </summary>
+    private void Stop(string reason, string? shutdownReason = null)
     {
+        if (shutdownReason is not null && Volatile.Read(ref _extensions) is { Any: true } && _process.Pid != 0 && !_process.Exited.IsCompleted
+            && Interlocked.CompareExchange(ref _shutdownPhase, 1, 0) == 0)
+        {
+            _session.Fail(new RuntimeOutcome.Exited("signal: killed"), keepParked: true);
+            _ = StopAfterShutdownPhaseAsync(reason, shutdownReason);
+            return;
+        }
+
         _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
+
+        Volatile.Read(ref _extensions)?.Close();
         _process.Dispose();
         Interlocked.Exchange(ref _prestarted, null)?.Dispose(); // stopped before INIT gave it its function
         _initEnded.TrySetResult();
@@ -601,6 +765,28 @@ public sealed partial class ExecutionEnvironment
         {
             LogStopped(_services.Logger, Id, Spec.FunctionName, reason);
             _onStopped(this);
+        }
+    }
+
+    private async Task StopAfterShutdownPhaseAsync(string reason, string shutdownReason)
+    {
+        try
+        {
+            await ShutdownExtensionsAsync(shutdownReason);
+        }
+        finally
+        {
+            Stop(reason);
+        }
+    }
+
+    /// <summary>An extension crashed or reported an error after INIT: the invocation in flight ends with it, and an idle environment stops.</summary>
+    private void OnExtensionFailed(ExtensionFailure failure)
+    {
+        _session.Fail(new RuntimeOutcome.ExtensionFailed(failure.ErrorType, failure.Message));
+        if (Volatile.Read(ref _claim) is null)
+        {
+            Stop($"extension {failure.ExtensionName} failed ({failure.ErrorType})");
         }
     }
 

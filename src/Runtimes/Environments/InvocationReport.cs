@@ -106,6 +106,17 @@ internal sealed class InvocationReport
             : PlatformLogLines.InitReport(initDurationMs, status, errorType));
     }
 
+    /// <summary>EXTENSION lines (platform.extension records in JSON) at the end of INIT: each extension's name, state and events.</summary>
+    public void Extensions(IReadOnlyList<(string Name, Extensions.ExtensionState State, IReadOnlyList<string> Events)> extensions)
+    {
+        foreach (var (name, state, events) in extensions)
+        {
+            WritePlatform(_spec.JsonLogs
+                ? PlatformLogRecords.Extension(_time.GetUtcNow(), name, state.ToString(), events)
+                : PlatformLogLines.Extension(name, state.ToString(), events));
+        }
+    }
+
     /// <summary>START: the invocation is now the one whose tail collects output.</summary>
     public void Start(ActiveInvocation invocation)
     {

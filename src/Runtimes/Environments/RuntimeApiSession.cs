@@ -84,9 +84,11 @@ internal sealed class RuntimeApiSession
 
     /// <summary>
     /// → Dead, for good: the current invocation ends with <paramref name="ending"/> (unless it already ended), a parked
-    /// <c>/next</c> is told the environment is shutting down, and an INIT in progress fails. False when already dead.
+    /// <c>/next</c> is told the environment is shutting down (unless <paramref name="keepParked"/>: during the extensions'
+    /// SHUTDOWN phase the runtime keeps waiting, as a runtime that ended would take its extensions with it), and an INIT
+    /// in progress fails. False when already dead.
     /// </summary>
-    public bool Fail(RuntimeOutcome ending, InitError? initEnding = null)
+    public bool Fail(RuntimeOutcome ending, InitError? initEnding = null, bool keepParked = false)
     {
         ActiveInvocation? invocation;
         TaskCompletionSource<ActiveInvocation?>? parked;
@@ -100,7 +102,8 @@ internal sealed class RuntimeApiSession
             }
 
             (invocation, _invocation) = (_invocation, null);
-            (parked, _parked) = (_parked, null);
+            parked = keepParked ? null : _parked;
+            _parked = null;
         }
 
         // An event the runtime never took did not run, whatever stopped the environment: it may run elsewhere.

@@ -21,6 +21,9 @@ internal abstract record RuntimeOutcome
     /// <summary>The caller went away before the response was complete.</summary>
     public sealed record Abandoned : RuntimeOutcome;
 
+    /// <summary>An extension crashed or reported an error (<c>Extension.Crash</c>, <c>Extension.ExitError</c>…): the environment is reset.</summary>
+    public sealed record ExtensionFailed(string ErrorType, string Message) : RuntimeOutcome;
+
     /// <summary>The deadline passed.</summary>
     public sealed record TimedOut : RuntimeOutcome;
 }

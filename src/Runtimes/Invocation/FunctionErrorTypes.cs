@@ -19,4 +19,7 @@ public static class FunctionErrorTypes
 
     /// <summary>SnapStart: an after-restore hook raised (what AWS's Python client reports to /runtime/restore/error).</summary>
     public const string AfterRestoreError = "Runtime.AfterRestoreError";
+
+    /// <summary>An external extension could not be started (more than ten of them, say).</summary>
+    public const string ExtensionLaunchError = "Extension.LaunchError";
 }

@@ -11,6 +11,8 @@ namespace LambdaCluster.Runtimes.Launch;
 /// each environment forked from it (shown to a sandboxed template at <c>/var/lambda-forks</c>). <c>PrestartSlot</c> is set
 /// for a runtime started before its function is known: a host folder whose <c>task</c> and <c>opt</c> folders are
 /// shown at /var/task and /opt, where the function's code and layers are mounted when it is given one.
+/// <c>Extensions</c> are the file names of the external extensions in the layers' <c>extensions</c> folder, started
+/// before the runtime (<see cref="Extensions.ExternalExtensions"/>).
 /// </summary>
 public sealed record LaunchRequest(
     string EnvironmentId,
@@ -23,4 +25,5 @@ public sealed record LaunchRequest(
     string? LayersDirectory = null,
     EnvironmentCredentials? Credentials = null,
     string? ForkDirectory = null,
-    PrestartSlot? PrestartSlot = null);
+    PrestartSlot? PrestartSlot = null,
+    IReadOnlyList<string>? Extensions = null);

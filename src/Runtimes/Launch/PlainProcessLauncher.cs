@@ -31,7 +31,7 @@ public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options, T
         var runtimeDirectory = ProcessEnvironmentBuilder.RuntimeDirectory(request.Runtime, settings.RuntimeClientsDirectory);
         var (executable, arguments) = RuntimeCommand.For(request, settings, request.CodeDirectory, runtimeDirectory);
         var process = RuntimeProcess.Start(
-            [executable, .. arguments],
+            Extensions.ExternalExtensions.Wrap([executable, .. arguments], request.LayersDirectory ?? "/opt", request.Extensions),
             request.CodeDirectory,
             ProcessEnvironmentBuilder.Build(request, runtimeDirectory),
             []);

@@ -15,6 +15,9 @@ public static class PlatformLogLines
 
     public static string End(string requestId) => $"END RequestId: {requestId}";
 
+    /// <summary>An extension at the end of INIT: <c>EXTENSION\tName: x\tState: Ready\tEvents: [INVOKE, SHUTDOWN]</c> (events in the order it registered them).</summary>
+    public static string Extension(string name, string state, IReadOnlyList<string> events) => $"EXTENSION\tName: {name}\tState: {state}\tEvents: [{string.Join(", ", events)}]";
+
     /// <summary>
     /// REPORT. An environment restored from a SnapStart snapshot reports <paramref name="restoreDurationMs"/> as
     /// <c>Restore Duration</c> and <c>Billed Restore Duration</c> (billed apart from the invocation) instead of Init Duration.

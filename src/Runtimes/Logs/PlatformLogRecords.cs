@@ -95,6 +95,15 @@ public static class PlatformLogRecords
         return Record(at, "platform.report", record);
     }
 
+    /// <summary>platform.extension: an extension's name, state and the events it registered for, at the end of INIT.</summary>
+    public static string Extension(DateTimeOffset at, string name, string state, IReadOnlyList<string> events) =>
+        Record(at, "platform.extension", new JsonObject
+        {
+            ["name"] = name,
+            ["state"] = state,
+            ["events"] = new JsonArray([.. events.Select(e => (JsonNode?)JsonValue.Create(e))]),
+        });
+
     private static string Record(DateTimeOffset at, string type, JsonObject record) =>
         new JsonObject
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LambdaCluster.Runtimes.Extensions;
 using LambdaCluster.Runtimes.FileSystems;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
@@ -116,7 +117,8 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             string[] inNamespace = request.PrestartSlot?.MountNamespace is { } ns ? [NsenterExecutable, $"--mount={ns}", "--"]
                 : attachment is not null ? [NsenterExecutable, $"--net={attachment.NamespacePath}", "--"]
                 : [];
-            List<string> command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory), mount), "--", .. UserSwitch(user), executable, .. arguments];
+            List<string> command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory), mount), "--", .. UserSwitch(user),
+                .. ExternalExtensions.Wrap([executable, .. arguments], LayersRoot, request.Extensions)];
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
             return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files, attachment);
         }

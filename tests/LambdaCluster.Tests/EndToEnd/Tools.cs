@@ -223,7 +223,7 @@ public static class Tools
         return zip;
     }
 
-    /// <summary>A deployment package from (name, content) pairs; names ending in bootstrap are executable.</summary>
+    /// <summary>A deployment package from (name, content) pairs; names ending in bootstrap, and files in extensions/, are executable.</summary>
     public static string Zip(string directory, params (string Name, string Content)[] files)
     {
         var path = Path.Combine(directory, $"{Guid.NewGuid():N}.zip");
@@ -231,7 +231,8 @@ public static class Tools
         foreach (var (name, content) in files)
         {
             var entry = archive.CreateEntry(name);
-            entry.ExternalAttributes = (name.EndsWith("bootstrap", StringComparison.Ordinal) ? 0b111_101_101 : 0b110_100_100) << 16;
+            var executable = name.EndsWith("bootstrap", StringComparison.Ordinal) || name.StartsWith("extensions/", StringComparison.Ordinal);
+            entry.ExternalAttributes = (executable ? 0b111_101_101 : 0b110_100_100) << 16;
             using var stream = entry.Open();
             stream.Write(Encoding.UTF8.GetBytes(content));
         }

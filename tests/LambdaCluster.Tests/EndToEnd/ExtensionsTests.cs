@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>
+/// The Extensions API (2020-01-01) through the aws CLI: external extensions shipped in layers at /opt/extensions,
+/// written as Lambda's own samples write them (bash and curl), and an internal one registered from inside a function.
+/// </summary>
+[Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class ExtensionsTests(NodeFixture fixture)
+{
+    /// <summary>An external extension as AWS's bash sample writes one: register for INVOKE and SHUTDOWN, then print each event until SHUTDOWN.</summary>
+    private const string EventsExtension =
+        """
+        #!/bin/bash
+        name=$(basename "$0")
+        api="http://${AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension"
+        headers=$(mktemp)
+        echo "[$name] sees _HANDLER=${_HANDLER:-unset} AWS_LAMBDA_FUNCTION_NAME=$AWS_LAMBDA_FUNCTION_NAME"
+        curl -sS -D "$headers" -o /tmp/registered -X POST "$api/register" -H "Lambda-Extension-Name: $name" -d '{"events":["INVOKE","SHUTDOWN"]}'
+        id=$(grep -i '^Lambda-Extension-Identifier:' "$headers" | cut -d' ' -f2 | tr -d '\r')
+        echo "[$name] registered $(cat /tmp/registered)"
+        while true; do
+          event=$(curl -sS "$api/event/next" -H "Lambda-Extension-Identifier: $id")
+          echo "[$name] event $event"
+          case $event in *'"eventType":"SHUTDOWN"'*) echo "[$name] bye"; exit 0;; esac
+          sleep 0.2 # work after the runtime answered: the invocation waits for it
+        done
+        """;
+
+    private NodeProcess Node => fixture.Node;
+
+    [Fact]
+    public async Task ExternalExtension_FromALayer_RegistersBeforeTheRuntime_GetsInvokeEvents_AndShutdownOnSpindown()
+    {
+        var layer = await PublishAsync("events-ext-layer", ("extensions/events-ext", EventsExtension));
+        await CreateAsync("with-extension", "python3.12", ("index.py", "print('module loaded')\ndef handler(event, context):\n    print('handler ran')\n    return {'ok': True}\n"), layer);
+
+        var cold = await InvokeAsync("with-extension");
+        var warm = await InvokeAsync("with-extension");
+        Assert.All(new[] { cold, warm }, call => Assert.Equal("{\"ok\": true}", call.Payload));
+        Assert.Contains("[events-ext] event {\"eventType\":\"INVOKE\"", warm.Tail); // the extension's work is part of the invocation, before END
+        Assert.Contains("Init Duration", cold.Tail);
+
+        // A new configuration retires the environment: its extension gets SHUTDOWN (spindown) and exits on it.
+        await Tools.AwsOkAsync(Node, "lambda", "update-function-configuration", "--function-name", "with-extension", "--description", "retire the old environment");
+        var lines = await LogLinesAsync("with-extension", until: "[events-ext] bye");
+
+        int At(string text) => lines.FindIndex(line => line.Contains(text, StringComparison.Ordinal)) is var i and >= 0 ? i : throw new Xunit.Sdk.XunitException($"no line with {text}:\n{string.Join('\n', lines)}");
+        Assert.Contains("[events-ext] sees _HANDLER=unset AWS_LAMBDA_FUNCTION_NAME=with-extension", lines); // Lambda keeps the _ variables from extensions
+        Assert.Contains("[events-ext] registered {\"functionName\":\"with-extension\",\"functionVersion\":\"$LATEST\",\"handler\":\"index.handler\"}", lines);
+        Assert.Contains("EXTENSION\tName: events-ext\tState: Ready\tEvents: [INVOKE, SHUTDOWN]", lines);
+        Assert.True(At("[events-ext] registered") < At("module loaded"), "the runtime starts once the extension registered");
+        Assert.True(At("module loaded") < At("EXTENSION\tName: events-ext") && At("EXTENSION\tName: events-ext") < At($"START RequestId: {cold.RequestId}"));
+        foreach (var call in new[] { cold, warm })
+        {
+            var invoke = lines.Single(line => line.Contains("\"eventType\":\"INVOKE\"", StringComparison.Ordinal) && line.Contains(call.RequestId, StringComparison.Ordinal));
+            var json = JsonDocument.Parse(invoke[invoke.IndexOf('{', StringComparison.Ordinal)..]).RootElement;
+            Assert.Equal(call.RequestId, json.GetProperty("requestId").GetString());
+            Assert.EndsWith(":function:with-extension", json.GetProperty("invokedFunctionArn").GetString(), StringComparison.Ordinal);
+            Assert.Equal("X-Amzn-Trace-Id", json.GetProperty("tracing").GetProperty("type").GetString());
+            Assert.True(json.GetProperty("deadlineMs").GetInt64() > DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
+            Assert.True(At($"START RequestId: {call.RequestId}") < lines.IndexOf(invoke) && lines.IndexOf(invoke) < At($"END RequestId: {call.RequestId}"));
+        }
+
+        var shutdown = lines.Single(line => line.Contains("\"eventType\":\"SHUTDOWN\"", StringComparison.Ordinal));
+        Assert.Contains("\"shutdownReason\":\"spindown\"", shutdown);
+        Assert.True(At($"REPORT RequestId: {warm.RequestId}") < lines.IndexOf(shutdown));
+    }
+
+    [Fact]
+    public async Task ExtensionFailures_FailInitWithLambdasErrorTypes_AndTheNextCallStartsAgain()
+    {
+        var crashing = await PublishAsync("crashing-ext-layer", ("extensions/crasher", "#!/bin/bash\necho 'crasher starting'\nexit 3\n"));
+        var reporting = await PublishAsync("init-error-ext-layer", ("extensions/reporter", """
+            #!/bin/bash
+            api="http://${AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension"
+            id=$(curl -sS -D - -o /dev/null -X POST "$api/register" -H "Lambda-Extension-Name: reporter" -d '{"events":["INVOKE"]}' | grep -i '^Lambda-Extension-Identifier:' | cut -d' ' -f2 | tr -d '\r')
+            curl -sS -X POST "$api/init/error" -H "Lambda-Extension-Identifier: $id" -H "Lambda-Extension-Function-Error-Type: Extension.ConfigInvalid" -d '{"errorMessage":"no config","errorType":"Extension.ConfigInvalid"}'
+            echo
+            sleep 30
+            """));
+        await CreateAsync("crashing-extension", "python3.12", ("index.py", "def handler(event, context):\n    return 1\n"), crashing);
+        await CreateAsync("reporting-extension", "python3.12", ("index.py", "def handler(event, context):\n    return 1\n"), reporting);
+
+        foreach (var (function, errorType, message) in new[] { ("crashing-extension", "Extension.Crash", "crasher crashed: exit status 3"), ("reporting-extension", "Extension.InitError", "reporter reported Extension.ConfigInvalid") })
+        {
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                var failed = await InvokeAsync(function, expectError: true);
+                var error = JsonDocument.Parse(failed.Payload).RootElement;
+                Assert.Equal(errorType, error.GetProperty("errorType").GetString());
+                Assert.EndsWith(message, error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+                Assert.Contains($"Status: error\tError Type: {errorType}", failed.Tail);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task InternalExtension_RegistersFromTheRuntime_AndTheApiRefusesWhatLambdaRefuses()
+    {
+        // The function's module registers an internal extension during INIT and answers its INVOKE events from a loop of
+        // its own; its handler then tries what Lambda refuses and returns the statuses and error types it got.
+        const string Code =
+            """
+            const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension`;
+            const call = async (path, init = {}) => { const r = await fetch(api + path, init); return { status: r.status, body: await r.json().catch(() => null), id: r.headers.get('lambda-extension-identifier') }; };
+            const registered = await call('/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'in-process' }, body: JSON.stringify({ events: ['INVOKE'] }) });
+            const seen = [];
+            (async () => {
+              for (;;) {
+                const next = await call('/event/next', { headers: { 'Lambda-Extension-Identifier': registered.id } });
+                seen.push(next.body.requestId);
+              }
+            })();
+            export const handler = async (event, context) => {
+              const refusals = {
+                shutdownForInternal: await call('/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'late' }, body: '{"events":["SHUTDOWN"]}' }),
+                afterInit: await call('/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'late' }, body: '{"events":["INVOKE"]}' }),
+                noName: await call('/register', { method: 'POST', body: '{"events":[]}' }),
+                badJson: await call('/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'bad' }, body: '{"events":' }),
+                configurationKeys: await call('/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'old' }, body: '{"events":[],"configurationKeys":["a"]}' }),
+                noIdentifier: await call('/event/next'),
+                malformedIdentifier: await call('/event/next', { headers: { 'Lambda-Extension-Identifier': 'not-a-uuid' } }),
+                unknownIdentifier: await call('/event/next', { headers: { 'Lambda-Extension-Identifier': '00000000-0000-0000-0000-000000000000' } }),
+                noErrorType: await call('/init/error', { method: 'POST', headers: { 'Lambda-Extension-Identifier': registered.id }, body: '{}' }),
+              };
+              return { registered: registered.status, requestId: context.awsRequestId, seen, refusals: Object.fromEntries(Object.entries(refusals).map(([k, v]) => [k, `${v.status} ${v.body?.errorType}`])) };
+            };
+            """;
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.mjs", Code));
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "internal-extension", "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
+
+        var first = JsonDocument.Parse((await InvokeAsync("internal-extension")).Payload).RootElement;
+        var second = JsonDocument.Parse((await InvokeAsync("internal-extension")).Payload).RootElement;
+        Assert.Equal(200, first.GetProperty("registered").GetInt32());
+        Assert.Contains(first.GetProperty("requestId").GetString(), second.GetProperty("seen").EnumerateArray().Select(e => e.GetString())); // INVOKE for each call
+        var refusals = second.GetProperty("refusals");
+        Assert.Equal("403 Extension.InvalidEventType", refusals.GetProperty("shutdownForInternal").GetString());
+        Assert.Equal("403 Extension.RegistrationClosed", refusals.GetProperty("afterInit").GetString());
+        Assert.Equal("403 Extension.InvalidExtensionName", refusals.GetProperty("noName").GetString());
+        Assert.Equal("403 InvalidRequestFormat", refusals.GetProperty("badJson").GetString());
+        Assert.Equal("403 InvalidRequestFormat", refusals.GetProperty("configurationKeys").GetString());
+        Assert.Equal("403 Extension.MissingExtensionIdentifier", refusals.GetProperty("noIdentifier").GetString());
+        Assert.Equal("403 Extension.InvalidExtensionIdentifier", refusals.GetProperty("malformedIdentifier").GetString());
+        Assert.Equal("403 Extension.UnknownExtensionIdentifier", refusals.GetProperty("unknownIdentifier").GetString());
+        Assert.Equal("403 Extension.MissingHeader", refusals.GetProperty("noErrorType").GetString());
+    }
+
+    private async Task<string> PublishAsync(string layer, params (string Name, string Content)[] files)
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, files);
+        return Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "publish-layer-version", "--layer-name", layer, "--zip-file", $"fileb://{zip}")).GetProperty("LayerVersionArn").GetString()!;
+    }
+
+    private async Task CreateAsync(string name, string runtime, (string Name, string Content) file, string layer)
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, file);
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer);
+    }
+
+    private async Task<(string Payload, string Tail, string RequestId)> InvokeAsync(string name, bool expectError = false)
+    {
+        var outFile = Path.Combine(fixture.WorkDirectory, $"{name}-{Guid.NewGuid():N}.json");
+        var invoked = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", name, "--log-type", "Tail", "--payload", "{}", outFile));
+        var payload = await File.ReadAllTextAsync(outFile);
+        Assert.Equal(expectError, invoked.TryGetProperty("FunctionError", out _));
+        var tail = Encoding.UTF8.GetString(Convert.FromBase64String(invoked.GetProperty("LogResult").GetString()!));
+        var start = tail[(tail.IndexOf("START RequestId: ", StringComparison.Ordinal) + "START RequestId: ".Length)..];
+        return (payload, tail, start[..start.IndexOf(' ', StringComparison.Ordinal)]);
+    }
+
+    /// <summary>Every line of the function's log group in order, once a line containing <paramref name="until"/> is there (up to 20 s).</summary>
+    private async Task<List<string>> LogLinesAsync(string function, string until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var events = Tools.Json(await Tools.AwsOkAsync(Node, "logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}")).GetProperty("events");
+            var lines = events.EnumerateArray().Select(e => e.GetProperty("message").GetString()!.TrimEnd('\n')).ToList();
+            if (lines.Exists(line => line.Contains(until, StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
+            {
+                return lines;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+}
