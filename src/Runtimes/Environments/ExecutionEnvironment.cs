@@ -6,6 +6,7 @@ using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.Prestart;
 using LambdaCluster.Runtimes.Snapshots;
+using LambdaCluster.Runtimes.TelemetryApi;
 using Microsoft.Extensions.Logging;
 
 namespace LambdaCluster.Runtimes.Environments;
@@ -48,6 +49,7 @@ public sealed partial class ExecutionEnvironment
     private int _prewarmChargeMb;
     private string _initRequestId = "";
     private ExtensionsSession? _extensions;
+    private TelemetryHub? _telemetry;
     private int _shutdownPhase;
 
     /// <param name="snapshots">The node's SnapStart templates: a SnapStart version's environment is forked from its template instead of running INIT (null: never).</param>
@@ -109,6 +111,9 @@ public sealed partial class ExecutionEnvironment
 
     /// <summary>The Extensions API side of this environment, from its INIT on (null before, and for a SnapStart restore).</summary>
     internal ExtensionsSession? Extensions => Volatile.Read(ref _extensions);
+
+    /// <summary>The Telemetry and Logs API side of this environment, from its INIT on (null before, and for a SnapStart restore).</summary>
+    internal TelemetryHub? Telemetry => Volatile.Read(ref _telemetry);
 
     /// <summary>
     /// Runs one invocation. Flow: claim the environment → (cold) INIT until the runtime first asks for an event → START →
@@ -334,6 +339,10 @@ public sealed partial class ExecutionEnvironment
         }
 
         Volatile.Write(ref _extensions, new ExtensionsSession(extensions, RegisterResponse));
+        // Its listeners are on the environment's own address, owned by its own user (unconfined, neither is known).
+        var confined = _services.Options.Isolation != Hosting.IsolationMode.None;
+        _report.Telemetry = new TelemetryHub(SandboxAddress.For(RuntimeApiPort), confined ? _services.Options.SandboxUserIdBase + RuntimeApiPort : null, _services.Time, _services.Logger);
+        Volatile.Write(ref _telemetry, _report.Telemetry);
 
         _report.InitStart(Provisioned ? "provisioned-concurrency" : "on-demand");
         try
@@ -351,7 +360,7 @@ public sealed partial class ExecutionEnvironment
                 if (prestarted.Assign(codeDirectory, layersDirectory, _services.Launcher.EnvironmentFor(launch), _report.Output))
                 {
                     _process.Adopt(prestarted);
-                    Telemetry.LambdaTelemetry.PrestartedColdStarts.Add(1, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
+                    LambdaCluster.Runtimes.Telemetry.LambdaTelemetry.PrestartedColdStarts.Add(1, LambdaCluster.Runtimes.Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
                 }
                 else
                 {
@@ -381,6 +390,8 @@ public sealed partial class ExecutionEnvironment
 
         var error = await AwaitInitAsync(requestId, started);
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
+        _telemetry!.CloseSubscriptions();
+        _report.InitRuntimeDone(error?.ErrorType);
         if (_extensions!.Any)
         {
             _report.Extensions(_extensions.Describe());
@@ -504,7 +515,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         _report.RestoreReport(durationMs, null);
-        Telemetry.LambdaTelemetry.SnapStartRestores.Add(1, Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
+        LambdaCluster.Runtimes.Telemetry.LambdaTelemetry.SnapStartRestores.Add(1, LambdaCluster.Runtimes.Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
         _restored = true;
         return InitResult.Ready(durationMs);
     }
@@ -620,6 +631,11 @@ public sealed partial class ExecutionEnvironment
     {
         var time = _services.Time;
         var deadline = time.GetUtcNow() + ShutdownBudget;
+        if (_telemetry is { } telemetry)
+        {
+            await telemetry.FlushAsync(ShutdownBudget / 4); // what happened before SHUTDOWN reaches the extensions before it
+        }
+
         var done = _extensions!.Shutdown(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new ShutdownEventBody("SHUTDOWN", reason, deadline.ToUnixTimeMilliseconds()), ExtensionsJsonContext.Default.ShutdownEventBody));
         try
@@ -671,7 +687,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         var tail = _report.End(invocation, durationMs, memory, initDurationMs, status, errorType, functionError: kind != InvocationOutcome.Response && kind != InvocationOutcome.Abandoned,
-            restored: _restored && initDurationMs is not null);
+            restored: _restored && initDurationMs is not null, producedBytes: payload.Length);
         if (reusable)
         {
             Volatile.Write(ref _idleSince, _services.Time.GetTimestamp());
@@ -757,6 +773,7 @@ public sealed partial class ExecutionEnvironment
         _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
 
         Volatile.Read(ref _extensions)?.Close();
+        Volatile.Read(ref _telemetry)?.Dispose();
         _process.Dispose();
         Interlocked.Exchange(ref _prestarted, null)?.Dispose(); // stopped before INIT gave it its function
         _initEnded.TrySetResult();

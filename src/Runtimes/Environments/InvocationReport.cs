@@ -4,6 +4,7 @@ using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Logs;
 using LambdaCluster.Runtimes.Telemetry;
+using LambdaCluster.Runtimes.TelemetryApi;
 
 namespace LambdaCluster.Runtimes.Environments;
 
@@ -36,11 +37,18 @@ internal sealed class InvocationReport
     /// <summary>The environment's log stream: <c>YYYY/MM/DD/[version]id</c>.</summary>
     public string StreamName { get; }
 
+    /// <summary>Where the same story goes as Telemetry API records, from INIT on (null before, and when nobody may subscribe).</summary>
+    public TelemetryHub? Telemetry { get; set; }
+
     /// <summary>A line the function's process wrote: into the log stream, and into the tail of the invocation running now.</summary>
     public void Output(string line)
     {
         Volatile.Read(ref _current)?.AppendToTail(line);
         Write(line);
+        if (Telemetry is { } telemetry && telemetry.Wants(TelemetryCategories.Function))
+        {
+            telemetry.Publish(TelemetryCategories.Function, PlatformLogRecords.Line(_time.GetUtcNow(), "function", line, _spec.JsonLogs));
+        }
     }
 
     /// <summary>INIT_START (platform.initStart in JSON) for an on-demand or provisioned-concurrency INIT.</summary>
@@ -48,9 +56,9 @@ internal sealed class InvocationReport
     {
         var arn = $"arn:aws:lambda:{_spec.Region}::runtime:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_runtime.RuntimeVersion)))}";
         _initializationType = initializationType;
-        WritePlatform(_spec.JsonLogs
-            ? PlatformLogRecords.InitStart(_time.GetUtcNow(), initializationType, _runtime.RuntimeVersion, arn, _spec.FunctionName, _spec.Version)
-            : PlatformLogLines.InitStart(_runtime.RuntimeVersion, arn));
+        var record = _spec.JsonLogs || Wanted ? PlatformLogRecords.InitStart(_time.GetUtcNow(), initializationType, _runtime.RuntimeVersion, arn, _spec.FunctionName, _spec.Version) : null;
+        WritePlatform(_spec.JsonLogs ? record! : PlatformLogLines.InitStart(_runtime.RuntimeVersion, arn));
+        PublishPlatform(record);
     }
 
     /// <summary>RESTORE_START (platform.restoreStart in JSON): a SnapStart environment is being restored from its version's template.</summary>
@@ -80,6 +88,11 @@ internal sealed class InvocationReport
     /// <summary>INIT finished (its duration feeds the init metric; an on-demand INIT's also goes into the first REPORT).</summary>
     public void InitDone(double initDurationMs, bool cold)
     {
+        if (Wanted)
+        {
+            PublishPlatform(PlatformLogRecords.InitReport(_time.GetUtcNow(), _initializationType, initDurationMs, "success", null));
+        }
+
         LambdaTelemetry.InitDuration.Record(initDurationMs, _function);
         if (cold)
         {
@@ -101,19 +114,42 @@ internal sealed class InvocationReport
     {
         LambdaTelemetry.InitDuration.Record(initDurationMs, _function);
         var status = errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error";
-        WritePlatform(_spec.JsonLogs
-            ? PlatformLogRecords.InitReport(_time.GetUtcNow(), _initializationType, initDurationMs, status, errorType)
-            : PlatformLogLines.InitReport(initDurationMs, status, errorType));
+        var record = _spec.JsonLogs || Wanted ? PlatformLogRecords.InitReport(_time.GetUtcNow(), _initializationType, initDurationMs, status, errorType) : null;
+        PublishPlatform(record);
+
+        WritePlatform(_spec.JsonLogs ? record! : PlatformLogLines.InitReport(initDurationMs, status, errorType));
+    }
+
+    /// <summary>
+    /// platform.initRuntimeDone (Telemetry API only): the runtime's part of INIT ended, before the extensions' states and
+    /// platform.initReport, in the order the Runtime Interface Emulator sends them (rapid/handlers.go).
+    /// </summary>
+    public void InitRuntimeDone(string? errorType)
+    {
+        if (Wanted)
+        {
+            var status = errorType is null ? "success" : errorType == FunctionErrorTypes.SandboxTimedout ? "timeout" : "error";
+            PublishPlatform(PlatformLogRecords.InitRuntimeDone(_time.GetUtcNow(), _initializationType, status, errorType));
+        }
     }
 
     /// <summary>EXTENSION lines (platform.extension records in JSON) at the end of INIT: each extension's name, state and events.</summary>
+    /// <remarks>TELEMETRY and LOGS lines come first, for the extensions that subscribed to the Telemetry or Logs API.</remarks>
     public void Extensions(IReadOnlyList<(string Name, Extensions.ExtensionState State, IReadOnlyList<string> Events)> extensions)
     {
+        if (!_spec.JsonLogs && Telemetry is { } telemetry)
+        {
+            foreach (var (name, logsApi, types) in telemetry.Subscriptions())
+            {
+                WritePlatform(PlatformLogLines.Subscription(logsApi ? "LOGS" : "TELEMETRY", name, types));
+            }
+        }
+
         foreach (var (name, state, events) in extensions)
         {
-            WritePlatform(_spec.JsonLogs
-                ? PlatformLogRecords.Extension(_time.GetUtcNow(), name, state.ToString(), events)
-                : PlatformLogLines.Extension(name, state.ToString(), events));
+            var record = PlatformLogRecords.Extension(_time.GetUtcNow(), name, state.ToString(), events);
+            WritePlatform(_spec.JsonLogs ? record : PlatformLogLines.Extension(name, state.ToString(), events));
+            PublishPlatform(record);
         }
     }
 
@@ -122,10 +158,13 @@ internal sealed class InvocationReport
     {
         LambdaTelemetry.ConcurrentExecutions.Add(1, _function);
         Volatile.Write(ref _current, invocation);
-        if (WritePlatform(_spec.JsonLogs ? PlatformLogRecords.Start(_time.GetUtcNow(), invocation.RequestId, _spec.Version) : PlatformLogLines.Start(invocation.RequestId, _spec.Version)) is { } start)
+        var record = _spec.JsonLogs || Wanted ? PlatformLogRecords.Start(_time.GetUtcNow(), invocation.RequestId, _spec.Version) : null;
+        if (WritePlatform(_spec.JsonLogs ? record! : PlatformLogLines.Start(invocation.RequestId, _spec.Version)) is { } start)
         {
             invocation.AppendToTail(start);
         }
+
+        PublishPlatform(record);
     }
 
     /// <summary>The line Lambda writes when the function's timeout passes.</summary>
@@ -150,9 +189,17 @@ internal sealed class InvocationReport
 
     /// <summary>END and REPORT (with the status and error type of a failed invocation); the invocation's tail, when it asked for one.</summary>
     /// <remarks><paramref name="restored"/>: the first invocation of a SnapStart environment, whose cold start is a restore (Restore Duration).</remarks>
-    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError, bool restored = false)
+    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError, bool restored = false, long producedBytes = 0)
     {
         Volatile.Write(ref _current, null);
+        if (Wanted)
+        {
+            var done = _time.GetUtcNow();
+            PublishPlatform(PlatformLogRecords.RuntimeDone(done, invocation.RequestId, status ?? (errorType is null ? "success" : "error"), errorType, durationMs, producedBytes));
+            PublishPlatform(PlatformLogRecords.Report(done, invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, restored ? null : initDurationMs,
+                status ?? (errorType is null ? null : "error"), errorType, restored ? initDurationMs : null));
+        }
+
         LambdaTelemetry.ConcurrentExecutions.Add(-1, _function);
         LambdaTelemetry.Invocations.Add(1, _function);
         LambdaTelemetry.Duration.Record(durationMs, _function);
@@ -191,6 +238,17 @@ internal sealed class InvocationReport
         if (ReferenceEquals(Interlocked.CompareExchange(ref _current, null, invocation), invocation))
         {
             LambdaTelemetry.ConcurrentExecutions.Add(-1, _function);
+        }
+    }
+
+    /// <summary>True when platform records would reach a Telemetry API subscriber.</summary>
+    private bool Wanted => Telemetry is { } telemetry && telemetry.Wants(TelemetryCategories.Platform);
+
+    private void PublishPlatform(string? record)
+    {
+        if (record is not null && Telemetry is { } telemetry && telemetry.Wants(TelemetryCategories.Platform))
+        {
+            telemetry.Publish(TelemetryCategories.Platform, record);
         }
     }
 

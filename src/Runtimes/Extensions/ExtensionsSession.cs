@@ -223,6 +223,15 @@ internal sealed class ExtensionsSession
         return ExtensionsApiResult.Accepted;
     }
 
+    /// <summary>The name of the registered extension with identifier <paramref name="id"/> (who subscribes to the Telemetry API), or null.</summary>
+    public string? NameOf(string id)
+    {
+        lock (_gate)
+        {
+            return Find(id) is { State: not ExtensionState.Started } extension ? extension.Name : null;
+        }
+    }
+
     // ---- the platform's side
 
     /// <summary>An external extension's process ended (<paramref name="how"/> as Lambda words it: "exit status 1"): a crash, unless the environment is shutting down.</summary>

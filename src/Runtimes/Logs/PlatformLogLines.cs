@@ -15,6 +15,13 @@ public static class PlatformLogLines
 
     public static string End(string requestId) => $"END RequestId: {requestId}";
 
+    /// <summary>
+    /// A Telemetry API (<c>TELEMETRY</c>) or Logs API (<c>LOGS</c>) subscription at the end of INIT:
+    /// <c>TELEMETRY\tName: x\tState: Subscribed\tTypes: [Platform, Function]</c>.
+    /// </summary>
+    public static string Subscription(string api, string name, IReadOnlyList<string> types) =>
+        $"{api}\tName: {name}\tState: Subscribed\tTypes: [{string.Join(", ", types.Select(t => t.Length == 0 ? t : char.ToUpperInvariant(t[0]) + t[1..]))}]";
+
     /// <summary>An extension at the end of INIT: <c>EXTENSION\tName: x\tState: Ready\tEvents: [INVOKE, SHUTDOWN]</c> (events in the order it registered them).</summary>
     public static string Extension(string name, string state, IReadOnlyList<string> events) => $"EXTENSION\tName: {name}\tState: {state}\tEvents: [{string.Join(", ", events)}]";
 

@@ -104,6 +104,72 @@ public static class PlatformLogRecords
             ["events"] = new JsonArray([.. events.Select(e => (JsonNode?)JsonValue.Create(e))]),
         });
 
+    /// <summary>platform.initRuntimeDone: the runtime's INIT ended (status success, error, failure or timeout; errorType when not success).</summary>
+    public static string InitRuntimeDone(DateTimeOffset at, string initializationType, string status, string? errorType)
+    {
+        var record = new JsonObject { ["initializationType"] = initializationType, ["phase"] = "init", ["status"] = status };
+        if (errorType is not null)
+        {
+            record["errorType"] = errorType;
+        }
+
+        return Record(at, "platform.initRuntimeDone", record);
+    }
+
+    /// <summary>platform.runtimeDone: the runtime (and the extensions) finished an invocation, with its duration and the bytes it produced.</summary>
+    public static string RuntimeDone(DateTimeOffset at, string requestId, string status, string? errorType, double durationMs, long producedBytes)
+    {
+        var record = new JsonObject
+        {
+            ["requestId"] = requestId,
+            ["status"] = status,
+            ["metrics"] = new JsonObject { ["durationMs"] = Round(durationMs), ["producedBytes"] = producedBytes },
+        };
+        if (errorType is not null)
+        {
+            record["errorType"] = errorType;
+        }
+
+        return Record(at, "platform.runtimeDone", record);
+    }
+
+    /// <summary>platform.telemetrySubscription (platform.logsSubscription for the Logs API): an extension subscribed, to these types.</summary>
+    public static string Subscription(DateTimeOffset at, string type, string name, IReadOnlyList<string> types) =>
+        Record(at, type, new JsonObject
+        {
+            ["name"] = name,
+            ["state"] = "Subscribed",
+            ["types"] = new JsonArray([.. types.Select(t => (JsonNode?)JsonValue.Create(t))]),
+        });
+
+    /// <summary>platform.logsDropped: records a subscriber lost (its destination refused them, or it fell behind).</summary>
+    public static string LogsDropped(DateTimeOffset at, string reason, int droppedRecords, long droppedBytes) =>
+        Record(at, "platform.logsDropped", new JsonObject { ["reason"] = reason, ["droppedRecords"] = droppedRecords, ["droppedBytes"] = droppedBytes });
+
+    /// <summary>A <c>function</c> or <c>extension</c> record: the line as a string, or as the object it is when the function logs JSON.</summary>
+    public static string Line(DateTimeOffset at, string type, string line, bool json)
+    {
+        JsonNode? record = null;
+        if (json && line.StartsWith('{'))
+        {
+            try
+            {
+                record = JsonNode.Parse(line);
+            }
+            catch (JsonException)
+            {
+                record = null;
+            }
+        }
+
+        return new JsonObject
+        {
+            ["time"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["type"] = type,
+            ["record"] = record ?? JsonValue.Create(line),
+        }.ToJsonString(Options);
+    }
+
     private static string Record(DateTimeOffset at, string type, JsonObject record) =>
         new JsonObject
         {

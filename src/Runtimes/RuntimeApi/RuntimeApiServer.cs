@@ -76,6 +76,7 @@ public sealed partial class RuntimeApiServer(EnvironmentSupervisor supervisor, N
         var app = builder.Build();
         RuntimeApiRoutes.Map(app, supervisor);
         ExtensionsApiRoutes.Map(app, supervisor);
+        TelemetryApiRoutes.Map(app, supervisor);
         await app.StartAsync(cancellationToken);
         return app;
     }

@@ -12,7 +12,8 @@ namespace LambdaCluster.Runtimes.Sandbox;
 /// Keeps sandboxed environments off the node's own ports, with one nftables table per node (https://wiki.nftables.org)
 /// that matches the environments by the host user each runs as (<see cref="SandboxLauncher.UserFor"/>). An environment may
 /// reach the outside world; on this machine's own addresses, only its own Runtime API port, the ports in
-/// <see cref="EnvironmentOptions.ReachableLocalPorts"/> (the Lambda API) and DNS; no link-local address (a cloud's
+/// <see cref="EnvironmentOptions.ReachableLocalPorts"/> (the Lambda API) and DNS, and answer connections made to its own
+/// sandbox.localdomain address (<see cref="TelemetryApi.SandboxAddress"/>); no link-local address (a cloud's
 /// metadata service); on any address, none of <see cref="EnvironmentOptions.BlockedPorts"/> (other nodes' Orleans and
 /// Redis ports). Every other packet is dropped. The table goes when the node stops, after its environments (a hosted
 /// service registered before the supervisor, so stopped after it).
@@ -141,11 +142,13 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
     {
         var users = string.Join(", ", runtimeApiPorts.Select(p => (settings.SandboxUserIdBase + p).ToString(CultureInfo.InvariantCulture)));
         var pairs = string.Join(", ", runtimeApiPorts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{settings.SandboxUserIdBase + p} . {p}")));
+        var addresses = string.Join(", ", runtimeApiPorts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{settings.SandboxUserIdBase + p} . {TelemetryApi.SandboxAddress.For(p)}")));
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $$"""
             table inet {{table}} {
               set environments { type uid; elements = { {{users}} } }
               set runtime_apis { type uid . inet_service; elements = { {{pairs}} } }
+              set sandbox_addresses { type uid . ipv4_addr; elements = { {{addresses}} } }
               chain output {
                 type filter hook output priority filter; policy accept;
                 meta skuid @environments jump environment
@@ -160,6 +163,9 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
         }
 
         text.Append("    fib daddr type local meta l4proto { tcp, udp } th dport 53 accept\n");
+        // The answers of an environment's own listeners on its sandbox.localdomain address (its Telemetry API subscriber,
+        // which the node connects to): never a connection's opening SYN, so it cannot reach a local port this way.
+        text.Append("    meta l4proto tcp meta skuid . ip saddr @sandbox_addresses tcp flags & (syn | ack) != syn accept\n");
         text.Append("    fib daddr type local drop\n");
         // Link-local: a cloud's instance metadata service (169.254.169.254, fd00:ec2::254) hands out the machine's own credentials.
         text.Append("    ip daddr 169.254.0.0/16 drop\n");

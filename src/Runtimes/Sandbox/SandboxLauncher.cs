@@ -4,6 +4,7 @@ using LambdaCluster.Runtimes.FileSystems;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
+using LambdaCluster.Runtimes.TelemetryApi;
 using LambdaCluster.Runtimes.Vpc;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +59,7 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     /// </summary>
     private static readonly string[] EtcFiles =
     [
-        "resolv.conf", "hosts", "host.conf", "nsswitch.conf", "gai.conf", "protocols", "services", "ssl", "ca-certificates",
+        "resolv.conf", "host.conf", "nsswitch.conf", "gai.conf", "protocols", "services", "ssl", "ca-certificates",
         "ca-certificates.conf", "pki", "crypto-policies", "localtime", "timezone", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
         "alternatives", "mime.types", "os-release", "debian_version", "system-release",
     ];
@@ -111,7 +112,7 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
                 environment["AWS_LAMBDA_RUNTIME_API"] = string.Create(CultureInfo.InvariantCulture, $"{attachment.Host}:{port}");
             }
 
-            files = UserFiles(request.EnvironmentId, user);
+            files = UserFiles(request.EnvironmentId, user, port);
             group = host.ControlGroups!.Create(request.EnvironmentId, ResourceLimits.For(request.Spec, settings.PidsLimit));
             // A pre-started runtime's sandbox is built in the slot helper's mount namespace, where its code is mounted later.
             string[] inNamespace = request.PrestartSlot?.MountNamespace is { } ns ? [NsenterExecutable, $"--mount={ns}", "--"]
@@ -153,12 +154,13 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     /// under the data directory (only these two files are mounted): runtimes and SDKs look the user up (Node.js's
     /// os.homedir(), Python's getpass), and a user without an entry breaks them.
     /// </summary>
-    private string UserFiles(string environmentId, SandboxUser user)
+    private string UserFiles(string environmentId, SandboxUser user, int runtimeApiPort)
     {
         var directory = Directory.CreateDirectory(Path.Combine(node.Value.DataDirectory, "sandboxes", environmentId)).FullName;
         File.WriteAllText(Path.Combine(directory, "passwd"), string.Create(CultureInfo.InvariantCulture,
             $"root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n{UserName}:x:{user.Uid}:{user.Gid}::/home/{UserName}:/sbin/nologin\n"));
         File.WriteAllText(Path.Combine(directory, "group"), string.Create(CultureInfo.InvariantCulture, $"root:x:0:\nnogroup:x:65534:\n{UserName}:x:{user.Gid}:\n"));
+        File.WriteAllText(Path.Combine(directory, "hosts"), SandboxAddress.HostsFile(File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : null, runtimeApiPort));
         return directory;
     }
 
@@ -177,6 +179,9 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         {
             arguments.AddRange(["--ro-bind-try", $"/etc/{file}", $"/etc/{file}"]);
         }
+
+        // The host's names and sandbox.localdomain, the environment's own address (TelemetryApi/SandboxAddress).
+        arguments.AddRange(["--ro-bind", Path.Combine(userFiles, "hosts"), "/etc/hosts"]);
 
         // Debian and Amazon Linux keep /bin, /sbin and /lib as links into /usr; elsewhere they are folders of their own.
         foreach (var top in new[] { "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32" })

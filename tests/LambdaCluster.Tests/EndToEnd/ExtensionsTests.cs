@@ -149,6 +149,117 @@ public sealed class ExtensionsTests(NodeFixture fixture)
         Assert.Equal("403 Extension.MissingHeader", refusals.GetProperty("noErrorType").GetString());
     }
 
+    /// <summary>
+    /// An external Node.js extension as AWS's telemetry samples write one: it listens on sandbox.localdomain:4243, subscribes
+    /// to the Telemetry API during INIT (after a subscription Lambda refuses), and keeps every batch it receives in /tmp,
+    /// which the function (same /tmp) hands back.
+    /// </summary>
+    private const string TelemetryExtension =
+        """
+        #!/usr/bin/env node
+        const http = require('http');
+        const fs = require('fs');
+        const name = require('path').basename(__filename);
+        const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}`;
+        const note = (line) => fs.appendFileSync('/tmp/extension-notes', line + '\n');
+        const subscribe = (id, body) => fetch(`${api}/2022-07-01/telemetry`, { method: 'PUT', headers: { 'Lambda-Extension-Identifier': id }, body: JSON.stringify(body) });
+        const subscription = { schemaVersion: '2022-12-13', types: ['platform', 'function'], buffering: { maxItems: 1000, maxBytes: 262144, timeoutMs: 25 }, destination: { protocol: 'HTTP', URI: 'http://sandbox.localdomain:4243/telemetry' } };
+        (async () => {
+          const registered = await fetch(`${api}/2020-01-01/extension/register`, { method: 'POST', headers: { 'Lambda-Extension-Name': name }, body: JSON.stringify({ events: ['INVOKE', 'SHUTDOWN'] }) });
+          const id = registered.headers.get('lambda-extension-identifier');
+          const server = http.createServer((req, res) => {
+            let body = '';
+            req.on('data', (chunk) => body += chunk);
+            req.on('end', () => { fs.appendFileSync('/tmp/telemetry.ndjson', `${req.method} ${req.url} ${req.headers['content-type']} ${body}\n`); res.end(); });
+          });
+          await new Promise((resolve) => server.listen(4243, 'sandbox.localdomain', resolve));
+          const invalid = await subscribe(id, { ...subscription, buffering: { timeoutMs: 5 } });
+          note(`invalid ${invalid.status} ${(await invalid.json()).errorType}`);
+          const accepted = await subscribe(id, subscription);
+          note(`subscribed ${accepted.status} ${await accepted.text()}`);
+          for (let first = true; ; first = false) {
+            const event = await (await fetch(`${api}/2020-01-01/extension/event/next`, { headers: { 'Lambda-Extension-Identifier': id } })).json();
+            if (event.eventType === 'SHUTDOWN') process.exit(0);
+            if (first) {
+              const late = await subscribe(id, subscription);
+              note(`late ${late.status} ${(await late.json()).errorType}`);
+            }
+          }
+        })();
+        """;
+
+    [Fact]
+    public async Task TelemetryApi_DeliversPlatformAndFunctionRecords_InLambdasShapesAndOrder_ToASubscribedExtension()
+    {
+        const string Function =
+            """
+            import fs from 'fs';
+            export const handler = async (event, context) => {
+              console.log('function says hi', event.n ?? 0);
+              if (!event.waitFor) return 'ok';
+              const records = () => fs.readFileSync('/tmp/telemetry.ndjson', 'utf8').split('\n').filter(Boolean);
+              const arrived = () => fs.existsSync('/tmp/telemetry.ndjson') && records().some((r) => r.includes('"platform.report"') && r.includes(event.waitFor))
+                && records().some((r) => r.includes('"platform.start"') && r.includes(context.awsRequestId));
+              for (let i = 0; i < 200 && !arrived(); i++) {
+                await new Promise((resolve) => setTimeout(resolve, 20));
+              }
+              return { batches: records(), notes: fs.readFileSync('/tmp/extension-notes', 'utf8') };
+            };
+            """;
+        var layer = await PublishAsync("telemetry-ext-layer", ("extensions/telemetry-ext", TelemetryExtension));
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.mjs", Function));
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "with-telemetry", "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer);
+
+        var first = await InvokeAsync("with-telemetry", payload: "{\"n\":1}");
+        var second = await InvokeAsync("with-telemetry", payload: $"{{\"waitFor\":\"{first.RequestId}\"}}");
+        var answer = JsonDocument.Parse(second.Payload).RootElement;
+        Assert.Equal("invalid 400 ValidationError\nsubscribed 200 \"OK\"\nlate 403 Telemetry.SubscriptionClosed\n", answer.GetProperty("notes").GetString());
+
+        List<JsonElement> records = [];
+        foreach (var batch in answer.GetProperty("batches").EnumerateArray().Select(b => b.GetString()!))
+        {
+            Assert.StartsWith("POST /telemetry application/json [", batch, StringComparison.Ordinal); // a JSON array per POST, to the subscribed path
+            records.AddRange(JsonDocument.Parse(batch["POST /telemetry application/json ".Length..]).RootElement.EnumerateArray().Select(r => r.Clone()));
+        }
+
+        var types = records.Select(r => r.GetProperty("type").GetString()).ToList();
+        Assert.DoesNotContain("extension", types); // not subscribed
+        var platform = types.Where(t => t!.StartsWith("platform.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["platform.initStart", "platform.telemetrySubscription", "platform.initRuntimeDone", "platform.extension", "platform.initReport", "platform.start", "platform.runtimeDone", "platform.report", "platform.start"],
+            platform.Take(9));
+        JsonElement Record(string type, int skip = 0) => records.Where(r => r.GetProperty("type").GetString() == type).Skip(skip).First().GetProperty("record");
+        Assert.Equal("on-demand", Record("platform.initStart").GetProperty("initializationType").GetString());
+        Assert.Equal("with-telemetry", Record("platform.initStart").GetProperty("functionName").GetString());
+        Assert.Equal("{\"name\":\"telemetry-ext\",\"state\":\"Subscribed\",\"types\":[\"platform\",\"function\"]}", Record("platform.telemetrySubscription").GetRawText());
+        Assert.Equal("success", Record("platform.initRuntimeDone").GetProperty("status").GetString());
+        Assert.True(Record("platform.initReport").GetProperty("metrics").GetProperty("durationMs").GetDouble() > 0);
+        Assert.Equal("{\"name\":\"telemetry-ext\",\"state\":\"Ready\",\"events\":[\"INVOKE\",\"SHUTDOWN\"]}", Record("platform.extension").GetRawText());
+        Assert.Equal(first.RequestId, Record("platform.start").GetProperty("requestId").GetString());
+        Assert.Equal("$LATEST", Record("platform.start").GetProperty("version").GetString());
+        var runtimeDone = Record("platform.runtimeDone");
+        Assert.Equal(first.RequestId, runtimeDone.GetProperty("requestId").GetString());
+        Assert.Equal("success", runtimeDone.GetProperty("status").GetString());
+        Assert.Equal(4, runtimeDone.GetProperty("metrics").GetProperty("producedBytes").GetInt64()); // "ok"
+        var report = Record("platform.report");
+        Assert.Equal(first.RequestId, report.GetProperty("requestId").GetString());
+        Assert.Equal("success", report.GetProperty("status").GetString());
+        var metrics = report.GetProperty("metrics");
+        Assert.Equal(128, metrics.GetProperty("memorySizeMB").GetInt32());
+        Assert.True(metrics.GetProperty("maxMemoryUsedMB").GetInt32() > 0);
+        Assert.True(metrics.GetProperty("initDurationMs").GetDouble() > 0); // the cold call
+        Assert.True(metrics.GetProperty("billedDurationMs").GetInt64() >= (long)metrics.GetProperty("durationMs").GetDouble());
+        Assert.Equal(second.RequestId, Record("platform.start", skip: 1).GetProperty("requestId").GetString());
+
+        // The function's line arrives as a function record, between its invocation's start and runtimeDone.
+        var said = records.FindIndex(r => r.GetProperty("type").GetString() == "function" && r.GetProperty("record").GetString()!.Contains($"{first.RequestId}\tINFO\tfunction says hi 1", StringComparison.Ordinal));
+        Assert.InRange(said, records.FindIndex(r => r.GetProperty("type").GetString() == "platform.start"), records.FindIndex(r => r.GetProperty("type").GetString() == "platform.runtimeDone"));
+        Assert.All(records, r => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", r.GetProperty("time").GetString()!));
+
+        var lines = await LogLinesAsync("with-telemetry", until: "TELEMETRY");
+        Assert.Contains("TELEMETRY\tName: telemetry-ext\tState: Subscribed\tTypes: [Platform, Function]", lines);
+        Assert.True(lines.FindIndex(l => l.StartsWith("TELEMETRY", StringComparison.Ordinal)) < lines.FindIndex(l => l.StartsWith("EXTENSION", StringComparison.Ordinal)));
+    }
+
     private async Task<string> PublishAsync(string layer, params (string Name, string Content)[] files)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, files);
@@ -161,15 +272,15 @@ public sealed class ExtensionsTests(NodeFixture fixture)
         await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer);
     }
 
-    private async Task<(string Payload, string Tail, string RequestId)> InvokeAsync(string name, bool expectError = false)
+    private async Task<(string Payload, string Tail, string RequestId)> InvokeAsync(string name, bool expectError = false, string payload = "{}")
     {
         var outFile = Path.Combine(fixture.WorkDirectory, $"{name}-{Guid.NewGuid():N}.json");
-        var invoked = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", name, "--log-type", "Tail", "--payload", "{}", outFile));
-        var payload = await File.ReadAllTextAsync(outFile);
-        Assert.Equal(expectError, invoked.TryGetProperty("FunctionError", out _));
+        var invoked = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", name, "--log-type", "Tail", "--payload", payload, outFile));
+        var answer = await File.ReadAllTextAsync(outFile);
         var tail = Encoding.UTF8.GetString(Convert.FromBase64String(invoked.GetProperty("LogResult").GetString()!));
+        Assert.True(expectError == invoked.TryGetProperty("FunctionError", out _), $"{answer}\n{tail}");
         var start = tail[(tail.IndexOf("START RequestId: ", StringComparison.Ordinal) + "START RequestId: ".Length)..];
-        return (payload, tail, start[..start.IndexOf(' ', StringComparison.Ordinal)]);
+        return (answer, tail, start[..start.IndexOf(' ', StringComparison.Ordinal)]);
     }
 
     /// <summary>Every line of the function's log group in order, once a line containing <paramref name="until"/> is there (up to 20 s).</summary>
