@@ -49,6 +49,8 @@ public sealed partial class ExecutionEnvironment
     private int _prewarmChargeMb;
     private string _initRequestId = "";
     private ExtensionsSession? _extensions;
+    private Task _postInvoke = Task.CompletedTask;
+    private ActiveInvocation? _draining;
     private TelemetryHub? _telemetry;
     private int _shutdownPhase;
 
@@ -126,6 +128,11 @@ public sealed partial class ExecutionEnvironment
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken, ChannelWriter<ResponseStreamPart>? stream = null)
     {
         var invocation = new ActiveInvocation(request, stream);
+        if (Volatile.Read(ref _postInvoke) is { IsCompleted: false } postInvoke)
+        {
+            await postInvoke; // extensions still busy with the last invocation: the next event waits for them, as in Lambda
+        }
+
         if (Interlocked.CompareExchange(ref _claim, invocation, null) is not null)
         {
             return Failed(PlatformFailureReason.EnvironmentBusy, $"Environment {Id} is handling another invocation.");
@@ -165,10 +172,13 @@ public sealed partial class ExecutionEnvironment
         }
         finally
         {
-            Interlocked.CompareExchange(ref _claim, null, invocation);
-            if (_session.State == EnvironmentState.Dead)
+            if (!ReferenceEquals(Volatile.Read(ref _draining), invocation)) // else its post-invoke phase lets go of the environment
             {
-                Stop("stopped during an invocation");
+                Interlocked.CompareExchange(ref _claim, null, invocation);
+                if (_session.State == EnvironmentState.Dead)
+                {
+                    Stop("stopped during an invocation");
+                }
             }
         }
     }
@@ -579,12 +589,63 @@ public sealed partial class ExecutionEnvironment
 
         if (extensionsDone is not null && outcome is RuntimeOutcome.Response or RuntimeOutcome.FunctionError or RuntimeOutcome.ResponseTooLarge)
         {
+            if (!extensionsDone.IsCompleted && invocation.Stream is null && !invocation.Request.WantsLogTail)
+            {
+                // Lambda answers once the runtime has; the extensions' part of the invocation goes on (END and REPORT come
+                // after it), and the environment takes no other event until it is over. A caller that asked for the log
+                // tail waits for it, since the tail ends with REPORT.
+                Volatile.Write(ref _draining, invocation);
+                Volatile.Write(ref _postInvoke, PostInvokeAsync(invocation, outcome, extensionsDone, started, initDurationMs));
+                return Answer(invocation, outcome);
+            }
+
             outcome = await AwaitExtensionsAsync(extensionsDone, invocation, outcome, cancellationToken);
         }
 
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
         _process.Drain(); // what the function printed before it answered belongs to this invocation, before END
         return await FinishAsync(invocation, outcome, durationMs, initDurationMs);
+    }
+
+    /// <summary>The extensions' part of an invocation whose caller already has its answer: then END, REPORT, and the environment is free (or stopped).</summary>
+    private async Task PostInvokeAsync(ActiveInvocation invocation, RuntimeOutcome outcome, Task extensionsDone, long started, double? initDurationMs)
+    {
+        try
+        {
+            outcome = await AwaitExtensionsAsync(extensionsDone, invocation, outcome, CancellationToken.None);
+            var durationMs = _services.Time.GetElapsedTime(started).TotalMilliseconds;
+            _process.Drain();
+            await FinishAsync(invocation, outcome, durationMs, initDurationMs);
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(_services.Logger, e, Id, Spec.FunctionName);
+            _report.Abort(invocation);
+            Stop($"unexpected failure: {e.GetType().Name}");
+        }
+        finally
+        {
+            Volatile.Write(ref _draining, null);
+            Interlocked.CompareExchange(ref _claim, null, invocation);
+            if (_session.State == EnvironmentState.Dead)
+            {
+                Stop("stopped after an invocation");
+            }
+        }
+    }
+
+    /// <summary>The caller's answer from the runtime's (a response, a function error or an oversized response), before END and REPORT.</summary>
+    private InvocationResult Answer(ActiveInvocation invocation, RuntimeOutcome outcome)
+    {
+        var (kind, payload, _, _) = Classify(outcome, invocation.RequestId);
+        return new InvocationResult
+        {
+            Payload = payload,
+            FunctionError = kind == InvocationOutcome.Response ? null : FunctionErrorTypes.Unhandled,
+            ExecutedVersion = Spec.Version,
+            ContentType = "application/json",
+            Outcome = kind,
+        };
     }
 
     /// <summary>
@@ -648,10 +709,9 @@ public sealed partial class ExecutionEnvironment
         }
     }
 
-    private async Task<InvocationResult> FinishAsync(ActiveInvocation invocation, RuntimeOutcome outcome, double durationMs, double? initDurationMs)
-    {
-        var requestId = invocation.RequestId;
-        var (kind, payload, status, errorType) = outcome switch
+    /// <summary>An ending as the caller and the log see it: its outcome, the payload (Lambda's error document for a platform ending), and REPORT's status and error type.</summary>
+    private (InvocationOutcome Kind, byte[] Payload, string? Status, string? ErrorType) Classify(RuntimeOutcome outcome, string requestId) =>
+        outcome switch
         {
             RuntimeOutcome.Response r => (InvocationOutcome.Response, r.Body, (string?)null, (string?)null),
             RuntimeOutcome.FunctionError e => (InvocationOutcome.FunctionError, e.Body, null, null),
@@ -662,6 +722,9 @@ public sealed partial class ExecutionEnvironment
             _ => (InvocationOutcome.TimedOut, ErrorDocument(FunctionErrorTypes.SandboxTimedout, $"RequestId: {requestId} Error: Task timed out after {Spec.Timeout:0.00} seconds"), "timeout", (string?)null),
         };
 
+    private async Task<InvocationResult> FinishAsync(ActiveInvocation invocation, RuntimeOutcome outcome, double durationMs, double? initDurationMs)
+    {
+        var (kind, payload, status, errorType) = Classify(outcome, invocation.RequestId);
         var reusable = kind is InvocationOutcome.Response or InvocationOutcome.FunctionError or InvocationOutcome.ResponseTooLarge;
         if (outcome is RuntimeOutcome.TimedOut)
         {

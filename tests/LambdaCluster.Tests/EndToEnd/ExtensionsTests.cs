@@ -8,8 +8,9 @@ namespace LambdaCluster.Tests.EndToEnd;
 /// The Extensions API (2020-01-01) through the aws CLI: external extensions shipped in layers at /opt/extensions,
 /// written as Lambda's own samples write them (bash and curl), and an internal one registered from inside a function.
 /// </summary>
-[Collection(NodeCollection.Name), Trait("Category", "EndToEnd")]
-public sealed class ExtensionsTests(NodeFixture fixture)
+/// <remarks>On the integration node: the shared node's collection is the suite's longest path.</remarks>
+[Collection(IntegrationNodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class ExtensionsTests(IntegrationNodeFixture fixture)
 {
     /// <summary>An external extension as AWS's bash sample writes one: register for INVOKE and SHUTDOWN, then print each event until SHUTDOWN.</summary>
     private const string EventsExtension =
@@ -68,6 +69,49 @@ public sealed class ExtensionsTests(NodeFixture fixture)
         var shutdown = lines.Single(line => line.Contains("\"eventType\":\"SHUTDOWN\"", StringComparison.Ordinal));
         Assert.Contains("\"shutdownReason\":\"spindown\"", shutdown);
         Assert.True(At($"REPORT RequestId: {warm.RequestId}") < lines.IndexOf(shutdown));
+    }
+
+    [Fact]
+    public async Task TheCallerIsAnsweredWhenTheRuntimeIs_TheExtensionsPartFollows_AndATimeoutTellsThemSo()
+    {
+        // After its first INVOKE the extension works for 5 s (a flush to a slow backend, say): the caller does not wait for it.
+        var slow = await PublishAsync("slow-ext-layer", ("extensions/slow-ext", """
+            #!/bin/bash
+            api="http://${AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension"
+            id=$(curl -sS -D - -o /dev/null -X POST "$api/register" -H "Lambda-Extension-Name: slow-ext" -d '{"events":["INVOKE"]}' | grep -i '^Lambda-Extension-Identifier:' | cut -d' ' -f2 | tr -d '\r')
+            while true; do
+              curl -sS "$api/event/next" -H "Lambda-Extension-Identifier: $id" > /dev/null
+              [ -e /tmp/worked ] || { touch /tmp/worked; echo "[slow-ext] working"; sleep 5; echo "[slow-ext] done"; }
+            done
+            """));
+        var code = Tools.Zip(fixture.WorkDirectory, ("index.py", "def handler(event, context):\n    return {'ok': True}\n"));
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "slow-extension", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role,
+            "--zip-file", $"fileb://{code}", "--layers", slow, "--timeout", "30"); // the timeout bounds the extension's work too
+        var outFile = Path.Combine(fixture.WorkDirectory, "slow-extension.json");
+        var answered = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", "slow-extension", "--payload", "{}", outFile));
+        Assert.Equal("{\"ok\": true}", await File.ReadAllTextAsync(outFile));
+        Assert.False(answered.TryGetProperty("FunctionError", out _));
+        var soon = Tools.Json(await Tools.AwsOkAsync(Node, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/slow-extension", "--filter-pattern", "REPORT"));
+        Assert.Empty(soon.GetProperty("events").EnumerateArray()); // answered while the extension still works: no REPORT yet
+
+        var next = await InvokeAsync("slow-extension"); // waits for the environment, then runs on it
+        Assert.DoesNotContain("Init Duration", next.Tail);
+        var lines = await LogLinesAsync("slow-extension", until: $"REPORT RequestId: {next.RequestId}");
+        var first = lines.First(l => l.StartsWith("REPORT", StringComparison.Ordinal));
+        var duration = double.Parse(first.Split('\t').First(f => f.StartsWith("Duration: ", StringComparison.Ordinal))["Duration: ".Length..^" ms".Length], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(duration >= 5000, first); // the extension's time is the invocation's
+        Assert.True(lines.IndexOf("[slow-ext] done") < lines.IndexOf(first));
+
+        // A timeout resets the environment: its extensions hear SHUTDOWN with reason timeout before it goes.
+        var events = await PublishAsync("events-ext-timeout-layer", ("extensions/events-ext", EventsExtension));
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "import time\ndef handler(event, context):\n    time.sleep(5)\n"));
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "timing-out-with-extension", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role,
+            "--zip-file", $"fileb://{zip}", "--layers", events, "--timeout", "1");
+        var timedOut = await InvokeAsync("timing-out-with-extension", expectError: true);
+        Assert.Contains("Task timed out after 1.00 seconds", timedOut.Payload);
+        var timeoutLines = await LogLinesAsync("timing-out-with-extension", until: $"REPORT RequestId: {timedOut.RequestId}");
+        var shutdown = timeoutLines.FindIndex(l => l.Contains("\"shutdownReason\":\"timeout\"", StringComparison.Ordinal));
+        Assert.True(shutdown > 0 && shutdown < timeoutLines.FindIndex(l => l.StartsWith($"REPORT RequestId: {timedOut.RequestId}", StringComparison.Ordinal)), string.Join('\n', timeoutLines));
     }
 
     [Fact]
