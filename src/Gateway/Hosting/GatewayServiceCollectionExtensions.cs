@@ -44,6 +44,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<BucketNotifications>();
         services.AddSingleton<S3Api>();
         services.AddSingleton<S3WebhookApi>();
+        services.AddOptions<LambdaCluster.Runtimes.Images.ImageOptions>().Bind(configuration.GetSection(LambdaCluster.Runtimes.Images.ImageOptions.Section));
+        services.TryAddSingleton<LambdaCluster.Runtimes.Images.RegistryClient>(); // CreateFunction pins an image's tag to its digest
+        services.AddSingleton<ContainerImages>();
         services.AddSingleton<FunctionApi>();
         services.AddSingleton<InvokeApi>();
         services.AddSingleton<InvokeStreamApi>();

@@ -16,7 +16,7 @@ public sealed class CodePackages(ICodeStore store)
     {
         if (imageUri is not null)
         {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Container images are not supported by this cluster; upload a .zip deployment package as ZipFile.");
+            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "ImageUri is code of a function with packageType Image; this one takes a .zip deployment package as ZipFile.");
         }
 
         if (s3Bucket is not null)

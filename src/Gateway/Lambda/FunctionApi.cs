@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LambdaCluster.Gateway.Lambda;
 
 /// <summary>The function control plane: Create, Get, GetConfiguration, List, UpdateCode, UpdateConfiguration, Delete, GetAccountSettings.</summary>
-public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, CodeVerifier verifier, VpcConfigs networks, ICodeStore codeStore, IOptions<NodeOptions> node, TimeProvider time)
+public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, CodeDownload downloads, LayerReferences layerReferences, CodeSigningConfigApi codeSigning, CodeVerifier verifier, VpcConfigs networks, ICodeStore codeStore, ContainerImages images, IOptions<NodeOptions> node, TimeProvider time)
 {
     private const int MaxListItems = 50;
 
@@ -28,13 +28,27 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var request = JsonBody.Read(http, LambdaJsonContext.Default.CreateFunctionRequest);
         var name = CreatedName(request.FunctionName);
         FunctionValidator.Role(request.Role);
-        if (request.PackageType is "Image")
+        var image = request.PackageType switch
         {
-            throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Container images are not supported by this cluster; use PackageType Zip.");
+            null or "Zip" => false,
+            "Image" => true,
+            var other => throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value '{other}' at 'packageType' failed to satisfy constraint: Member must satisfy enum value set: [Image, Zip]"),
+        };
+        if (image)
+        {
+            ContainerImages.CheckCreate(request);
+        }
+        else
+        {
+            if (request.Runtime is null || request.Handler is null)
+            {
+                throw new LambdaServiceException(LambdaErrorType.InvalidParameterValueException, "Runtime and Handler are mandatory parameters for functions created with deployment packages.");
+            }
+
+            FunctionValidator.Runtime(request.Runtime);
+            FunctionValidator.Handler(request.Handler);
         }
 
-        FunctionValidator.Runtime(request.Runtime);
-        FunctionValidator.Handler(request.Handler);
         FunctionValidator.Description(request.Description);
         FunctionValidator.Timeout(request.Timeout);
         FunctionValidator.MemorySize(request.MemorySize);
@@ -65,16 +79,17 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
 
         await VerifyLayersAsync(layers, codeSigningConfig, http.RequestAborted);
 
-        var (hash, size, signature) = await packages.StoreAsync(request.Code.ZipFile, request.Code.S3Bucket, request.Code.ImageUri, http.RequestAborted,
+        var pinned = image ? await images.PinAsync(request.Code.ImageUri, http.RequestAborted) : null;
+        var (hash, size, signature) = pinned is not null ? (pinned.Hash, 0L, null) : await packages.StoreAsync(request.Code.ZipFile, request.Code.S3Bucket, request.Code.ImageUri, http.RequestAborted,
             zip => verifier.Verify(zip, codeSigningConfig, name));
         var arn = FunctionArns.Function(Region, AccountId, name);
         var definition = new FunctionDefinition
         {
             FunctionName = name,
             FunctionArn = arn,
-            Runtime = request.Runtime!,
+            Runtime = request.Runtime ?? "",
             Role = request.Role!,
-            Handler = request.Handler!,
+            Handler = request.Handler ?? "",
             Description = request.Description ?? "",
             Timeout = request.Timeout ?? 3,
             MemorySize = request.MemorySize ?? 128,
@@ -99,6 +114,14 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             SigningJobArn = signature?.SigningJobArn,
             Vpc = vpc,
             FileSystems = fileSystems,
+            PackageType = image ? "Image" : "Zip",
+            ImageUri = pinned?.ImageUri,
+            ResolvedImageUri = pinned?.ResolvedImageUri,
+            ImageConfig = ContainerImages.Config(request.ImageConfig),
+            // An image is Pending until this cluster has pulled it (the function grain's silo pulls it now).
+            State = image ? "Pending" : null,
+            StateReasonCode = image ? "Creating" : null,
+            StateReason = image ? "The function is being created." : null,
         };
         var created = await grain.CreateAsync(definition, codeSigningConfig?.Arn);
 
@@ -118,7 +141,9 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var response = new GetFunctionResponse
         {
             Configuration = FunctionConfigurations.From(definition, ConfigurationView.Get),
-            Code = new FunctionCodeLocationDto("S3", downloads.Url(http.Request, definition.CodeSha256Hex)),
+            Code = definition.IsImage
+                ? new FunctionCodeLocationDto("ECR", null) { ImageUri = definition.ImageUri, ResolvedImageUri = definition.ResolvedImageUri }
+                : new FunctionCodeLocationDto("S3", downloads.Url(http.Request, definition.CodeSha256Hex)),
             Tags = tags.Count > 0 ? tags : null, // Lambda returns Tags only when the function has some
             Concurrency = reserved is null ? null : new ConcurrencyDto { ReservedConcurrentExecutions = reserved },
         };
@@ -180,11 +205,14 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var codeSigningConfig = await grain.GetCodeSigningConfigAsync() is { } cscArn
             ? await codeSigning.ExistingAsync(cscArn, LambdaErrorType.CodeSigningConfigNotFoundException)
             : null;
-        var (hash, size, signature) = await packages.StoreAsync(request.ZipFile, request.S3Bucket, request.ImageUri, http.RequestAborted,
+        ContainerImages.CheckUpdate(current.IsImage, request);
+        var pinned = current.IsImage ? await images.PinAsync(request.ImageUri, http.RequestAborted) : null;
+        var (hash, size, signature) = pinned is not null ? (pinned.Hash, 0L, null) : await packages.StoreAsync(request.ZipFile, request.S3Bucket, request.ImageUri, http.RequestAborted,
             zip => verifier.Verify(zip, codeSigningConfig, current.FunctionName));
         var updated = request.DryRun == true
             ? (await grain.GetAsync())!
-            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId, signature?.SigningProfileVersionArn, signature?.SigningJobArn, codeSigningConfig?.Arn));
+            : await grain.UpdateCodeAsync(new FunctionCodeUpdate(hash.Base64, hash.Hex, size, request.RevisionId, signature?.SigningProfileVersionArn, signature?.SigningJobArn, codeSigningConfig?.Arn,
+                pinned?.ImageUri, pinned?.ResolvedImageUri));
         if (request.Publish == true && request.DryRun != true)
         {
             updated = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with the new version
@@ -221,6 +249,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
         var vpc = networks.Resolve(request.VpcConfig);
         var fileSystems = networks.Resolve(request.FileSystemConfigs);
         VpcConfigs.CheckTogether(vpc ?? current.Vpc, fileSystems ?? current.FileSystems, request.SnapStart?.ApplyOn ?? current.SnapStartApplyOn);
+        ContainerImages.CheckConfigurationUpdate(current.IsImage, request);
         var layers = await layerReferences.ResolveAsync(request.Layers);
         if (layers is not null && await grain.GetCodeSigningConfigAsync() is { } cscArn)
         {
@@ -244,6 +273,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
             SnapStartApplyOn = request.SnapStart?.ApplyOn,
             Vpc = vpc,
             FileSystems = fileSystems,
+            ImageConfig = ContainerImages.Config(request.ImageConfig),
         });
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
     }

@@ -27,9 +27,9 @@ public static class FunctionConfigurations
         {
             FunctionName = f.FunctionName,
             FunctionArn = f.FunctionArn,
-            Runtime = f.Runtime,
+            Runtime = f.IsImage ? null : f.Runtime,
             Role = f.Role,
-            Handler = f.Handler,
+            Handler = f.IsImage ? null : f.Handler,
             CodeSize = f.CodeSize,
             Description = f.Description,
             Timeout = f.Timeout,
@@ -46,16 +46,20 @@ public static class FunctionConfigurations
             State = f.State is not null && view != ConfigurationView.List ? f.State : view switch { ConfigurationView.List => null, ConfigurationView.Create => "Pending", _ => "Active" },
             StateReason = f.State is not null && view != ConfigurationView.List ? f.StateReason : view == ConfigurationView.Create ? "The function is being created." : null,
             StateReasonCode = f.State is not null && view != ConfigurationView.List ? f.StateReasonCode : view == ConfigurationView.Create ? "Creating" : null,
-            LastUpdateStatus = view switch { ConfigurationView.Get => "Successful", ConfigurationView.Update => "InProgress", _ => null },
-            LastUpdateStatusReason = view == ConfigurationView.Update ? "The function is being created." : null,
-            LastUpdateStatusReasonCode = view == ConfigurationView.Update ? "Creating" : null,
-            PackageType = "Zip",
+            // A new image is pulled after the update returns: InProgress until then (Failed, with Lambda's reason, if it cannot be).
+            LastUpdateStatus = f.LastUpdateStatus is { } status && view != ConfigurationView.List ? status : view switch { ConfigurationView.Get => "Successful", ConfigurationView.Update => "InProgress", _ => null },
+            LastUpdateStatusReason = f.LastUpdateStatus is not null && view != ConfigurationView.List ? f.LastUpdateStatusReason : view == ConfigurationView.Update ? "The function is being created." : null,
+            LastUpdateStatusReasonCode = f.LastUpdateStatus is not null && view != ConfigurationView.List ? f.LastUpdateStatusReasonCode : view == ConfigurationView.Update ? "Creating" : null,
+            PackageType = f.PackageType,
+            ImageConfigResponse = f.ImageConfig is { } image
+                ? new ImageConfigResponseDto(new ImageConfigDto { EntryPoint = image.EntryPoint?.ToList(), Command = image.Command?.ToList(), WorkingDirectory = image.WorkingDirectory })
+                : null,
             Architectures = [f.Architecture],
             EphemeralStorage = new EphemeralStorageDto(f.EphemeralStorageSize),
             SnapStart = new SnapStartResponseDto(f.SnapStartApplyOn, f.SnapStartOn ? "On" : "Off"),
             VpcConfig = f.Vpc is { } vpc ? new VpcConfigResponseDto(vpc.SubnetIds, vpc.SecurityGroupIds, vpc.VpcId, vpc.Ipv6AllowedForDualStack) : null,
             FileSystemConfigs = f.FileSystems.Count > 0 ? [.. f.FileSystems.Select(fs => new FileSystemConfigDto(fs.Arn, fs.LocalMountPath))] : null,
-            RuntimeVersionConfig = view == ConfigurationView.List ? null : new RuntimeVersionConfigDto(runtimeArn),
+            RuntimeVersionConfig = view == ConfigurationView.List || f.IsImage ? null : new RuntimeVersionConfigDto(runtimeArn),
             LoggingConfig = new LoggingConfigDto
             {
                 LogFormat = f.LogFormat,

@@ -12,4 +12,6 @@ public sealed record FunctionCodeUpdate(
     [property: Id(3)] string? RevisionId,
     [property: Id(4)] string? SigningProfileVersionArn = null,
     [property: Id(5)] string? SigningJobArn = null,
-    [property: Id(6)] string? CodeSigningConfigArn = null);
+    [property: Id(6)] string? CodeSigningConfigArn = null,
+    [property: Id(7)] string? ImageUri = null,
+    [property: Id(8)] string? ResolvedImageUri = null);

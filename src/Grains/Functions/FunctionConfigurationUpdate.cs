@@ -23,4 +23,6 @@ public sealed record FunctionConfigurationUpdate
     [Id(13)] public FunctionVpcConfig? Vpc { get; init; }
     /// <summary>FileSystemConfigs after the update (empty removes it), or null to keep them.</summary>
     [Id(14)] public IReadOnlyList<LambdaCluster.Runtimes.Invocation.FileSystemConfig>? FileSystems { get; init; }
+    /// <summary>ImageConfig after the update (a container image function), or null to keep it.</summary>
+    [Id(15)] public FunctionImageConfig? ImageConfig { get; init; }
 }

@@ -60,6 +60,23 @@ public sealed record FunctionDefinition
     /// <summary>FileSystemConfigs (at most one).</summary>
     [Id(33)] public IReadOnlyList<FileSystemConfig> FileSystems { get; init; } = [];
 
+    /// <summary>PackageType: Zip, or Image (a container image; no Runtime or Handler).</summary>
+    [Id(34)] public string PackageType { get; init; } = "Zip";
+
+    /// <summary>Code.ImageUri as given, and ResolvedImageUri: the same image pinned to its manifest digest (every node runs those bytes).</summary>
+    [Id(35)] public string? ImageUri { get; init; }
+    [Id(36)] public string? ResolvedImageUri { get; init; }
+
+    /// <summary>ImageConfig, when one was given.</summary>
+    [Id(37)] public FunctionImageConfig? ImageConfig { get; init; }
+
+    /// <summary>LastUpdateStatus while a new image is pulled (InProgress) or when that failed (Failed, with its reason); null: Successful.</summary>
+    [Id(38)] public string? LastUpdateStatus { get; init; }
+    [Id(39)] public string? LastUpdateStatusReasonCode { get; init; }
+    [Id(40)] public string? LastUpdateStatusReason { get; init; }
+
+    public bool IsImage => PackageType == "Image";
+
     /// <summary>SnapStart.OptimizationStatus: On for a published version made with SnapStart, Off otherwise.</summary>
     public bool SnapStartOn => SnapStartApplyOn == "PublishedVersions" && Version != "$LATEST";
 
@@ -85,5 +102,6 @@ public sealed record FunctionDefinition
         SnapStart = SnapStartOn,
         Vpc = Vpc is { Attached: true } vpc ? new VpcConfig(vpc.SubnetIds, vpc.SecurityGroupIds) : null,
         FileSystem = FileSystems.Count > 0 ? FileSystems[0] : null,
+        Image = IsImage ? new ImageSpec(ResolvedImageUri!, ImageConfig?.EntryPoint, ImageConfig?.Command, ImageConfig?.WorkingDirectory) : null,
     };
 }

@@ -21,6 +21,11 @@ public sealed partial class FunctionGrain
             _ = MakeSnapshotAsync(pending);
         }
 
+        if (ImagePending)
+        {
+            _ = PullImageAsync(); // likewise for an image that was being pulled
+        }
+
         return base.OnActivateAsync(cancellationToken);
     }
 

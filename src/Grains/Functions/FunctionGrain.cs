@@ -33,6 +33,11 @@ public sealed partial class FunctionGrain(
         state.State = new FunctionState { Definition = definition, CodeSigningConfigArn = codeSigningConfigArn }; // with its config from the start: no unchecked update in between
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IFunctionRegistryGrain>(node.Value.AccountId).AddAsync(Name);
+        if (ImagePending)
+        {
+            _ = PullImageAsync();
+        }
+
         return definition;
     }
 
@@ -57,8 +62,19 @@ public sealed partial class FunctionGrain(
             CodeSize = update.CodeSize,
             SigningProfileVersionArn = update.SigningProfileVersionArn,
             SigningJobArn = update.SigningJobArn,
+            ImageUri = update.ImageUri ?? current.ImageUri,
+            ResolvedImageUri = update.ResolvedImageUri ?? current.ResolvedImageUri,
+            LastUpdateStatus = update.ResolvedImageUri is not null ? "InProgress" : current.LastUpdateStatus,
+            LastUpdateStatusReasonCode = update.ResolvedImageUri is not null ? "Creating" : current.LastUpdateStatusReasonCode,
+            LastUpdateStatusReason = update.ResolvedImageUri is not null ? "The function is being created." : current.LastUpdateStatusReason,
         };
-        return await SaveLatestAsync(updated);
+        var saved = await SaveLatestAsync(updated);
+        if (update.ResolvedImageUri is not null)
+        {
+            _ = PullImageAsync();
+        }
+
+        return saved;
     }
 
     public async Task<FunctionDefinition> UpdateConfigurationAsync(FunctionConfigurationUpdate update)
@@ -81,6 +97,7 @@ public sealed partial class FunctionGrain(
             SystemLogLevel = update.Logging is { } system ? system.SystemLogLevel : current.SystemLogLevel,
             LogGroup = update.Logging?.LogGroup ?? current.LogGroup,
             Layers = update.Layers ?? current.Layers,
+            ImageConfig = update.ImageConfig ?? current.ImageConfig,
             SnapStartApplyOn = update.SnapStartApplyOn ?? current.SnapStartApplyOn,
             Vpc = update.Vpc ?? current.Vpc,
             FileSystems = update.FileSystems ?? current.FileSystems,

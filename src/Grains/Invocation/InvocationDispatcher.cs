@@ -70,7 +70,7 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
             {
                 return acquired.Status switch
                 {
-                    AcquireStatus.NotReady when acquired.Detail == "Pending" => InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey),
+                    AcquireStatus.NotReady when acquired.Detail == "Pending" && acquired.Snapshot => InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey),
                         "Lambda is initializing your function. You can invoke the function when the function state becomes Active.", PlatformFailureReason.SnapStartNotReady),
                     AcquireStatus.NotReady => InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(poolKey),
                         $"The operation cannot be performed at this time. The function is currently in the following state: {acquired.Detail}", PlatformFailureReason.VersionNotActive),

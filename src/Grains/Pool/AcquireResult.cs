@@ -17,5 +17,8 @@ public sealed record AcquireResult
 
     public static AcquireResult NotFound(string arn) => new() { Status = AcquireStatus.NotFound, Detail = arn };
 
-    public static AcquireResult NotReady(string state) => new() { Status = AcquireStatus.NotReady, Detail = state };
+    /// <summary>True when a NotReady version waits for its SnapStart snapshot (SnapStartNotReadyException), not for its image or creation.</summary>
+    [Id(3)] public bool Snapshot { get; init; }
+
+    public static AcquireResult NotReady(string state, bool snapshot) => new() { Status = AcquireStatus.NotReady, Detail = state, Snapshot = snapshot };
 }

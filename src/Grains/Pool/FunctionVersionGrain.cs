@@ -109,7 +109,7 @@ public sealed partial class FunctionVersionGrain(
 
         if (settings.VersionState is { } notReady)
         {
-            return AcquireResult.NotReady(notReady); // a SnapStart version whose snapshot is not made (yet)
+            return AcquireResult.NotReady(notReady, settings.Spec.SnapStart); // a SnapStart version whose snapshot is not made, or an image not pulled (yet)
         }
 
         if (await EnterAsync(settings) is { } refused)

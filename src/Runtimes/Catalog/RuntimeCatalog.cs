@@ -31,6 +31,9 @@ public static class RuntimeCatalog
         "nodejs22.x", "nodejs24.x", "python3.14", "java25", "dotnet10", "ruby4.0",
     ];
 
+    /// <summary>What runs a container image function (no Runtime of Lambda's): the image's own ENTRYPOINT, as a custom runtime's bootstrap.</summary>
+    public static readonly RuntimeDescriptor ContainerImage = new("", RuntimeFamily.Provided, "image");
+
     public static bool TryGet(string identifier, out RuntimeDescriptor descriptor) =>
         Supported.TryGetValue(identifier, out descriptor!);
 

@@ -19,7 +19,8 @@ public sealed class EnvironmentServices(
     IOptions<EnvironmentOptions> options,
     ILogger<ExecutionEnvironment> logger,
     ForkConfinement? forkConfinement = null,
-    IOptions<NodeOptions>? node = null)
+    IOptions<NodeOptions>? node = null,
+    Images.ImageStore? images = null)
 {
     public IEnvironmentLauncher Launcher { get; } = launcher;
 
@@ -37,6 +38,9 @@ public sealed class EnvironmentServices(
 
     /// <summary>How SnapStart forks are confined from outside (null: unconfined, as in unit tests).</summary>
     public ForkConfinement? ForkConfinement { get; } = forkConfinement;
+
+    /// <summary>This node's container images (null: it runs no image functions).</summary>
+    public Images.ImageStore? Images { get; } = images;
 
     /// <summary>The node's data folder (SnapStart templates keep their forks' output pipes under it).</summary>
     public string DataDirectory { get; } = node?.Value.DataDirectory ?? Path.Combine(Path.GetTempPath(), "lambda-cluster");

@@ -63,7 +63,8 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
         }
 
         await _slotsReady.Task.WaitAsync(cancellationToken);
-        if (!RuntimeCatalog.TryGet(spec.Runtime, out var runtime))
+        RuntimeDescriptor? runtime = spec.Image is not null ? RuntimeCatalog.ContainerImage : RuntimeCatalog.TryGet(spec.Runtime, out var managed) ? managed : null;
+        if (runtime is null)
         {
             return (null, PlatformFailureReason.LaunchFailed);
         }

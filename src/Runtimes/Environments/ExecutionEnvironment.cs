@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using LambdaCluster.Runtimes.Catalog;
 using LambdaCluster.Runtimes.Extensions;
+using LambdaCluster.Runtimes.Images;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
 using LambdaCluster.Runtimes.Logs;
@@ -325,10 +326,27 @@ public sealed partial class ExecutionEnvironment
         var started = time.GetTimestamp();
         string codeDirectory;
         string? layersDirectory;
+        ImageRoot? image = null;
         try
         {
-            codeDirectory = await _services.CodeCache.GetDirectoryAsync(Spec.CodeSha256Hex, CancellationToken.None);
-            layersDirectory = await _services.CodeCache.GetLayersDirectoryAsync(Spec.LayerHashes, CancellationToken.None);
+            if (Spec.Image is { } imageSpec)
+            {
+                // A container image: pulled once per digest by this node (the first INIT here waits for it), its root the sandbox's /.
+                image = await (_services.Images ?? throw new InvalidOperationException("This node has no image store.")).EnsureAsync(imageSpec.ResolvedUri, CancellationToken.None);
+                codeDirectory = image.Directory;
+                layersDirectory = null;
+            }
+            else
+            {
+                codeDirectory = await _services.CodeCache.GetDirectoryAsync(Spec.CodeSha256Hex, CancellationToken.None);
+                layersDirectory = await _services.CodeCache.GetLayersDirectoryAsync(Spec.LayerHashes, CancellationToken.None);
+            }
+        }
+        catch (ImageException e)
+        {
+            LogCodeUnavailable(_services.Logger, e, Id, Spec.FunctionName);
+            _session.Fail(new RuntimeOutcome.Exited("no image"));
+            return InitResult.Platform(PlatformFailureReason.CodeUnavailable, $"Lambda could not pull the function's image on this node ({e.Failure}): {e.Message}");
         }
         catch (Exception e)
         {
@@ -337,12 +355,17 @@ public sealed partial class ExecutionEnvironment
             return InitResult.Platform(PlatformFailureReason.CodeUnavailable, "Lambda could not read the function's deployment package on this node. Please try again.");
         }
 
-        if (_runtime.Family == RuntimeFamily.Provided && BootstrapProblem(codeDirectory) is { } problem)
+        if (image is not null && ImageProcess.Command(Spec.Image!, image.Config).Count == 0)
+        {
+            return FailInit(FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: the image has no ENTRYPOINT or CMD, and the function's ImageConfig sets neither"), 0);
+        }
+
+        if (image is null && _runtime.Family == RuntimeFamily.Provided && BootstrapProblem(codeDirectory) is { } problem)
         {
             return FailInit(FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), 0);
         }
 
-        var extensions = ExternalExtensions.Discover(layersDirectory);
+        var extensions = ExternalExtensions.Discover(image is null ? layersDirectory : Path.Combine(image.Directory, "opt"));
         if (extensions.Count > ExtensionsSession.MaxExtensions)
         {
             return FailInit(FunctionErrorTypes.ExtensionLaunchError, ErrorDocument(FunctionErrorTypes.ExtensionLaunchError, $"RequestId: {requestId} Error: ErrTooManyExtensions: the function's layers hold {extensions.Count} extensions; the limit is {ExtensionsSession.MaxExtensions}"), 0);
@@ -358,7 +381,7 @@ public sealed partial class ExecutionEnvironment
         try
         {
             var launch = new LaunchRequest(Id, Spec, _runtime, codeDirectory, $"127.0.0.1:{RuntimeApiPort}", LogStreamName, Provisioned ? "provisioned-concurrency" : "on-demand", layersDirectory,
-                _services.Credentials.Issue(Spec), Extensions: extensions);
+                _services.Credentials.Issue(Spec), Extensions: extensions, Image: image);
             if (extensions.Count > 0)
             {
                 Interlocked.Exchange(ref _prestarted, null)?.Dispose(); // it started without them: extensions start before the runtime

@@ -74,6 +74,10 @@ public static class RuntimesServiceCollectionExtensions
             : ActivatorUtilities.CreateInstance<SandboxLauncher>(sp));
         services.AddHostedService<IsolationReport>();
         services.AddSingleton<CodeCache>();
+        services.AddOptions<LambdaCluster.Runtimes.Images.ImageOptions>().Bind(configuration.GetSection(LambdaCluster.Runtimes.Images.ImageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LambdaCluster.Runtimes.Images.ImageOptions>, LambdaCluster.Runtimes.Images.ImageOptionsValidator>();
+        services.TryAddSingleton<LambdaCluster.Runtimes.Images.RegistryClient>();
+        services.AddSingleton<LambdaCluster.Runtimes.Images.ImageStore>();
         services.AddSingleton<EnvironmentServices>();
         services.AddHostedService(sp => sp.GetRequiredService<NetworkGuard>()); // before the supervisor: stops after it
         services.AddHostedService(sp => sp.GetRequiredService<VpcNetworks>()); // likewise

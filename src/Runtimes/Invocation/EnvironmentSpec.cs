@@ -44,6 +44,9 @@ public sealed record EnvironmentSpec
     /// <summary>The function's FileSystemConfigs (at most one; Lambda requires a VpcConfig with it), or null.</summary>
     [Id(19)] public FileSystemConfig? FileSystem { get; init; }
 
+    /// <summary>A container image function's image (PackageType Image): its root is the sandbox's /, its ENTRYPOINT and CMD the process. Null for a .zip function.</summary>
+    [Id(20)] public ImageSpec? Image { get; init; }
+
     /// <summary>True when the function's logs are JSON records (LoggingConfig.LogFormat JSON).</summary>
     public bool JsonLogs => LogFormat == "JSON";
 }

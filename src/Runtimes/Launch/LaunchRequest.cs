@@ -12,7 +12,8 @@ namespace LambdaCluster.Runtimes.Launch;
 /// for a runtime started before its function is known: a host folder whose <c>task</c> and <c>opt</c> folders are
 /// shown at /var/task and /opt, where the function's code and layers are mounted when it is given one.
 /// <c>Extensions</c> are the file names of the external extensions in the layers' <c>extensions</c> folder, started
-/// before the runtime (<see cref="Extensions.ExternalExtensions"/>).
+/// before the runtime (<see cref="Extensions.ExternalExtensions"/>). <c>Image</c> is a container image function's unpacked image
+/// (its root is the sandbox's /; <c>CodeDirectory</c> is that root).
 /// </summary>
 public sealed record LaunchRequest(
     string EnvironmentId,
@@ -26,4 +27,5 @@ public sealed record LaunchRequest(
     EnvironmentCredentials? Credentials = null,
     string? ForkDirectory = null,
     PrestartSlot? PrestartSlot = null,
-    IReadOnlyList<string>? Extensions = null);
+    IReadOnlyList<string>? Extensions = null,
+    Images.ImageRoot? Image = null);

@@ -17,6 +17,11 @@ public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options, T
 
     public IEnvironmentProcess Launch(LaunchRequest request, Action<string> onOutputLine)
     {
+        if (request.Image is not null)
+        {
+            throw new LaunchRefusedException(Invocation.PlatformFailureReason.LaunchFailed, "Lambda could not start the function's container image: this node runs functions unconfined (Environments:Isolation=None), and an image needs the sandbox's root.");
+        }
+
         if (request.Spec.Vpc is not null)
         {
             throw new LaunchRefusedException(Invocation.PlatformFailureReason.InvalidSubnet, "Lambda could not attach the function to its VPC: this node runs functions unconfined (Environments:Isolation=None).");

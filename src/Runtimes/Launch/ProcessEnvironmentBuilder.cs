@@ -29,14 +29,22 @@ public static class ProcessEnvironmentBuilder
             ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{request.CodeDirectory}:{request.CodeDirectory}/lib:{opt}/lib",
         };
 
-        // The function's own variables come after the defaults (they may override them) and before the
-        // reserved ones (which they may not).
+        // A container image's ENV comes next (its PATH, say), then the function's own variables (they may override
+        // both) and last the reserved ones (which they may not).
+        foreach (var entry in request.Image?.Config.Env ?? [])
+        {
+            if (entry.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals)
+            {
+                variables[entry[..equals]] = entry[(equals + 1)..];
+            }
+        }
+
         foreach (var (key, value) in spec.Variables)
         {
             variables[key] = value;
         }
 
-        variables["_HANDLER"] = spec.Handler;
+        variables["_HANDLER"] = spec.Image is { } image && request.Image is { } root ? Images.ImageProcess.Handler(image, root.Config) : spec.Handler;
         if (request.Credentials is { } credentials)
         {
             variables["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LambdaCluster.Runtimes.Extensions;
 using LambdaCluster.Runtimes.FileSystems;
+using LambdaCluster.Runtimes.Images;
 using LambdaCluster.Runtimes.Hosting;
 using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Launch;
@@ -93,7 +94,11 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         var port = RuntimeApiPort(request.RuntimeApiAddress);
         var mount = request.Spec.FileSystem is { } fileSystem ? fileSystems.Prepare(fileSystem) : null;
         var user = mount is { User: var posix } ? new SandboxUser(posix.Uid, posix.Gid, posix.SecondaryGids) : new SandboxUser(settings.SandboxUserIdBase + port, settings.SandboxUserIdBase + port, []);
-        var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
+        if (request.Image is not null && request.Spec.FileSystem is not null)
+        {
+            throw new LaunchRefusedException(PlatformFailureReason.FileSystemMountFailed, "Lambda was not able to mount the function's file system: file systems are not mounted into container images on this node.");
+        }
+
         var environment = (Dictionary<string, string>)EnvironmentFor(request);
         if (request.ForkDirectory is not null)
         {
@@ -118,8 +123,23 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             string[] inNamespace = request.PrestartSlot?.MountNamespace is { } ns ? [NsenterExecutable, $"--mount={ns}", "--"]
                 : attachment is not null ? [NsenterExecutable, $"--net={attachment.NamespacePath}", "--"]
                 : [];
-            List<string> command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory), mount), "--", .. UserSwitch(user),
-                .. ExternalExtensions.Wrap([executable, .. arguments], LayersRoot, request.Extensions)];
+            List<string> command;
+            if (request.Image is { } image)
+            {
+                // The image is the root, read-only: the host's setpriv cannot run inside it, so the user is switched before
+                // bubblewrap, which then builds the sandbox in a user namespace of its own (the same uid inside and out).
+                var uid = user.Uid.ToString(CultureInfo.InvariantCulture);
+                var gid = user.Gid.ToString(CultureInfo.InvariantCulture);
+                command = [.. inNamespace, .. UserSwitch(user), settings.BubblewrapExecutable, "--unshare-user", "--uid", uid, "--gid", gid,
+                    .. ImageBubblewrapArguments(request, image, files), "--", .. ExternalExtensions.Wrap(ImageProcess.Command(request.Spec.Image!, image.Config), LayersRoot, request.Extensions)];
+            }
+            else
+            {
+                var (executable, arguments) = RuntimeCommand.For(request, settings, TaskRoot, RuntimeRoot);
+                command = [.. inNamespace, settings.BubblewrapExecutable, .. BubblewrapArguments(request, settings, executable, files, Path.GetFullPath(node.Value.DataDirectory), mount), "--", .. UserSwitch(user),
+                    .. ExternalExtensions.Wrap([executable, .. arguments], LayersRoot, request.Extensions)];
+            }
+
             var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
             return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files, attachment);
         }
@@ -234,6 +254,26 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
         arguments.AddRange(["--chdir", TaskRoot]);
         return arguments;
     }
+
+    /// <summary>
+    /// A container image function's sandbox: the unpacked image read-only as /, the environment's passwd, group and hosts
+    /// files, the host's resolv.conf, its own /proc and /dev, a /tmp bounded by EphemeralStorage, and the working
+    /// directory ImageConfig or the image names (/var/task by default). The mount points exist in every unpacked image
+    /// (<see cref="ImageStore"/> makes them).
+    /// </summary>
+    private static List<string> ImageBubblewrapArguments(LaunchRequest request, ImageRoot image, string userFiles) =>
+    [
+        "--die-with-parent", "--new-session",
+        "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "localhost",
+        "--ro-bind", image.Directory, "/",
+        "--ro-bind", Path.Combine(userFiles, "passwd"), "/etc/passwd",
+        "--ro-bind", Path.Combine(userFiles, "group"), "/etc/group",
+        "--ro-bind", Path.Combine(userFiles, "hosts"), "/etc/hosts",
+        "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf",
+        "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", (request.Spec.EphemeralStorageSize * Megabyte).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+        "--chdir", ImageProcess.WorkingDirectory(request.Spec.Image!, image.Config),
+    ];
 
     /// <summary>setpriv becomes the environment's user and groups, drops every capability and sets no_new_privs, then execs the runtime.</summary>
     private static string[] UserSwitch(SandboxUser user)

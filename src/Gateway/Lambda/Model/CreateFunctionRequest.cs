@@ -14,6 +14,7 @@ public sealed record CreateFunctionRequest
     public bool? Publish { get; init; }
     public string? CodeSigningConfigArn { get; init; }
     public string? PackageType { get; init; }
+    public ImageConfigDto? ImageConfig { get; init; }
     public EnvironmentDto? Environment { get; init; }
     public TracingConfigDto? TracingConfig { get; init; }
     public LoggingConfigDto? LoggingConfig { get; init; }

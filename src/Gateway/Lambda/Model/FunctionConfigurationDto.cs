@@ -5,9 +5,10 @@ public sealed record FunctionConfigurationDto
 {
     public required string FunctionName { get; init; }
     public required string FunctionArn { get; init; }
-    public required string Runtime { get; init; }
+    /// <summary>Absent for a container image function, as is Handler.</summary>
+    public string? Runtime { get; init; }
     public required string Role { get; init; }
-    public required string Handler { get; init; }
+    public string? Handler { get; init; }
     public required long CodeSize { get; init; }
     public required string Description { get; init; }
     public required int Timeout { get; init; }
@@ -25,6 +26,8 @@ public sealed record FunctionConfigurationDto
     public string? LastUpdateStatusReason { get; init; }
     public string? LastUpdateStatusReasonCode { get; init; }
     public required string PackageType { get; init; }
+    /// <summary>A container image function's ImageConfig, when it has one.</summary>
+    public ImageConfigResponseDto? ImageConfigResponse { get; init; }
     public required IReadOnlyList<string> Architectures { get; init; }
     public required EphemeralStorageDto EphemeralStorage { get; init; }
     public required SnapStartResponseDto SnapStart { get; init; }

@@ -4,6 +4,7 @@ public sealed record UpdateFunctionConfigurationRequest
 {
     public string? Role { get; init; }
     public string? Handler { get; init; }
+    public ImageConfigDto? ImageConfig { get; init; }
     public string? Description { get; init; }
     public int? Timeout { get; init; }
     public int? MemorySize { get; init; }

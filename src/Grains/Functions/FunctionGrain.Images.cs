@@ -1,0 +1,68 @@
+using LambdaCluster.Grains.Environments;
+using LambdaCluster.Grains.Images;
+using Microsoft.Extensions.Logging;
+
+namespace LambdaCluster.Grains.Functions;
+
+/// <summary>
+/// Container image functions (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html): a new function is
+/// Pending, and a new image's update InProgress, until this grain's silo has pulled and unpacked the image (other silos
+/// pull on their first cold start of it); then Active / Successful, or Failed with Lambda's reason (ImageDeleted,
+/// ImageAccessDenied, InvalidImage).
+/// </summary>
+public sealed partial class FunctionGrain
+{
+    /// <summary>
+    /// Flow: the image pinned at create or update → this silo's pull grain pulls it (a platform fault is tried again a few
+    /// times; the function stays as it is, and its next activation tries again) → the state and the pool follow.
+    /// </summary>
+    private async Task PullImageAsync()
+    {
+        if (state.State.Definition is not { IsImage: true, ResolvedImageUri: { } image })
+        {
+            return;
+        }
+
+        ImagePullFailure? failure = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                failure = await GrainFactory.GetGrain<IImagePullGrain>(EnvironmentKeys.Create(localSilo.SiloAddress)).PullAsync(image);
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogImagePullFailed(logger, e, Name, image);
+                if (attempt == 3)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5 * attempt), time);
+            }
+        }
+
+        if (state.State.Definition is not { } current || current.ResolvedImageUri != image)
+        {
+            return; // deleted, or another image since
+        }
+
+        state.State.Definition = (current.State, current.LastUpdateStatus, failure) switch
+        {
+            ("Pending", _, null) => current with { State = null, StateReasonCode = null, StateReason = null },
+            ("Pending", _, { } f) => current with { State = "Failed", StateReasonCode = f.ReasonCode, StateReason = f.Message },
+            (_, "InProgress", null) => current with { LastUpdateStatus = null, LastUpdateStatusReasonCode = null, LastUpdateStatusReason = null },
+            (_, "InProgress", { } f) => current with { LastUpdateStatus = "Failed", LastUpdateStatusReasonCode = f.ReasonCode, LastUpdateStatusReason = f.Message },
+            _ => current,
+        };
+        await state.WriteStateAsync();
+        await Pool("$LATEST").ConfigureAsync(Settings("$LATEST"));
+    }
+
+    /// <summary>True when $LATEST waits for its image (created, or updated to a new one).</summary>
+    private bool ImagePending => state.State.Definition is { IsImage: true } d && (d.State == "Pending" || d.LastUpdateStatus == "InProgress");
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Image of {FunctionName} ({Image}): the silo's image store could not be reached")]
+    private static partial void LogImagePullFailed(ILogger logger, Exception exception, string functionName, string image);
+}

@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using LambdaCluster.Runtimes.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LambdaCluster.Runtimes.Images;
+
+/// <summary>
+/// This node's container images, pulled once per manifest digest and kept under the data directory: blobs by digest in
+/// <c>images/blobs/sha256/</c> (shared between images, checked against their digests), each image unpacked in
+/// <c>images/roots/&lt;digest&gt;/</c> with its config beside it. Concurrent callers for one digest share one pull; a failed pull
+/// is tried again by the next caller.
+/// </summary>
+public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOptions> options, IOptions<NodeOptions> node, TimeProvider time, ILogger<ImageStore> logger)
+{
+    /// <summary>An image config blob is small: anything over this is not one.</summary>
+    private const int MaxConfigBytes = 4 * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<ImageRoot>>> _pulls = new(StringComparer.Ordinal);
+
+    private string Folder => Path.GetFullPath(Path.Combine(node.Value.DataDirectory, "images"));
+
+    /// <summary>
+    /// The unpacked image of <paramref name="pinnedUri"/> (<c>registry/repository@sha256:…</c>), pulled now when this node
+    /// does not have it. Throws <see cref="ImageException"/> with Lambda's reason.
+    /// </summary>
+    public async Task<ImageRoot> EnsureAsync(string pinnedUri, CancellationToken cancellationToken)
+    {
+        if (!ImageReference.TryParse(pinnedUri, out var image) || image.Digest is not { } digest)
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"Source image {pinnedUri} is not valid. Provide a valid source image.");
+        }
+
+        var pull = _pulls.GetOrAdd(digest, _ => new Lazy<Task<ImageRoot>>(() => PullAsync(image, digest)));
+        try
+        {
+            return await pull.Value.WaitAsync(cancellationToken);
+        }
+        catch (ImageException)
+        {
+            _pulls.TryRemove(new KeyValuePair<string, Lazy<Task<ImageRoot>>>(digest, pull)); // the next caller tries again
+            throw;
+        }
+    }
+
+    /// <summary>Flow: already unpacked → done; else the manifest → the config → each layer (cached by digest) applied in order onto a new folder → moved into place.</summary>
+    private async Task<ImageRoot> PullAsync(ImageReference image, string digest)
+    {
+        var hex = digest["sha256:".Length..];
+        var root = Path.Combine(Folder, "roots", hex);
+        var configFile = root + ".json";
+        if (Directory.Exists(root) && File.Exists(configFile))
+        {
+            return new ImageRoot(root, JsonSerializer.Deserialize(await File.ReadAllBytesAsync(configFile), ImagesJsonContext.Default.ImageRuntimeConfig)!, 0, 0);
+        }
+
+        var started = time.GetTimestamp();
+        var manifest = await registry.ResolveAsync(image, CancellationToken.None);
+        var config = ParseConfig(image, await ReadBlobAsync(image, manifest.ConfigDigest, MaxConfigBytes));
+        List<string> layers = [];
+        foreach (var layer in manifest.Layers)
+        {
+            layers.Add(await FetchBlobAsync(image, layer.Digest));
+        }
+
+        var pullMs = time.GetElapsedTime(started).TotalMilliseconds;
+        var unpacking = time.GetTimestamp();
+        var partial = $"{root}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            Directory.CreateDirectory(partial);
+            var budget = options.Value.MaxUncompressedBytes;
+            for (var i = 0; i < layers.Count; i++)
+            {
+                await using var blob = File.OpenRead(layers[i]);
+                await using var tar = LayerUnpacker.Decompressed(blob, manifest.Layers[i].MediaType);
+                budget -= await Task.Run(() => LayerUnpacker.Apply(tar, partial, budget));
+            }
+
+            LayerUnpacker.PrepareMountPoints(partial);
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true); // a pull that stopped before writing its config
+            }
+
+            Directory.Move(partial, root);
+            await File.WriteAllBytesAsync(configFile, JsonSerializer.SerializeToUtf8Bytes(config, ImagesJsonContext.Default.ImageRuntimeConfig));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or UnauthorizedAccessException)
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"The image {image} could not be unpacked: {e.Message}", e);
+        }
+        finally
+        {
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+        }
+
+        var unpackMs = time.GetElapsedTime(unpacking).TotalMilliseconds;
+        LogPulled(logger, image.ToString(), manifest.Layers.Count, pullMs, unpackMs);
+        return new ImageRoot(root, config, pullMs, unpackMs);
+    }
+
+    /// <summary>The blob's file in the cache, downloaded when missing; its bytes are checked against the digest before it is kept.</summary>
+    private async Task<string> FetchBlobAsync(ImageReference image, string digest)
+    {
+        var path = Path.Combine(Folder, "blobs", "sha256", digest["sha256:".Length..]);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = $"{path}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            await using (var source = await registry.OpenBlobAsync(image, digest, CancellationToken.None))
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await source.ReadAsync(buffer)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read));
+                }
+
+                if ($"sha256:{Convert.ToHexStringLower(hash.GetHashAndReset())}" != digest)
+                {
+                    throw new ImageException(ImageFailure.InvalidImage, $"The blob {digest} of {image} does not match its digest.");
+                }
+            }
+
+            File.Move(partial, path, overwrite: true);
+            return path;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    private async Task<byte[]> ReadBlobAsync(ImageReference image, string digest, int limit)
+    {
+        var path = await FetchBlobAsync(image, digest);
+        if (new FileInfo(path).Length > limit)
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"The config blob of {image} is larger than {limit} bytes.");
+        }
+
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    private static ImageRuntimeConfig ParseConfig(ImageReference image, byte[] blob)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(blob);
+            var root = document.RootElement;
+            if (root.TryGetProperty("os", out var os) && os.GetString() is { } name && name != "linux")
+            {
+                throw new ImageException(ImageFailure.InvalidImage, $"The image {image} is for {name}; Lambda runs Linux images.");
+            }
+
+            var config = root.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+            return new ImageRuntimeConfig(Strings(config, "Entrypoint"), Strings(config, "Cmd"), Strings(config, "Env"),
+                config.ValueKind == JsonValueKind.Object && config.TryGetProperty("WorkingDir", out var dir) && dir.ValueKind == JsonValueKind.String && dir.GetString() is { Length: > 0 } d ? d : null);
+        }
+        catch (JsonException e)
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"The config of {image} is not JSON.", e);
+        }
+    }
+
+    private static List<string> Strings(JsonElement config, string name) =>
+        config.ValueKind == JsonValueKind.Object && config.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)]
+            : [];
+
+    [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "Image {Image} pulled ({Layers} layers) in {PullMs:F0} ms and unpacked in {UnpackMs:F0} ms")]
+    private static partial void LogPulled(ILogger logger, string image, int layers, double pullMs, double unpackMs);
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Xunit;
+
+namespace LambdaCluster.Tests.EndToEnd;
+
+/// <summary>
+/// Container image functions through the aws CLI: images built on this machine (busybox-static and a shell runtime of
+/// Lambda's Runtime API), pushed to a docker-registry the test starts, created, pulled, run and updated.
+/// </summary>
+/// <remarks>On the integration node: the shared node's collection is the suite's longest path.</remarks>
+[Collection(IntegrationNodeCollection.Name), Trait("Category", "EndToEnd")]
+public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
+{
+    /// <summary>
+    /// A custom runtime in busybox's sh: each event is answered with the handler it was started with (its CMD), the event,
+    /// its working directory, its user and the image's IMAGE_TAG variable.
+    /// </summary>
+    private const string Bootstrap =
+        """
+        #!/bin/sh
+        api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime/invocation"
+        while true; do
+          wget -q -S -O /tmp/event "$api/next" 2>/tmp/headers
+          id=$(grep -i 'Lambda-Runtime-Aws-Request-Id' /tmp/headers | tr -d '\r' | sed 's/.*: //')
+          echo "handling $id with $1"
+          wget -q -O /dev/null --header 'Content-Type: application/json' \
+            --post-data "{\"handler\":\"$1\",\"event\":$(cat /tmp/event),\"cwd\":\"$(pwd)\",\"uid\":$(id -u),\"tag\":\"$IMAGE_TAG\",\"handlerVariable\":\"$_HANDLER\"}" "$api/$id/response"
+        done
+        """;
+
+    private NodeProcess Node => fixture.Node;
+
+    [Fact]
+    public async Task ImageFunction_IsPendingUntilPulled_RunsItsEntrypoint_AndFollowsImageConfigAndNewImages()
+    {
+        await using var registry = await LocalRegistry.StartAsync(fixture.WorkDirectory);
+        var (v1Digest, _) = await BusyboxImage("v1").PushAsync(registry.Host, "lambda/busybox-runtime", "v1", asIndex: true);
+        var uri = $"{registry.Host}/lambda/busybox-runtime:v1";
+
+        var created = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "image-fn", "--package-type", "Image",
+            "--code", $"ImageUri={uri}", "--role", Functions.Role));
+        Assert.Equal("Image", created.GetProperty("PackageType").GetString());
+        Assert.Equal("Pending", created.GetProperty("State").GetString());
+        Assert.False(created.TryGetProperty("Runtime", out _));
+        Assert.False(created.TryGetProperty("Handler", out _));
+        Assert.Equal(v1Digest["sha256:".Length..], created.GetProperty("CodeSha256").GetString());
+
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-active-v2", "--function-name", "image-fn");
+        var function = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function", "--function-name", "image-fn"));
+        Assert.Equal("Active", function.GetProperty("Configuration").GetProperty("State").GetString());
+        var code = function.GetProperty("Code");
+        Assert.Equal("ECR", code.GetProperty("RepositoryType").GetString());
+        Assert.Equal(uri, code.GetProperty("ImageUri").GetString());
+        Assert.Equal($"{registry.Host}/lambda/busybox-runtime@{v1Digest}", code.GetProperty("ResolvedImageUri").GetString()); // the index's linux/amd64 image
+
+        var cold = await InvokeAsync("image-fn");
+        Assert.Equal("handler.one", cold.Answer.GetProperty("handler").GetString());
+        Assert.Equal("/var/task", cold.Answer.GetProperty("cwd").GetString()); // Lambda's default working directory
+        Assert.Equal("v1", cold.Answer.GetProperty("tag").GetString()); // the image's ENV
+        Assert.Equal("handler.one", cold.Answer.GetProperty("handlerVariable").GetString());
+        Assert.NotEqual(0, cold.Answer.GetProperty("uid").GetInt32()); // not root
+        Assert.Equal(7, cold.Answer.GetProperty("event").GetProperty("n").GetInt32());
+        Assert.Contains("Init Duration", cold.Tail);
+        Assert.Contains("handling", cold.Tail);
+        var warm = await InvokeAsync("image-fn");
+        Assert.DoesNotContain("Init Duration", warm.Tail);
+
+        // ImageConfig overrides the image's CMD and working directory.
+        await Tools.AwsOkAsync(Node, "lambda", "update-function-configuration", "--function-name", "image-fn", "--image-config", "Command=handler.two,WorkingDirectory=/tmp");
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-updated-v2", "--function-name", "image-fn");
+        var configured = await InvokeAsync("image-fn");
+        Assert.Equal("handler.two", configured.Answer.GetProperty("handler").GetString());
+        Assert.Equal("/tmp", configured.Answer.GetProperty("cwd").GetString());
+        var configuration = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", "image-fn"));
+        var imageConfig = configuration.GetProperty("ImageConfigResponse").GetProperty("ImageConfig");
+        Assert.Equal(["handler.two"], imageConfig.GetProperty("Command").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("/tmp", imageConfig.GetProperty("WorkingDirectory").GetString());
+        Assert.False(imageConfig.TryGetProperty("EntryPoint", out _));
+
+        // A new image: pinned at the update, pulled, and run by the next cold start.
+        var (v2Digest, _) = await BusyboxImage("v2").PushAsync(registry.Host, "lambda/busybox-runtime", "v2");
+        var updated = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "update-function-code", "--function-name", "image-fn", "--image-uri", $"{registry.Host}/lambda/busybox-runtime:v2"));
+        Assert.Equal("InProgress", updated.GetProperty("LastUpdateStatus").GetString());
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-updated-v2", "--function-name", "image-fn");
+        Assert.Equal("v2", (await InvokeAsync("image-fn")).Answer.GetProperty("tag").GetString());
+        Assert.EndsWith(v2Digest, Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function", "--function-name", "image-fn")).GetProperty("Code").GetProperty("ResolvedImageUri").GetString(), StringComparison.Ordinal);
+
+        // What Lambda refuses, and nothing changes.
+        var missing = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "image-missing", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/busybox-runtime:nope", "--role", Functions.Role);
+        Assert.Contains($"Source image {registry.Host}/lambda/busybox-runtime:nope does not exist. Provide a valid source image.", missing.Stderr);
+        var malformed = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "image-malformed", "--package-type", "Image", "--code", "ImageUri=not an image", "--role", Functions.Role);
+        Assert.Contains("Source image not an image is not valid. Provide a valid source image.", malformed.Stderr);
+        var zipToImage = await Tools.AwsAsync(Node, "lambda", "update-function-code", "--function-name", "image-fn", "--zip-file", $"fileb://{Tools.Zip(fixture.WorkDirectory, ("bootstrap", "#!/bin/sh\n"))}");
+        Assert.Contains("Please provide ImageUri when updating a function with packageType Image.", zipToImage.Stderr);
+        var layered = await Tools.AwsAsync(Node, "lambda", "update-function-configuration", "--function-name", "image-fn", "--layers", "arn:aws:lambda:us-east-1:000000000000:layer:any:1");
+        Assert.Contains("InvalidParameterValueException", layered.Stderr);
+        foreach (var name in new[] { "image-missing", "image-malformed" })
+        {
+            Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-function", "--function-name", name)).Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task AnImageWhoseLayerIsGone_FailsTheFunctionWithImageDeleted()
+    {
+        await using var registry = await LocalRegistry.StartAsync(fixture.WorkDirectory);
+        var (_, layers) = await BusyboxImage("lost").PushAsync(registry.Host, "lambda/lost", "v1");
+        registry.LoseBlob(layers[^1]);
+
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "image-lost", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/lost:v1", "--role", Functions.Role);
+        var waited = await Tools.AwsAsync(Node, "lambda", "wait", "function-active-v2", "--function-name", "image-lost");
+        Assert.NotEqual(0, waited.ExitCode); // the waiter stops at Failed
+        var configuration = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", "image-lost"));
+        Assert.Equal("Failed", configuration.GetProperty("State").GetString());
+        Assert.Equal("ImageDeleted", configuration.GetProperty("StateReasonCode").GetString());
+        var invoked = await Tools.AwsAsync(Node, "lambda", "invoke", "--function-name", "image-lost", Path.Combine(fixture.WorkDirectory, "lost.json"));
+        Assert.Contains("ResourceConflictException", invoked.Stderr);
+        Assert.Contains("The function is currently in the following state: Failed", invoked.Stderr);
+    }
+
+    /// <summary>busybox-static with the applets the runtime uses, the bootstrap at /var/task, started as its ENTRYPOINT with the handler as its CMD; a second layer adds one file and removes another.</summary>
+    private static OciImageBuilder BusyboxImage(string tag)
+    {
+        var image = new OciImageBuilder().File("bin/busybox", File.ReadAllBytes("/bin/busybox"));
+        foreach (var applet in new[] { "sh", "wget", "grep", "tr", "sed", "cat", "id", "sleep", "rm" })
+        {
+            image.Symlink($"bin/{applet}", "busybox");
+        }
+
+        image.File("var/task/bootstrap", Bootstrap).File("var/task/old", "removed by the next layer")
+            .Layer().File("var/task/tag", tag).Remove("var/task/old");
+        image.Entrypoint.AddRange(["/bin/sh", "/var/task/bootstrap"]);
+        image.Cmd.Add("handler.one");
+        image.Env.Add($"IMAGE_TAG={tag}");
+        return image;
+    }
+
+    private async Task<(JsonElement Answer, string Tail)> InvokeAsync(string name)
+    {
+        var outFile = Path.Combine(fixture.WorkDirectory, $"{name}-{Guid.NewGuid():N}.json");
+        var invoked = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", name, "--log-type", "Tail", "--payload", "{\"n\":7}", outFile));
+        var answer = await File.ReadAllTextAsync(outFile);
+        var tail = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(invoked.GetProperty("LogResult").GetString()!));
+        Assert.False(invoked.TryGetProperty("FunctionError", out _), $"{answer}\n{tail}");
+        return (JsonDocument.Parse(answer).RootElement.Clone(), tail);
+    }
+}
