@@ -76,40 +76,52 @@ public sealed class AsyncInvocationTests(NodeFixture fixture)
     public async Task EventInvokeConfigApi_ValidatesMergesListsAndDeletes()
     {
         await CreateFunctionAsync("async-config", "def handler(e, c):\n    return 1\n");
-        await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", "async-config");
-        Assert.Contains("InvalidParameterValueException", await ErrorAsync("put-function-event-invoke-config", "--function-name", "async-config"));
-        Assert.Contains("ValidationException", await ErrorAsync("put-function-event-invoke-config", "--function-name", "async-config", "--maximum-retry-attempts", "3"));
-        Assert.Contains("ValidationException", await ErrorAsync("put-function-event-invoke-config", "--function-name", "async-config", "--maximum-event-age-in-seconds", "30000"));
-        Assert.Contains("for itself", await ErrorAsync("put-function-event-invoke-config", "--function-name", "async-config", "--destination-config", """{"OnFailure":{"Destination":"arn:aws:lambda:us-east-1:000000000000:function:async-config"}}"""));
-        Assert.Contains("InvalidParameterValueException", await ErrorAsync("put-function-event-invoke-config", "--function-name", "async-config", "--destination-config", """{"OnFailure":{"Destination":"arn:aws:sns:us-east-1:000000000000:topic"}}"""));
-        Assert.Contains("ResourceNotFoundException", await ErrorAsync("get-function-event-invoke-config", "--function-name", "async-config"));
-        Assert.Contains("ResourceNotFoundException", await ErrorAsync("update-function-event-invoke-config", "--function-name", "async-config", "--maximum-retry-attempts", "1"));
-        Assert.Contains("ResourceNotFoundException", await ErrorAsync("put-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "9", "--maximum-retry-attempts", "1"));
+        string[] Lambda(params string[] arguments) => ["lambda", .. arguments];
 
-        await Tools.AwsOkAsync(Node, "lambda", "put-function-event-invoke-config", "--function-name", "async-config", "--maximum-retry-attempts", "0");
-        await Tools.AwsOkAsync(Node, "lambda", "put-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "1", "--maximum-event-age-in-seconds", "60");
-        var updated = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "update-function-event-invoke-config", "--function-name", "async-config", "--maximum-event-age-in-seconds", "120"));
+        // One CLI process for the whole sequence (none needs an answer of the one before).
+        var results = await Tools.AwsBatchAsync(Node,
+            Lambda("publish-version", "--function-name", "async-config"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--maximum-retry-attempts", "3"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--maximum-event-age-in-seconds", "30000"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--destination-config", """{"OnFailure":{"Destination":"arn:aws:lambda:us-east-1:000000000000:function:async-config"}}"""),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--destination-config", """{"OnFailure":{"Destination":"arn:aws:sns:us-east-1:000000000000:topic"}}"""),
+            Lambda("get-function-event-invoke-config", "--function-name", "async-config"),
+            Lambda("update-function-event-invoke-config", "--function-name", "async-config", "--maximum-retry-attempts", "1"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "9", "--maximum-retry-attempts", "1"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--maximum-retry-attempts", "0"),
+            Lambda("put-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "1", "--maximum-event-age-in-seconds", "60"),
+            Lambda("update-function-event-invoke-config", "--function-name", "async-config", "--maximum-event-age-in-seconds", "120"),
+            Lambda("list-function-event-invoke-configs", "--function-name", "async-config"),
+            Lambda("delete-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "1"),
+            Lambda("list-function-event-invoke-configs", "--function-name", "async-config"));
+        string Error(int i) => results[i].ExitCode != 0 ? results[i].Stderr : throw new Xunit.Sdk.XunitException($"command {i} succeeded: {results[i].Stdout}");
+        JsonElement Ok(int i) => results[i].ExitCode == 0 ? (results[i].Stdout.Length == 0 ? default : Tools.Json(results[i].Stdout)) : throw new Xunit.Sdk.XunitException($"command {i} failed: {results[i].Stderr}");
+
+        Ok(0);
+        Assert.Contains("InvalidParameterValueException", Error(1));
+        Assert.Contains("ValidationException", Error(2));
+        Assert.Contains("ValidationException", Error(3));
+        Assert.Contains("for itself", Error(4));
+        Assert.Contains("InvalidParameterValueException", Error(5));
+        Assert.Contains("ResourceNotFoundException", Error(6));
+        Assert.Contains("ResourceNotFoundException", Error(7));
+        Assert.Contains("ResourceNotFoundException", Error(8));
+        Ok(9);
+        Ok(10);
+        var updated = Ok(11);
         Assert.Equal(0, updated.GetProperty("MaximumRetryAttempts").GetInt32()); // merged, not replaced
         Assert.Equal(120, updated.GetProperty("MaximumEventAgeInSeconds").GetInt32());
-
-        var listed = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-function-event-invoke-configs", "--function-name", "async-config"));
         Assert.Equal(
             ["arn:aws:lambda:us-east-1:000000000000:function:async-config:$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:async-config:1"],
-            listed.GetProperty("FunctionEventInvokeConfigs").EnumerateArray().Select(c => c.GetProperty("FunctionArn").GetString()).Order(StringComparer.Ordinal));
-        await Tools.AwsOkAsync(Node, "lambda", "delete-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "1");
-        Assert.Single(Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-function-event-invoke-configs", "--function-name", "async-config")).GetProperty("FunctionEventInvokeConfigs").EnumerateArray());
+            Ok(12).GetProperty("FunctionEventInvokeConfigs").EnumerateArray().Select(c => c.GetProperty("FunctionArn").GetString()).Order(StringComparer.Ordinal));
+        Ok(13);
+        Assert.Single(Ok(14).GetProperty("FunctionEventInvokeConfigs").EnumerateArray());
     }
 
     private async Task CreateFunctionAsync(string name, string code)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, ("app.py", code + "\n"));
         await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "app.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
-    }
-
-    private async Task<string> ErrorAsync(params string[] arguments)
-    {
-        var result = await Tools.AwsAsync(Node, ["lambda", .. arguments]);
-        Assert.True(result.ExitCode != 0, $"aws lambda {string.Join(' ', arguments)} succeeded: {result.Stdout}");
-        return result.Stderr;
     }
 }

@@ -37,30 +37,40 @@ public sealed class LayerTests(NodeFixture fixture)
         Assert.EndsWith(":lifecycle-layer:1", first, StringComparison.Ordinal);
         Assert.EndsWith(":lifecycle-layer:2", second, StringComparison.Ordinal);
 
-        var got = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"));
+        var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "def handler(e, c):\n    return 1\n"));
+        string[] Create(string name, params string[] layers) =>
+            ["lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", .. layers];
+
+        // One CLI process for the whole sequence (none needs an answer of the one before).
+        var results = await Tools.AwsBatchAsync(Node,
+            ["lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"],
+            ["lambda", "get-layer-version-by-arn", "--arn", second],
+            ["lambda", "list-layer-versions", "--layer-name", "lifecycle-layer"],
+            ["lambda", "list-layers", "--compatible-runtime", "python3.12"],
+            Create("six-layers", [.. Enumerable.Repeat(first, 6)]),
+            Create("same-layer-twice", first, second),
+            ["lambda", "delete-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"],
+            ["lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1"],
+            Create("missing-layer", first),
+            ["lambda", "get-function", "--function-name", "six-layers"],
+            ["lambda", "get-function", "--function-name", "same-layer-twice"],
+            ["lambda", "get-function", "--function-name", "missing-layer"]);
+
+        var got = Tools.Json(results[0].Stdout);
         Assert.Equal(first, got.GetProperty("LayerVersionArn").GetString());
         Assert.Equal(["python3.12"], got.GetProperty("CompatibleRuntimes").EnumerateArray().Select(r => r.GetString()));
         Assert.StartsWith("http", got.GetProperty("Content").GetProperty("Location").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-layer-version-by-arn", "--arn", second)).GetProperty("Version").GetInt64());
-        Assert.Equal([2L, 1L], Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-layer-versions", "--layer-name", "lifecycle-layer")).GetProperty("LayerVersions").EnumerateArray().Select(v => v.GetProperty("Version").GetInt64()));
-        var listed = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-layers", "--compatible-runtime", "python3.12")).GetProperty("Layers").EnumerateArray()
-            .Single(l => l.GetProperty("LayerName").GetString() == "lifecycle-layer");
+        Assert.Equal(2, Tools.Json(results[1].Stdout).GetProperty("Version").GetInt64());
+        Assert.Equal([2L, 1L], Tools.Json(results[2].Stdout).GetProperty("LayerVersions").EnumerateArray().Select(v => v.GetProperty("Version").GetInt64()));
+        var listed = Tools.Json(results[3].Stdout).GetProperty("Layers").EnumerateArray().Single(l => l.GetProperty("LayerName").GetString() == "lifecycle-layer");
         Assert.Equal(first, listed.GetProperty("LatestMatchingVersion").GetProperty("LayerVersionArn").GetString());
 
-        var zip = Tools.Zip(fixture.WorkDirectory, ("index.py", "def handler(e, c):\n    return 1\n"));
-        var six = await Tools.AwsAsync(Node, ["lambda", "create-function", "--function-name", "six-layers", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", .. Enumerable.Repeat(first, 6)]);
-        Assert.Contains("Cannot reference more than 5 layers.", six.Stderr);
-        var twice = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "same-layer-twice", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", first, second);
-        Assert.Contains("InvalidParameterValueException", twice.Stderr);
-
-        await Tools.AwsOkAsync(Node, "lambda", "delete-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1");
-        Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-layer-version", "--layer-name", "lifecycle-layer", "--version-number", "1")).Stderr);
-        var missing = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "missing-layer", "--runtime", "python3.12", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", first);
-        Assert.Contains($"Layer version {first} does not exist.", missing.Stderr);
-        foreach (var name in new[] { "six-layers", "same-layer-twice", "missing-layer" })
-        {
-            Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-function", "--function-name", name)).Stderr);
-        }
+        Assert.Contains("Cannot reference more than 5 layers.", results[4].Stderr);
+        Assert.Contains("InvalidParameterValueException", results[5].Stderr);
+        Assert.True(results[6].ExitCode == 0, results[6].Stderr);
+        Assert.Contains("ResourceNotFoundException", results[7].Stderr);
+        Assert.Contains($"Layer version {first} does not exist.", results[8].Stderr);
+        Assert.All(results.Skip(9), gone => Assert.Contains("ResourceNotFoundException", gone.Stderr));
     }
 
     private async Task<string> PublishAsync(string layer, string runtime, params (string Name, string Content)[] files)

@@ -161,25 +161,33 @@ public sealed class SnapStartTests(NodeFixture fixture)
         string[] Create(string name, string runtime, string handler, params string[] more) =>
             ["lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", handler, "--role", Functions.Role, "--zip-file", $"fileb://{zip}", .. more];
 
-        Assert.Contains("nodejs22.x is not supported for SnapStart enabled functions", (await Tools.AwsAsync(Node, Create("snap-node", "nodejs22.x", "index.handler", "--snap-start", "ApplyOn=PublishedVersions"))).Stderr);
-        Assert.Contains("python3.11 is not supported for SnapStart enabled functions", (await Tools.AwsAsync(Node, Create("snap-311", "python3.11", "index.handler", "--snap-start", "ApplyOn=PublishedVersions"))).Stderr);
-        Assert.Contains("ephemeral storage", (await Tools.AwsAsync(Node, Create("snap-big-tmp", "python3.12", "index.handler", "--snap-start", "ApplyOn=PublishedVersions", "--ephemeral-storage", "Size=1024"))).Stderr);
-        foreach (var refused in new[] { "snap-node", "snap-311", "snap-big-tmp" })
-        {
-            Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-function", "--function-name", refused)).Stderr);
-        }
+        // One CLI process for the whole sequence (none needs an answer of the one before).
+        var results = await Tools.AwsBatchAsync(Node,
+            Create("snap-node", "nodejs22.x", "index.handler", "--snap-start", "ApplyOn=PublishedVersions"),
+            Create("snap-311", "python3.11", "index.handler", "--snap-start", "ApplyOn=PublishedVersions"),
+            Create("snap-big-tmp", "python3.12", "index.handler", "--snap-start", "ApplyOn=PublishedVersions", "--ephemeral-storage", "Size=1024"),
+            ["lambda", "get-function", "--function-name", "snap-node"],
+            ["lambda", "get-function", "--function-name", "snap-311"],
+            ["lambda", "get-function", "--function-name", "snap-big-tmp"],
+            Create("snap-settings", "python3.12", "index.handler"),
+            ["lambda", "update-function-configuration", "--function-name", "snap-settings", "--snap-start", "ApplyOn=Always"],
+            ["lambda", "get-function-configuration", "--function-name", "snap-settings"],
+            ["lambda", "update-function-configuration", "--function-name", "snap-settings", "--snap-start", "ApplyOn=PublishedVersions"],
+            ["lambda", "publish-version", "--function-name", "snap-settings"],
+            ["lambda", "wait", "published-version-active", "--function-name", "snap-settings", "--qualifier", "1"],
+            ["lambda", "put-provisioned-concurrency-config", "--function-name", "snap-settings", "--qualifier", "1", "--provisioned-concurrent-executions", "1"],
+            ["lambda", "get-provisioned-concurrency-config", "--function-name", "snap-settings", "--qualifier", "1"]);
 
-        await Tools.AwsOkAsync(Node, Create("snap-settings", "python3.12", "index.handler"));
-        var bad = await Tools.AwsAsync(Node, "lambda", "update-function-configuration", "--function-name", "snap-settings", "--snap-start", "ApplyOn=Always");
-        Assert.Contains("failed to satisfy constraint: Member must satisfy enum value set: [PublishedVersions, None]", bad.Stderr);
-        Assert.Equal("None", Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", "snap-settings")).GetProperty("SnapStart").GetProperty("ApplyOn").GetString());
-
-        await Tools.AwsOkAsync(Node, "lambda", "update-function-configuration", "--function-name", "snap-settings", "--snap-start", "ApplyOn=PublishedVersions");
-        await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", "snap-settings");
-        await Tools.AwsOkAsync(Node, "lambda", "wait", "published-version-active", "--function-name", "snap-settings", "--qualifier", "1");
-        var provisioned = await Tools.AwsAsync(Node, "lambda", "put-provisioned-concurrency-config", "--function-name", "snap-settings", "--qualifier", "1", "--provisioned-concurrent-executions", "1");
-        Assert.Contains("InvalidParameterValueException", provisioned.Stderr);
-        Assert.Contains("ProvisionedConcurrencyConfigNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-provisioned-concurrency-config", "--function-name", "snap-settings", "--qualifier", "1")).Stderr);
+        Assert.Contains("nodejs22.x is not supported for SnapStart enabled functions", results[0].Stderr);
+        Assert.Contains("python3.11 is not supported for SnapStart enabled functions", results[1].Stderr);
+        Assert.Contains("ephemeral storage", results[2].Stderr);
+        Assert.All(results.Skip(3).Take(3), refused => Assert.Contains("ResourceNotFoundException", refused.Stderr));
+        Assert.Equal(0, results[6].ExitCode);
+        Assert.Contains("failed to satisfy constraint: Member must satisfy enum value set: [PublishedVersions, None]", results[7].Stderr);
+        Assert.Equal("None", Tools.Json(results[8].Stdout).GetProperty("SnapStart").GetProperty("ApplyOn").GetString());
+        Assert.All(results.Skip(9).Take(3), ok => Assert.True(ok.ExitCode == 0, ok.Stderr));
+        Assert.Contains("InvalidParameterValueException", results[12].Stderr);
+        Assert.Contains("ProvisionedConcurrencyConfigNotFoundException", results[13].Stderr);
     }
 
     private async Task CreateAsync(string name, string runtime, string? variable = null)

@@ -93,16 +93,30 @@ public sealed class SqsEventSourceTests(NodeFixture fixture)
         await QueueAsync("esm-validation", null);
         await FunctionAsync("esm-validation-consumer", Consumer);
         const string arn = "arn:aws:sqs:us-east-1:000000000000:esm-validation";
-        Assert.Contains("Maximum batch window in seconds must be greater than 0", await ErrorAsync("--function-name", "esm-validation-consumer", "--event-source-arn", arn, "--batch-size", "20"));
-        Assert.Contains("NonExistentQueue", await ErrorAsync("--function-name", "esm-validation-consumer", "--event-source-arn", "arn:aws:sqs:us-east-1:000000000000:missing"));
-        Assert.Contains("Unrecognized event source", await ErrorAsync("--function-name", "esm-validation-consumer", "--event-source-arn", "arn:aws:sns:us-east-1:000000000000:topic"));
-        Assert.Contains("not valid for SQS", await ErrorAsync("--function-name", "esm-validation-consumer", "--event-source-arn", arn, "--starting-position", "LATEST"));
-        Assert.Contains("ResourceNotFoundException", await ErrorAsync("--function-name", "no-such-function", "--event-source-arn", arn));
-        Assert.Empty(Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "list-event-source-mappings", "--event-source-arn", arn)).GetProperty("EventSourceMappings").EnumerateArray());
+        string[] Create(params string[] arguments) => ["lambda", "create-event-source-mapping", .. arguments];
 
-        await Tools.AwsOkAsync(Node, "lambda", "create-event-source-mapping", "--function-name", "esm-validation-consumer", "--event-source-arn", arn);
-        Assert.Contains("ResourceConflictException", await ErrorAsync("--function-name", "esm-validation-consumer", "--event-source-arn", arn));
-        Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-event-source-mapping", "--uuid", "not-a-uuid")).Stderr);
+        // One CLI process for the whole sequence (none needs an answer of the one before).
+        var results = await Tools.AwsBatchAsync(Node,
+            Create("--function-name", "esm-validation-consumer", "--event-source-arn", arn, "--batch-size", "20"),
+            Create("--function-name", "esm-validation-consumer", "--event-source-arn", "arn:aws:sqs:us-east-1:000000000000:missing"),
+            Create("--function-name", "esm-validation-consumer", "--event-source-arn", "arn:aws:sns:us-east-1:000000000000:topic"),
+            Create("--function-name", "esm-validation-consumer", "--event-source-arn", arn, "--starting-position", "LATEST"),
+            Create("--function-name", "no-such-function", "--event-source-arn", arn),
+            ["lambda", "list-event-source-mappings", "--event-source-arn", arn],
+            Create("--function-name", "esm-validation-consumer", "--event-source-arn", arn),
+            Create("--function-name", "esm-validation-consumer", "--event-source-arn", arn),
+            ["lambda", "get-event-source-mapping", "--uuid", "not-a-uuid"]);
+        string Error(int i) => results[i].ExitCode != 0 ? results[i].Stderr : throw new Xunit.Sdk.XunitException($"command {i} succeeded: {results[i].Stdout}");
+
+        Assert.Contains("Maximum batch window in seconds must be greater than 0", Error(0));
+        Assert.Contains("NonExistentQueue", Error(1));
+        Assert.Contains("Unrecognized event source", Error(2));
+        Assert.Contains("not valid for SQS", Error(3));
+        Assert.Contains("ResourceNotFoundException", Error(4));
+        Assert.Empty(Tools.Json(results[5].Stdout).GetProperty("EventSourceMappings").EnumerateArray());
+        Assert.True(results[6].ExitCode == 0, results[6].Stderr);
+        Assert.Contains("ResourceConflictException", Error(7));
+        Assert.Contains("ResourceNotFoundException", Error(8));
     }
 
     private async Task<List<JsonElement>> BatchesAsync(string function)
@@ -124,12 +138,5 @@ public sealed class SqsEventSourceTests(NodeFixture fixture)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, ("app.py", code + "\n"));
         await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "app.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
-    }
-
-    private async Task<string> ErrorAsync(params string[] arguments)
-    {
-        var result = await Tools.AwsAsync(Node, ["lambda", "create-event-source-mapping", .. arguments]);
-        Assert.True(result.ExitCode != 0, $"create-event-source-mapping {string.Join(' ', arguments)} succeeded: {result.Stdout}");
-        return result.Stderr;
     }
 }

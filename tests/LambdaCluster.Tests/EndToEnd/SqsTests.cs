@@ -158,18 +158,34 @@ public sealed class SqsTests(NodeFixture fixture)
     public async Task MalformedAndHostileRequests_AreRefused_AndChangeNothing()
     {
         var url = await CreateAsync("hostile", """{"MaximumMessageSize":"1024"}""");
-        Assert.Contains("InvalidParameterValue", await SqsError("create-queue", "--queue-name", "bad name!"));
-        Assert.Contains("InvalidAttributeName", await SqsError("create-queue", "--queue-name", "attrs", "--attributes", """{"Colour":"blue"}"""));
-        Assert.Contains("InvalidAttributeValue", await SqsError("create-queue", "--queue-name", "attrs", "--attributes", """{"VisibilityTimeout":"99999"}"""));
-        Assert.Contains("InvalidParameterValue", await SqsError("create-queue", "--queue-name", "attrs", "--attributes", """{"RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:missing\",\"maxReceiveCount\":3}"}"""));
-        Assert.Contains("AWS.SimpleQueueService.NonExistentQueue", await SqsError("get-queue-url", "--queue-name", "attrs"));
+        string[] Sqs(params string[] arguments) => ["sqs", .. arguments];
 
-        Assert.Contains("InvalidParameterValue", await SqsError("send-message", "--queue-url", url, "--message-body", new string('x', 2000)));
-        Assert.Contains("InvalidMessageContents", await SqsError("send-message", "--queue-url", url, "--message-body", "bell\u0007"));
-        Assert.Contains("InvalidParameterValue", await SqsError("receive-message", "--queue-url", url, "--max-number-of-messages", "11"));
-        Assert.Contains("ReceiptHandleIsInvalid", await SqsError("delete-message", "--queue-url", url, "--receipt-handle", "forged"));
-        Assert.Contains("AWS.SimpleQueueService.NonExistentQueue", await SqsError("send-message", "--queue-url", $"{Node.Endpoint}/111122223333/hostile", "--message-body", "other account"));
-        Assert.Equal("0", Json(await Sqs("get-queue-attributes", "--queue-url", url, "--attribute-names", "All")).GetProperty("Attributes").GetProperty("ApproximateNumberOfMessages").GetString());
+        // One CLI process for the whole sequence (none needs an answer of the one before).
+        var results = await Tools.AwsBatchAsync(Node,
+            Sqs("create-queue", "--queue-name", "bad name!"),
+            Sqs("create-queue", "--queue-name", "attrs", "--attributes", """{"Colour":"blue"}"""),
+            Sqs("create-queue", "--queue-name", "attrs", "--attributes", """{"VisibilityTimeout":"99999"}"""),
+            Sqs("create-queue", "--queue-name", "attrs", "--attributes", """{"RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:missing\",\"maxReceiveCount\":3}"}"""),
+            Sqs("get-queue-url", "--queue-name", "attrs"),
+            Sqs("send-message", "--queue-url", url, "--message-body", new string('x', 2000)),
+            Sqs("send-message", "--queue-url", url, "--message-body", "bell\u0007"),
+            Sqs("receive-message", "--queue-url", url, "--max-number-of-messages", "11"),
+            Sqs("delete-message", "--queue-url", url, "--receipt-handle", "forged"),
+            Sqs("send-message", "--queue-url", $"{Node.Endpoint}/111122223333/hostile", "--message-body", "other account"),
+            Sqs("get-queue-attributes", "--queue-url", url, "--attribute-names", "All"));
+        string Error(int i) => results[i].ExitCode != 0 ? results[i].Stderr : throw new Xunit.Sdk.XunitException($"command {i} succeeded: {results[i].Stdout}");
+
+        Assert.Contains("InvalidParameterValue", Error(0));
+        Assert.Contains("InvalidAttributeName", Error(1));
+        Assert.Contains("InvalidAttributeValue", Error(2));
+        Assert.Contains("InvalidParameterValue", Error(3));
+        Assert.Contains("AWS.SimpleQueueService.NonExistentQueue", Error(4));
+        Assert.Contains("InvalidParameterValue", Error(5));
+        Assert.Contains("InvalidMessageContents", Error(6));
+        Assert.Contains("InvalidParameterValue", Error(7));
+        Assert.Contains("ReceiptHandleIsInvalid", Error(8));
+        Assert.Contains("AWS.SimpleQueueService.NonExistentQueue", Error(9));
+        Assert.Equal("0", Json(results[10].Stdout).GetProperty("Attributes").GetProperty("ApproximateNumberOfMessages").GetString());
     }
 
     [Fact]

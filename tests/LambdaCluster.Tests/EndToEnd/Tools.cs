@@ -102,9 +102,28 @@ public static class Tools
         return RunAsync("node", [RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "console", script), .. arguments], environment);
     }
 
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
+    /// <summary>
+    /// aws CLI commands run one after another by one process (py/aws_batch.py: the CLI's own driver, so the same parsing,
+    /// requests, errors and output), each result as <see cref="AwsAsync"/> would give it: for commands that need no
+    /// answer of the one before, without paying the CLI's start for each.
+    /// </summary>
+    public static async Task<IReadOnlyList<ProcessResult>> AwsBatchAsync(NodeProcess node, params string[][] commands)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var input = System.Text.Json.JsonSerializer.Serialize(commands);
+        var environment = Credentials();
+        environment["AWS_MAX_ATTEMPTS"] = "1";
+        var result = await RunAsync(BotoPython, [RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "py", "aws_batch.py"), node.Endpoint], environment, input);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"aws_batch.py failed: {result.Stderr}");
+        }
+
+        return [.. Json(result.Stdout).EnumerateArray().Select(r => new ProcessResult(r.GetProperty("rc").GetInt32(), r.GetProperty("stdout").GetString()!, r.GetProperty("stderr").GetString()!))];
+    }
+
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, Dictionary<string, string>? environment = null, string? input = null)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -116,6 +135,12 @@ public static class Tools
         }
 
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
