@@ -49,6 +49,21 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     /// <summary>util-linux's nsenter, which enters a mount namespace and runs bubblewrap there.</summary>
     public const string NsenterExecutable = "/usr/bin/nsenter";
 
+    /// <summary>util-linux's unshare: a container image's sandbox is prepared in a mount namespace of its own (<see cref="ImageMountPoint"/>).</summary>
+    public const string UnshareExecutable = "/usr/bin/unshare";
+
+    /// <summary>
+    /// Where a container image's root is bound, in a private mount namespace of each environment, for bubblewrap (which runs as
+    /// the environment's user there) to read: an empty folder every user can enter, whatever the data directory's own modes.
+    /// </summary>
+    public const string ImageMountPoint = "/run/lambda-cluster/image";
+
+    /// <summary>
+    /// Run as root in the environment's own mount namespace: opens the passwd, group and hosts files ($1-$3) as fds 3-5 for
+    /// bubblewrap's --ro-bind-data, binds the image's root ($4) on $5, then becomes the rest (setpriv, then bubblewrap).
+    /// </summary>
+    private const string ImagePreparation = "exec 3<\"$1\" 4<\"$2\" 5<\"$3\" && mount --rbind \"$4\" \"$5\" && shift 5 && exec \"$@\"";
+
     /// <summary>The user Lambda runs functions as (its name in /etc/passwd; the id is the environment's own).</summary>
     public const string UserName = "sbx_user1051";
 
@@ -128,10 +143,15 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
             {
                 // The image is the root, read-only: the host's setpriv cannot run inside it, so the user is switched before
                 // bubblewrap, which then builds the sandbox in a user namespace of its own (the same uid inside and out).
+                // The paths to the image and these files need not be open to that user: root binds the image on a folder
+                // anyone may enter, in a mount namespace of the environment's own, and hands the files over as descriptors.
                 var uid = user.Uid.ToString(CultureInfo.InvariantCulture);
                 var gid = user.Gid.ToString(CultureInfo.InvariantCulture);
-                command = [.. inNamespace, .. UserSwitch(user), settings.BubblewrapExecutable, "--unshare-user", "--uid", uid, "--gid", gid,
-                    .. ImageBubblewrapArguments(request, image, files), "--", .. ExternalExtensions.Wrap(ImageProcess.Command(request.Spec.Image!, image.Config), LayersRoot, request.Extensions)];
+                EnsureImageMountPoint();
+                command = [.. inNamespace, UnshareExecutable, "--mount", "--propagation", "private", "--", "/bin/sh", "-c", ImagePreparation, "sh",
+                    Path.Combine(files, "passwd"), Path.Combine(files, "group"), Path.Combine(files, "hosts"), image.Directory, ImageMountPoint,
+                    .. UserSwitch(user), settings.BubblewrapExecutable, "--unshare-user", "--uid", uid, "--gid", gid,
+                    .. ImageBubblewrapArguments(request, image), "--", .. ExternalExtensions.Wrap(ImageProcess.Command(request.Spec.Image!, image.Config), LayersRoot, request.Extensions)];
             }
             else
             {
@@ -256,24 +276,35 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
     }
 
     /// <summary>
-    /// A container image function's sandbox: the unpacked image read-only as /, the environment's passwd, group and hosts
-    /// files, the host's resolv.conf, its own /proc and /dev, a /tmp bounded by EphemeralStorage, and the working
+    /// A container image function's sandbox: the unpacked image read-only as / (bound on <see cref="ImageMountPoint"/> first),
+    /// the environment's passwd, group and hosts files (from descriptors 3-5), the host's resolv.conf, its own /proc and /dev, a /tmp bounded by EphemeralStorage, and the working
     /// directory ImageConfig or the image names (/var/task by default). The mount points exist in every unpacked image
     /// (<see cref="ImageStore"/> makes them).
     /// </summary>
-    private static List<string> ImageBubblewrapArguments(LaunchRequest request, ImageRoot image, string userFiles) =>
+    private static List<string> ImageBubblewrapArguments(LaunchRequest request, ImageRoot image) =>
     [
         "--die-with-parent", "--new-session",
         "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "localhost",
-        "--ro-bind", image.Directory, "/",
-        "--ro-bind", Path.Combine(userFiles, "passwd"), "/etc/passwd",
-        "--ro-bind", Path.Combine(userFiles, "group"), "/etc/group",
-        "--ro-bind", Path.Combine(userFiles, "hosts"), "/etc/hosts",
+        "--ro-bind", ImageMountPoint, "/",
+        "--ro-bind-data", "3", "/etc/passwd",
+        "--ro-bind-data", "4", "/etc/group",
+        "--ro-bind-data", "5", "/etc/hosts",
         "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf",
         "--proc", "/proc", "--dev", "/dev",
         "--perms", "1777", "--size", (request.Spec.EphemeralStorageSize * Megabyte).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
         "--chdir", ImageProcess.WorkingDirectory(request.Spec.Image!, image.Config),
     ];
+
+    /// <summary>The empty folder images are bound on (in each environment's own mount namespace), made once, open to every user.</summary>
+    private static void EnsureImageMountPoint()
+    {
+        if (!Directory.Exists(ImageMountPoint))
+        {
+            Directory.CreateDirectory(ImageMountPoint);
+            File.SetUnixFileMode(Path.GetDirectoryName(ImageMountPoint)!, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(ImageMountPoint, (UnixFileMode)0b111_101_101);
+        }
+    }
 
     /// <summary>setpriv becomes the environment's user and groups, drops every capability and sets no_new_privs, then execs the runtime.</summary>
     private static string[] UserSwitch(SandboxUser user)
