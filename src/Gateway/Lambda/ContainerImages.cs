@@ -99,9 +99,12 @@ public sealed class ContainerImages(RegistryClient registry)
             return null;
         }
 
-        if (config.EntryPoint is { Count: > 1500 } || config.Command is { Count: > 1500 })
+        foreach (var (member, values) in new[] { ("entryPoint", config.EntryPoint), ("command", config.Command) })
         {
-            throw new LambdaServiceException(LambdaErrorType.ValidationException, "1 validation error detected: Value at 'imageConfig.entryPoint' failed to satisfy constraint: Member must have length less than or equal to 1500");
+            if (values is { Count: > 1500 })
+            {
+                throw new LambdaServiceException(LambdaErrorType.ValidationException, $"1 validation error detected: Value at 'imageConfig.{member}' failed to satisfy constraint: Member must have length less than or equal to 1500");
+            }
         }
 
         if (config.WorkingDirectory is { Length: > 1000 })

@@ -43,6 +43,19 @@ public sealed partial class FunctionGrain
             }
         }
 
+        try
+        {
+            await RecordPullAsync(image, failure);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogImagePullFailed(logger, e, Name, image); // the function stays as it was; its next activation pulls again
+        }
+    }
+
+    /// <summary>The pull's ending: $LATEST's state (or its update's) and its pool.</summary>
+    private async Task RecordPullAsync(string image, ImagePullFailure? failure)
+    {
         if (state.State.Definition is not { } current || current.ResolvedImageUri != image)
         {
             return; // deleted, or another image since

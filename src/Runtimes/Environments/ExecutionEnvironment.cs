@@ -54,6 +54,7 @@ public sealed partial class ExecutionEnvironment
     private ActiveInvocation? _draining;
     private TelemetryHub? _telemetry;
     private int _shutdownPhase;
+    private bool _initRuntimeDoneSent;
 
     /// <param name="snapshots">The node's SnapStart templates: a SnapStart version's environment is forked from its template instead of running INIT (null: never).</param>
     public ExecutionEnvironment(string id, EnvironmentSpec spec, RuntimeDescriptor runtime, int runtimeApiPort, EnvironmentServices services, Action<ExecutionEnvironment> onStopped, SnapshotTemplates? snapshots = null)
@@ -289,7 +290,19 @@ public sealed partial class ExecutionEnvironment
                 (_template, _) = await _snapshots.GetAsync(Spec, cancellationToken).WaitAsync(SnapshotTemplate.InitLimit(Spec), _services.Time);
             }
 
+            if (Spec.Image is { } image && _services.Images is { } images)
+            {
+                await images.EnsureAsync(image.ResolvedUri, cancellationToken); // likewise: a slow pull holds no INIT slot, and is not INIT
+            }
+
             await _services.InitGate.WaitAsync(cancellationToken);
+        }
+        catch (ImageException e)
+        {
+            LogCodeUnavailable(_services.Logger, e, Id, Spec.FunctionName);
+            _session.Fail(new RuntimeOutcome.Exited("no image"));
+            _initEnded.TrySetResult();
+            return InitResult.Platform(PlatformFailureReason.CodeUnavailable, $"Lambda could not pull the function's image on this node ({e.Failure}): {e.Message}");
         }
         catch (TimeoutException)
         {
@@ -365,7 +378,7 @@ public sealed partial class ExecutionEnvironment
             return FailInit(FunctionErrorTypes.RuntimeInvalidEntrypoint, ErrorDocument(FunctionErrorTypes.RuntimeInvalidEntrypoint, $"RequestId: {requestId} Error: {problem}"), 0);
         }
 
-        var extensions = ExternalExtensions.Discover(image is null ? layersDirectory : Path.Combine(image.Directory, "opt"));
+        var extensions = image is null ? ExternalExtensions.Discover(layersDirectory) : ExternalExtensions.Discover(Path.Combine(image.Directory, "opt"), imageRoot: true);
         if (extensions.Count > ExtensionsSession.MaxExtensions)
         {
             return FailInit(FunctionErrorTypes.ExtensionLaunchError, ErrorDocument(FunctionErrorTypes.ExtensionLaunchError, $"RequestId: {requestId} Error: ErrTooManyExtensions: the function's layers hold {extensions.Count} extensions; the limit is {ExtensionsSession.MaxExtensions}"), 0);
@@ -424,7 +437,11 @@ public sealed partial class ExecutionEnvironment
         var error = await AwaitInitAsync(requestId, started);
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
         _telemetry!.CloseSubscriptions();
-        _report.InitRuntimeDone(error?.ErrorType);
+        if (!_initRuntimeDoneSent)
+        {
+            _report.InitRuntimeDone(error?.ErrorType);
+        }
+
         if (_extensions!.Any)
         {
             _report.Extensions(_extensions.Describe());
@@ -462,6 +479,8 @@ public sealed partial class ExecutionEnvironment
                 return runtimeError;
             }
 
+            _report.InitRuntimeDone(null); // the runtime is ready: said now, not once the extensions are
+            _initRuntimeDoneSent = true;
             var ready = extensions.CloseRegistration();
             if (!ready.IsCompleted)
             {
@@ -608,6 +627,22 @@ public sealed partial class ExecutionEnvironment
             _report.Abort(invocation);
             Stop($"runtime exited before taking an event ({undelivered.How})");
             return Failed(PlatformFailureReason.EnvironmentGone, $"Environment {Id} stopped before its runtime took the event.");
+        }
+
+        if (_report.PlatformTelemetryWanted)
+        {
+            var (runtimeStatus, runtimeError) = outcome switch
+            {
+                RuntimeOutcome.Response or RuntimeOutcome.FunctionError => ("success", (string?)null),
+                RuntimeOutcome.ResponseTooLarge => ("failure", FunctionErrorTypes.ResponseSizeTooLarge),
+                RuntimeOutcome.TimedOut => ("timeout", null),
+                RuntimeOutcome.Exited => ("failure", FunctionErrorTypes.RuntimeExitError),
+                RuntimeOutcome.ExtensionFailed failed => ("failure", failed.ErrorType),
+                _ => ("failure", null),
+            };
+            var runtimeMs = time.GetElapsedTime(started).TotalMilliseconds;
+            _process.Drain(); // the function's lines come before runtimeDone
+            _report.RuntimeDone(invocation, runtimeStatus, runtimeError, runtimeMs, outcome is RuntimeOutcome.Response r ? r.Body.Length : 0);
         }
 
         if (extensionsDone is not null && outcome is RuntimeOutcome.Response or RuntimeOutcome.FunctionError or RuntimeOutcome.ResponseTooLarge)
@@ -773,7 +808,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         var tail = _report.End(invocation, durationMs, memory, initDurationMs, status, errorType, functionError: kind != InvocationOutcome.Response && kind != InvocationOutcome.Abandoned,
-            restored: _restored && initDurationMs is not null, producedBytes: payload.Length);
+            restored: _restored && initDurationMs is not null);
         if (reusable)
         {
             Volatile.Write(ref _idleSince, _services.Time.GetTimestamp());

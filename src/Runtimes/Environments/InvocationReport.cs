@@ -189,14 +189,12 @@ internal sealed class InvocationReport
 
     /// <summary>END and REPORT (with the status and error type of a failed invocation); the invocation's tail, when it asked for one.</summary>
     /// <remarks><paramref name="restored"/>: the first invocation of a SnapStart environment, whose cold start is a restore (Restore Duration).</remarks>
-    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError, bool restored = false, long producedBytes = 0)
+    public string? End(ActiveInvocation invocation, double durationMs, int maxMemoryUsedMb, double? initDurationMs, string? status, string? errorType, bool functionError, bool restored = false)
     {
         Volatile.Write(ref _current, null);
         if (Wanted)
         {
-            var done = _time.GetUtcNow();
-            PublishPlatform(PlatformLogRecords.RuntimeDone(done, invocation.RequestId, status ?? (errorType is null ? "success" : "error"), errorType, durationMs, producedBytes));
-            PublishPlatform(PlatformLogRecords.Report(done, invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, restored ? null : initDurationMs,
+            PublishPlatform(PlatformLogRecords.Report(_time.GetUtcNow(), invocation.RequestId, durationMs, _spec.MemorySize, maxMemoryUsedMb, restored ? null : initDurationMs,
                 status ?? (errorType is null ? null : "error"), errorType, restored ? initDurationMs : null));
         }
 
@@ -232,6 +230,18 @@ internal sealed class InvocationReport
         return invocation.TailBase64();
     }
 
+    /// <summary>
+    /// platform.runtimeDone (Telemetry API only): the runtime is done with the invocation (it answered, or timed out, or
+    /// ended), sent then, before the extensions finish: telemetry extensions wait for it before they ask for their next event.
+    /// </summary>
+    public void RuntimeDone(ActiveInvocation invocation, string status, string? errorType, double durationMs, long producedBytes)
+    {
+        if (Wanted)
+        {
+            PublishPlatform(PlatformLogRecords.RuntimeDone(_time.GetUtcNow(), invocation.RequestId, status, errorType, durationMs, producedBytes));
+        }
+    }
+
     /// <summary>An invocation that ended without END and REPORT (an unexpected fault): it no longer counts as running.</summary>
     public void Abort(ActiveInvocation invocation)
     {
@@ -242,6 +252,8 @@ internal sealed class InvocationReport
     }
 
     /// <summary>True when platform records would reach a Telemetry API subscriber.</summary>
+    public bool PlatformTelemetryWanted => Wanted;
+
     private bool Wanted => Telemetry is { } telemetry && telemetry.Wants(TelemetryCategories.Platform);
 
     private void PublishPlatform(string? record)

@@ -240,6 +240,7 @@ internal sealed class ExtensionsSession
         TaskCompletionSource<byte[]?>? parked;
         TaskCompletionSource? barrier = null;
         bool crashed;
+        var launchFailed = false;
         lock (_gate)
         {
             if (_extensions.Find(e => e.Name == name && e.External) is not { } extension || extension.State == ExtensionState.Exited)
@@ -251,6 +252,7 @@ internal sealed class ExtensionsSession
             extension.State = ExtensionState.Exited;
             (parked, extension.Parked) = (extension.Parked, null);
             crashed = !_shuttingDown && before is not (ExtensionState.InitError or ExtensionState.ExitError);
+            launchFailed = before == ExtensionState.Started && how is "exit status 126" or "exit status 127"; // the shell could not run it
             if (_shuttingDown && _barrier is not null && (extension.Events & ExtensionEvents.Shutdown) != 0 && --_awaited == 0)
             {
                 (barrier, _barrier) = (_barrier, null);
@@ -261,7 +263,9 @@ internal sealed class ExtensionsSession
         barrier?.TrySetResult();
         if (crashed)
         {
-            Fail(new ExtensionFailure("Extension.Crash", name, $"{name} crashed: {how}"));
+            Fail(launchFailed
+                ? new ExtensionFailure("Extension.LaunchError", name, $"{name} could not be started: {how} (is it an executable file?)")
+                : new ExtensionFailure("Extension.Crash", name, $"{name} crashed: {how}"));
         }
     }
 
@@ -354,9 +358,11 @@ internal sealed class ExtensionsSession
     public void Close()
     {
         List<TaskCompletionSource<byte[]?>> parked = [];
+        TaskCompletionSource? barrier;
         lock (_gate)
         {
             _shuttingDown = true;
+            (barrier, _barrier) = (_barrier, null); // whoever waits for the extensions waits no more
             foreach (var extension in _extensions)
             {
                 if (extension.Parked is { } p)
@@ -372,6 +378,7 @@ internal sealed class ExtensionsSession
             p.TrySetResult(null);
         }
 
+        barrier?.TrySetResult();
         _externalsRegistered.TrySetResult();
     }
 

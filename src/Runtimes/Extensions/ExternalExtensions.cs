@@ -43,17 +43,22 @@ internal static class ExternalExtensions
         exec "$@"
         """;
 
-    /// <summary>The file names of the external extensions in <paramref name="layersDirectory"/> (the host's /opt), in order; none without layers.</summary>
-    public static IReadOnlyList<string> Discover(string? layersDirectory)
+    /// <summary>
+    /// The file names of the external extensions in <paramref name="layersDirectory"/> (the host's /opt), in order; none
+    /// without layers. In a container image's root (<paramref name="imageRoot"/>), only what really is there counts: /opt,
+    /// its extensions folder and the extensions themselves must not be symbolic links, which the host would follow out of the image.
+    /// </summary>
+    public static IReadOnlyList<string> Discover(string? layersDirectory, bool imageRoot = false)
     {
         var folder = layersDirectory is null ? null : Path.Combine(layersDirectory, Folder);
-        if (folder is null || !Directory.Exists(folder))
+        if (folder is null || !Directory.Exists(folder)
+            || (imageRoot && (new DirectoryInfo(layersDirectory!).LinkTarget is not null || new DirectoryInfo(folder).LinkTarget is not null)))
         {
             return [];
         }
 
         return [.. new DirectoryInfo(folder).EnumerateFileSystemInfos()
-            .Where(entry => !Directory.Exists(entry.FullName))
+            .Where(entry => imageRoot ? entry is FileInfo { LinkTarget: null } : !Directory.Exists(entry.FullName))
             .Select(entry => entry.Name)
             .Order(StringComparer.Ordinal)];
     }

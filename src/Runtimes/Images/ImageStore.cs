@@ -18,6 +18,9 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
     /// <summary>An image config blob is small: anything over this is not one.</summary>
     private const int MaxConfigBytes = 4 * 1024 * 1024;
 
+    /// <summary>The longest a pull may take, however the registry answers.</summary>
+    public static readonly TimeSpan PullLimit = TimeSpan.FromMinutes(15);
+
     private readonly ConcurrentDictionary<string, Lazy<Task<ImageRoot>>> _pulls = new(StringComparer.Ordinal);
 
     private string Folder => Path.GetFullPath(Path.Combine(node.Value.DataDirectory, "images"));
@@ -33,20 +36,38 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
             throw new ImageException(ImageFailure.InvalidImage, $"Source image {pinnedUri} is not valid. Provide a valid source image.");
         }
 
-        var pull = _pulls.GetOrAdd(digest, _ => new Lazy<Task<ImageRoot>>(() => PullAsync(image, digest)));
+        var pull = _pulls.GetOrAdd(digest, _ => new Lazy<Task<ImageRoot>>(() => PullBoundedAsync(image, digest)));
         try
         {
             return await pull.Value.WaitAsync(cancellationToken);
         }
-        catch (ImageException)
+        catch (Exception) when (pull.Value.IsFaulted || pull.Value.IsCanceled)
         {
             _pulls.TryRemove(new KeyValuePair<string, Lazy<Task<ImageRoot>>>(digest, pull)); // the next caller tries again
             throw;
         }
     }
 
+    /// <summary>A pull within <see cref="PullLimit"/>, every failure an <see cref="ImageException"/>.</summary>
+    private async Task<ImageRoot> PullBoundedAsync(ImageReference image, string digest)
+    {
+        using var limit = new CancellationTokenSource(PullLimit, time);
+        try
+        {
+            return await PullAsync(image, digest, limit.Token);
+        }
+        catch (OperationCanceledException e) when (limit.IsCancellationRequested)
+        {
+            throw new ImageException(ImageFailure.ImageAccessDenied, $"The image {image} could not be pulled within {PullLimit.TotalMinutes:0} minutes.", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or JsonException or InvalidOperationException or InvalidDataException or FormatException)
+        {
+            throw new ImageException(ImageFailure.ImageAccessDenied, $"The image {image} could not be pulled: {e.Message}", e);
+        }
+    }
+
     /// <summary>Flow: already unpacked → done; else the manifest → the config → each layer (cached by digest) applied in order onto a new folder → moved into place.</summary>
-    private async Task<ImageRoot> PullAsync(ImageReference image, string digest)
+    private async Task<ImageRoot> PullAsync(ImageReference image, string digest, CancellationToken cancellationToken)
     {
         var hex = digest["sha256:".Length..];
         var root = Path.Combine(Folder, "roots", hex);
@@ -57,12 +78,17 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         }
 
         var started = time.GetTimestamp();
-        var manifest = await registry.ResolveAsync(image, CancellationToken.None);
-        var config = ParseConfig(image, await ReadBlobAsync(image, manifest.ConfigDigest, MaxConfigBytes));
+        var manifest = await registry.ResolveAsync(image, cancellationToken);
+        var config = ParseConfig(image, await ReadBlobAsync(image, manifest.ConfigDigest, MaxConfigBytes, cancellationToken));
+        if (manifest.Layers.Sum(l => l.Size) > options.Value.MaxUncompressedBytes || manifest.Layers.Any(l => l.Size < 0))
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"The image {image} is larger than the limit of {options.Value.MaxUncompressedBytes} bytes.");
+        }
+
         List<string> layers = [];
         foreach (var layer in manifest.Layers)
         {
-            layers.Add(await FetchBlobAsync(image, layer.Digest));
+            layers.Add(await FetchBlobAsync(image, layer.Digest, layer.Size, cancellationToken));
         }
 
         var pullMs = time.GetElapsedTime(started).TotalMilliseconds;
@@ -70,6 +96,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         var partial = $"{root}.partial-{Guid.NewGuid():N}";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!, (UnixFileMode)0b111_000_000); // root's alone: setuid files of images stay out of reach
             Directory.CreateDirectory(partial);
             var budget = options.Value.MaxUncompressedBytes;
             for (var i = 0; i < layers.Count; i++)
@@ -88,7 +115,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
             Directory.Move(partial, root);
             await File.WriteAllBytesAsync(configFile, JsonSerializer.SerializeToUtf8Bytes(config, ImagesJsonContext.Default.ImageRuntimeConfig));
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
         {
             throw new ImageException(ImageFailure.InvalidImage, $"The image {image} could not be unpacked: {e.Message}", e);
         }
@@ -105,8 +132,8 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         return new ImageRoot(root, config, pullMs, unpackMs);
     }
 
-    /// <summary>The blob's file in the cache, downloaded when missing; its bytes are checked against the digest before it is kept.</summary>
-    private async Task<string> FetchBlobAsync(ImageReference image, string digest)
+    /// <summary>The blob's file in the cache, downloaded when missing: no more than <paramref name="size"/> bytes, checked against the digest before it is kept.</summary>
+    private async Task<string> FetchBlobAsync(ImageReference image, string digest, long size, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Folder, "blobs", "sha256", digest["sha256:".Length..]);
         if (File.Exists(path))
@@ -118,16 +145,23 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         var partial = $"{path}.partial-{Guid.NewGuid():N}";
         try
         {
-            await using (var source = await registry.OpenBlobAsync(image, digest, CancellationToken.None))
+            await using (var source = await registry.OpenBlobAsync(image, digest, cancellationToken))
             await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = new byte[81920];
+                long total = 0;
                 int read;
-                while ((read = await source.ReadAsync(buffer)) > 0)
+                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
                 {
+                    total += read;
+                    if (total > size)
+                    {
+                        throw new ImageException(ImageFailure.InvalidImage, $"The blob {digest} of {image} is longer than the {size} bytes its manifest says.");
+                    }
+
                     hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read));
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
 
                 if ($"sha256:{Convert.ToHexStringLower(hash.GetHashAndReset())}" != digest)
@@ -145,9 +179,9 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         }
     }
 
-    private async Task<byte[]> ReadBlobAsync(ImageReference image, string digest, int limit)
+    private async Task<byte[]> ReadBlobAsync(ImageReference image, string digest, int limit, CancellationToken cancellationToken)
     {
-        var path = await FetchBlobAsync(image, digest);
+        var path = await FetchBlobAsync(image, digest, limit, cancellationToken);
         if (new FileInfo(path).Length > limit)
         {
             throw new ImageException(ImageFailure.InvalidImage, $"The config blob of {image} is larger than {limit} bytes.");

@@ -38,6 +38,11 @@ internal static partial class LayerUnpacker
                 continue; // the root itself
             }
 
+            if (parts.Contains(".."))
+            {
+                throw new ImageException(ImageFailure.InvalidImage, $"The layer has an entry that climbs out of its folder: {entry.Name}");
+            }
+
             var name = parts[^1];
             var parent = EnsureDirectory(root, parts[..^1]);
             if (name == OpaqueWhiteout)
@@ -52,7 +57,13 @@ internal static partial class LayerUnpacker
 
             if (name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
-                Remove(Path.Combine(parent, name[WhiteoutPrefix.Length..]));
+                var removed = name[WhiteoutPrefix.Length..];
+                if (removed is "" or "." or "..")
+                {
+                    throw new ImageException(ImageFailure.InvalidImage, $"The layer has a whiteout of no file: {entry.Name}");
+                }
+
+                Remove(Path.Combine(parent, removed));
                 continue;
             }
 
@@ -127,7 +138,7 @@ internal static partial class LayerUnpacker
         }
     }
 
-    /// <summary>The path's components, without empty ones and "." (a leading "/" or "./" means the root).</summary>
+    /// <summary>The path's components, without empty ones and "." (a leading "/" or "./" means the root); ".." is kept (an entry with one is refused; a link's is resolved).</summary>
     private static List<string> Split(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".")];
 
     /// <summary>The folder <paramref name="parts"/> names inside <paramref name="root"/>, links resolved inside it, made where missing.</summary>

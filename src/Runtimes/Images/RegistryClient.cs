@@ -30,7 +30,13 @@ public sealed partial class RegistryClient(IOptions<ImageOptions> options)
     /// <summary>A manifest is small: anything over this is not one.</summary>
     private const int MaxManifestBytes = 4 * 1024 * 1024;
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>A token service's answer is small: anything over this is not one.</summary>
+    private const int MaxTokenBytes = 1024 * 1024;
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(10), ConnectCallback = ConnectAsync, MaxAutomaticRedirections = 5 })
+    {
+        Timeout = Timeout.InfiniteTimeSpan, // a layer may take long; each pull is bounded by its caller
+    };
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -38,6 +44,22 @@ public sealed partial class RegistryClient(IOptions<ImageOptions> options)
     /// what Lambda pins (ResolvedImageUri).
     /// </summary>
     public async Task<ImageManifest> ResolveAsync(ImageReference image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ResolveManifestAsync(image, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"The image {image} has a manifest that is not an image manifest or index.", e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new ImageException(ImageFailure.ImageAccessDenied, $"The registry of {image} could not be read: {e.Message}", e);
+        }
+    }
+
+    private async Task<ImageManifest> ResolveManifestAsync(ImageReference image, CancellationToken cancellationToken)
     {
         var (document, digest) = await GetManifestAsync(image, image.Reference, cancellationToken);
         using (document)
@@ -95,11 +117,8 @@ public sealed partial class RegistryClient(IOptions<ImageOptions> options)
     private async Task<(JsonDocument Manifest, string Digest)> GetManifestAsync(ImageReference image, string reference, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(image, $"manifests/{reference}", ManifestTypes, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (bytes.Length > MaxManifestBytes)
-        {
-            throw new ImageException(ImageFailure.InvalidImage, $"The manifest of {image} is larger than {MaxManifestBytes} bytes.");
-        }
+        var bytes = await ReadLimitedAsync(response, MaxManifestBytes, cancellationToken)
+            ?? throw new ImageException(ImageFailure.InvalidImage, $"The manifest of {image} is larger than {MaxManifestBytes} bytes.");
 
         var digest = $"sha256:{Convert.ToHexStringLower(SHA256.HashData(bytes))}";
         if (reference.StartsWith("sha256:", StringComparison.Ordinal) && reference != digest)
@@ -216,14 +235,25 @@ public sealed partial class RegistryClient(IOptions<ImageOptions> options)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
         }
 
-        using var response = await _http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode || await ReadLimitedAsync(response, MaxTokenBytes, cancellationToken) is not { } answer)
         {
             return false;
         }
 
-        using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
-        var token = body.RootElement.TryGetProperty("token", out var t) ? t.GetString() : body.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null;
+        string? token;
+        try
+        {
+            using var body = JsonDocument.Parse(answer);
+            token = body.RootElement.ValueKind != JsonValueKind.Object ? null
+                : body.RootElement.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+                : body.RootElement.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
         if (string.IsNullOrEmpty(token))
         {
             return false;
@@ -231,6 +261,65 @@ public sealed partial class RegistryClient(IOptions<ImageOptions> options)
 
         _tokens[$"{host} {scope}"] = token;
         return true;
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes (never read beyond it).</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            return null;
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Connects to a registry's (or a redirect's) address, unless it is link-local (a cloud's metadata service) or an
+    /// environment's own sandbox.localdomain address: a function's owner chooses the image URI, not where the node connects.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var allowed = addresses.Where(a => !IsForbidden(a)).ToList();
+        if (allowed.Count == 0)
+        {
+            throw new HttpRequestException($"{context.DnsEndPoint.Host} is not an address a registry may have here.");
+        }
+
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync([.. allowed], context.DnsEndPoint.Port, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static bool IsForbidden(IPAddress address)
+    {
+        var bytes = address.MapToIPv4().GetAddressBytes();
+        return (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && (address.IsIPv6LinkLocal || address.ToString() == "fd00:ec2::254"))
+            || (bytes[0] == 169 && bytes[1] == 254)
+            || (bytes[0] == 127 && bytes[1] == 1);
     }
 
     /// <summary>The host to ask (an ECR URI's stand-in) and its settings.</summary>

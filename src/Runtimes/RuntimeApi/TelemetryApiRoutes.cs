@@ -50,6 +50,16 @@ internal static class TelemetryApiRoutes
             return;
         }
 
+        if (environment.Spec.Vpc is not null)
+        {
+            // Its listeners are in the VPC's network namespace, out of the node's reach: answered as Lambda's emulator answers
+            // where the API is not offered (202, so that an extension goes on without it).
+            await WriteAsync(http, StatusCodes.Status202Accepted, logsApi
+                ? Error("Logs.NotSupported", "Logs API is not supported")
+                : Error("Telemetry.NotSupported", "Telemetry API is not supported"));
+            return;
+        }
+
         var body = await RequestBodyReader.ReadAsync(http.Request, MaxBodyBytes, http.RequestAborted);
         string? problem = "request body too large";
         var request = body.TooLarge ? null : TelemetrySubscriptionRequest.Parse(body.Bytes, logsApi, out problem);

@@ -13,7 +13,7 @@ namespace LambdaCluster.Runtimes.Sandbox;
 /// that matches the environments by the host user each runs as (<see cref="SandboxLauncher.UserFor"/>). An environment may
 /// reach the outside world; on this machine's own addresses, only its own Runtime API port, the ports in
 /// <see cref="EnvironmentOptions.ReachableLocalPorts"/> (the Lambda API) and DNS, and answer connections made to its own
-/// sandbox.localdomain address (<see cref="TelemetryApi.SandboxAddress"/>); no link-local address (a cloud's
+/// sandbox.localdomain address (<see cref="TelemetryApi.SandboxAddress"/>), never another environment's; no link-local address (a cloud's
 /// metadata service); on any address, none of <see cref="EnvironmentOptions.BlockedPorts"/> (other nodes' Orleans and
 /// Redis ports). Every other packet is dropped. The table goes when the node stops, after its environments (a hosted
 /// service registered before the supervisor, so stopped after it).
@@ -154,6 +154,7 @@ public sealed partial class NetworkGuard(IOptions<EnvironmentOptions> options, S
                 meta skuid @environments jump environment
               }
               chain environment {
+                ip daddr 127.1.0.0/16 meta skuid . ip daddr != @sandbox_addresses drop
                 meta l4proto tcp meta skuid . tcp dport @runtime_apis accept
 
             """);

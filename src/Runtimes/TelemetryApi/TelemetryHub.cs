@@ -12,8 +12,8 @@ namespace LambdaCluster.Runtimes.TelemetryApi;
 /// </summary>
 internal sealed class TelemetryHub : IDisposable
 {
-    /// <summary>INIT's records kept for late subscribers (beyond this, the oldest go).</summary>
-    private const int HistoryLimit = 2_000;
+    /// <summary>INIT's records kept for late subscribers, in characters (beyond this, the oldest go): a few log lines of 256 KB at most.</summary>
+    private const int HistoryLimit = 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly IPAddress _address;
@@ -21,7 +21,8 @@ internal sealed class TelemetryHub : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<TelemetrySubscriber> _subscribers = [];
-    private List<(TelemetryCategories Category, string Record)>? _history = [];
+    private Queue<(TelemetryCategories Category, string Record)>? _history = new();
+    private long _historyChars;
     private volatile TelemetryCategories _wanted = TelemetryCategories.Platform | TelemetryCategories.Function | TelemetryCategories.Extension;
 
     /// <param name="address">The environment's own address (<see cref="SandboxAddress"/>), where its listeners are.</param>
@@ -45,12 +46,12 @@ internal sealed class TelemetryHub : IDisposable
         {
             if (_history is { } history)
             {
-                if (history.Count == HistoryLimit)
+                history.Enqueue((category, record));
+                _historyChars += record.Length;
+                while (_historyChars > HistoryLimit && history.TryDequeue(out var oldest))
                 {
-                    history.RemoveAt(0);
+                    _historyChars -= oldest.Record.Length;
                 }
-
-                history.Add((category, record));
             }
 
             subscribers = [.. _subscribers];

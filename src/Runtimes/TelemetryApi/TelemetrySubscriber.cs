@@ -14,7 +14,7 @@ namespace LambdaCluster.Runtimes.TelemetryApi;
 /// </summary>
 internal sealed partial class TelemetrySubscriber : IDisposable
 {
-    /// <summary>Records a subscriber may have waiting; beyond it, new ones are dropped.</summary>
+    /// <summary>Records a subscriber may have waiting; beyond it (or beyond four batches' bytes), new ones are dropped.</summary>
     public const int QueueLimit = 20_000;
 
     private readonly Channel<string> _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,6 +29,7 @@ internal sealed partial class TelemetrySubscriber : IDisposable
     private int _droppedRecords;
     private long _droppedBytes;
     private int _busy;
+    private long _queuedBytes;
 
     public TelemetrySubscriber(string name, TelemetrySubscriptionRequest request, bool logsApi, IPAddress address, int? owner, TimeProvider time, ILogger logger)
     {
@@ -54,10 +55,12 @@ internal sealed partial class TelemetrySubscriber : IDisposable
     /// <summary>Queues a record of one of its categories (the caller filters).</summary>
     public void Add(string record)
     {
-        if (!_queue.Writer.TryWrite(record))
+        var bytes = Encoding.UTF8.GetByteCount(record);
+        if (Interlocked.Add(ref _queuedBytes, bytes) > 4L * _request.Buffering.MaxBytes || !_queue.Writer.TryWrite(record))
         {
+            Interlocked.Add(ref _queuedBytes, -bytes);
             Interlocked.Increment(ref _droppedRecords);
-            Interlocked.Add(ref _droppedBytes, Encoding.UTF8.GetByteCount(record));
+            Interlocked.Add(ref _droppedBytes, bytes);
         }
     }
 
@@ -86,7 +89,7 @@ internal sealed partial class TelemetrySubscriber : IDisposable
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stop.Token))
+            while (!_stop.IsCancellationRequested && await reader.WaitToReadAsync(_stop.Token))
             {
                 Volatile.Write(ref _busy, 1);
                 List<string> batch = [];
@@ -97,15 +100,22 @@ internal sealed partial class TelemetrySubscriber : IDisposable
                 {
                     if (reader.TryRead(out var record))
                     {
+                        var size = Encoding.UTF8.GetByteCount(record);
+                        Interlocked.Add(ref _queuedBytes, -size);
                         batch.Add(record);
-                        bytes += record.Length;
+                        bytes += size;
                         continue;
                     }
 
-                    if (due.IsCancellationRequested || flush.IsCompleted
-                        || await Task.WhenAny(reader.WaitToReadAsync(due.Token).AsTask(), flush) == flush)
+                    if (due.IsCancellationRequested || flush.IsCompleted || _stop.IsCancellationRequested || reader.Completion.IsCompleted)
                     {
                         break;
+                    }
+
+                    var more = reader.WaitToReadAsync(due.Token).AsTask();
+                    if (await Task.WhenAny(more, flush) == flush || (more.IsCompletedSuccessfully && !more.Result))
+                    {
+                        break; // flushed, or the queue was completed (the environment is gone)
                     }
                 }
 

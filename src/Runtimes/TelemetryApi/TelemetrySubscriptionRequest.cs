@@ -78,7 +78,7 @@ internal sealed record TelemetrySubscriptionRequest(TelemetryCategories Categori
             categories |= category;
         }
 
-        var buffering = TelemetryBuffering.Default;
+        var buffering = logsApi ? TelemetryBuffering.LogsDefault : TelemetryBuffering.Default;
         if (root.TryGetProperty("buffering", out var bufferingJson))
         {
             if (bufferingJson.ValueKind != JsonValueKind.Object

@@ -42,7 +42,7 @@ internal sealed class TelemetryTransport
             request.Options.Set(OwnerKey, uid);
         }
 
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken); // its body is never read
         if ((int)response.StatusCode >= 400)
         {
             throw new HttpRequestException($"the listener answered {(int)response.StatusCode}");

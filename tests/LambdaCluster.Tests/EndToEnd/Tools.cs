@@ -58,7 +58,7 @@ public static class Tools
     {
         var environment = Credentials();
         environment["AWS_MAX_ATTEMPTS"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return RunAsync(Aws, ["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
+        return AwsCliServer.RunAsync(["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
     }
 
     /// <summary>The Python interpreter the aws CLI runs on (it has boto3 and botocore), from its script's first line.</summary>

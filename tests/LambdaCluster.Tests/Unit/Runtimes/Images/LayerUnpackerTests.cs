@@ -43,13 +43,22 @@ public sealed class LayerUnpackerTests : IDisposable
 
         // A link to / then a file through it; a link to a folder outside; "..": all land inside the root.
         Apply(Layer(Symlink("escape", "/"), Symlink("up", "../../outside"), Dir("a/")));
-        Apply(Layer(File("escape/etc/planted", "x"), File("up/planted", "x"), File("../../outside/dots", "x"), File("a/../../../outside/dots2", "x")));
+        Apply(Layer(File("escape/etc/planted", "x"), File("up/planted", "x")));
 
         Assert.Empty(Directory.GetFileSystemEntries(outside));
         Assert.True(System.IO.File.Exists(Path.Combine(Root, "etc/planted"))); // "/" is the root
-        Assert.True(System.IO.File.Exists(Path.Combine(Root, "outside/planted"))); // ".." stops at the root
-        Assert.True(System.IO.File.Exists(Path.Combine(Root, "outside/dots")));
-        Assert.True(System.IO.File.Exists(Path.Combine(Root, "outside/dots2")));
+        Assert.True(System.IO.File.Exists(Path.Combine(Root, "outside/planted"))); // ".." of a link stops at the root
+
+        // An entry naming ".." anywhere, or a whiteout of nothing, is refused before it touches anything.
+        foreach (var hostile in new[] { File("../../outside/dots", "x"), File("a/../../../outside/dots2", "x"), File("a/..", "x"), Dir("../"), File("a/.wh...", ""), File("a/.wh..", "") })
+        {
+            var refused = Assert.Throws<ImageException>(() => Apply(Layer(hostile)));
+            Assert.Equal(ImageFailure.InvalidImage, refused.Failure);
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(outside));
+        Assert.True(Directory.Exists(Path.Combine(Root, "a")));
+        Assert.True(Directory.Exists(_work));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class TelemetrySubscriptionRequestTests
     public void Defaults_AreLambdas_AndTheLogsApiNeedsNoSchemaVersion()
     {
         Assert.Equal(TelemetryBuffering.Default, Parse($"{{\"schemaVersion\":\"2022-07-01\",\"types\":[\"extension\"],{Destination}}}", out _)!.Buffering);
-        Assert.NotNull(Parse($"{{\"types\":[\"platform\"],{Destination}}}", out _, logsApi: true));
+        Assert.Equal(TelemetryBuffering.LogsDefault, Parse($"{{\"types\":[\"platform\"],{Destination}}}", out _, logsApi: true)!.Buffering);
         Assert.Equal(new TelemetryDestination(false, 4244, ""), Parse("{\"schemaVersion\":\"2025-01-29\",\"types\":[\"function\"],\"destination\":{\"protocol\":\"TCP\",\"port\":4244}}", out _)!.Destination);
     }
 
