@@ -60,8 +60,8 @@ public sealed class AsyncInvocationTests(NodeFixture fixture)
         for (var i = 0; i < 40 && line is null; i++)
         {
             await Task.Delay(500);
-            var events = Tools.Json(await Tools.AwsOkAsync(Node, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/async-receiver", "--filter-pattern", "record"));
-            line = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()).FirstOrDefault(m => m!.Contains("record {", StringComparison.Ordinal));
+            var events = await Tools.LogEventsAsync(Node, "/aws/lambda/async-receiver", "record");
+            line = events.EnumerateArray().Select(e => e.GetProperty("message").GetString()).FirstOrDefault(m => m!.Contains("record {", StringComparison.Ordinal));
         }
 
         Assert.NotNull(line);

@@ -93,13 +93,16 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
             ["lambda", "create-function", "--function-name", "image-malformed", "--package-type", "Image", "--code", "ImageUri=not an image", "--role", Functions.Role],
             ["lambda", "update-function-code", "--function-name", "image-fn", "--zip-file", $"fileb://{Tools.Zip(fixture.WorkDirectory, ("bootstrap", "#!/bin/sh\n"))}"],
             ["lambda", "update-function-configuration", "--function-name", "image-fn", "--layers", "arn:aws:lambda:us-east-1:000000000000:layer:any:1"],
+            ["lambda", "create-function", "--function-name", "image-unreachable", "--package-type", "Image", "--code", $"ImageUri={UnreachableRegistry()}/lambda/busybox-runtime:v1", "--role", Functions.Role],
             ["lambda", "get-function", "--function-name", "image-missing"],
-            ["lambda", "get-function", "--function-name", "image-malformed"]);
+            ["lambda", "get-function", "--function-name", "image-malformed"],
+            ["lambda", "get-function", "--function-name", "image-unreachable"]);
         Assert.Contains($"Source image {registry.Host}/lambda/busybox-runtime:nope does not exist. Provide a valid source image.", refused[0].Stderr);
         Assert.Contains("Source image not an image is not valid. Provide a valid source image.", refused[1].Stderr);
         Assert.Contains("Please provide ImageUri when updating a function with packageType Image.", refused[2].Stderr);
         Assert.Contains("InvalidParameterValueException", refused[3].Stderr);
-        Assert.All(refused.Skip(4), gone => Assert.Contains("ResourceNotFoundException", gone.Stderr));
+        Assert.Contains("Lambda does not have permission to access the ECR image. Check the ECR permissions.", refused[4].Stderr); // no registry answers there
+        Assert.All(refused.Skip(5), gone => Assert.Contains("ResourceNotFoundException", gone.Stderr));
     }
 
     [Fact]
@@ -179,6 +182,14 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         Assert.Contains("ric in an image says hi", cold.Tail);
         Assert.Contains("Init Duration", cold.Tail);
         Assert.DoesNotContain("Init Duration", warm.Tail);
+    }
+
+    /// <summary>A loopback address and port where nothing listens (the port was free a moment ago).</summary>
+    private static string UnreachableRegistry()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return $"127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
     }
 
     /// <summary>busybox-static with the applets the runtime uses, the bootstrap at /var/task, started as its ENTRYPOINT with the handler as its CMD; a second layer adds one file and removes another.</summary>

@@ -134,8 +134,8 @@ public sealed class KinesisTests(NodeFixture fixture)
         for (var i = 0; i < 60 && records.Count < expected; i++)
         {
             await Task.Delay(500);
-            var events = Tools.Json(await Tools.AwsOkAsync(Node, "logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", "rec"));
-            records = [.. events.GetProperty("events").EnumerateArray()
+            var events = await Tools.LogEventsAsync(Node, $"/aws/lambda/{function}", "rec");
+            records = [.. events.EnumerateArray()
                 .Select(e => e.GetProperty("message").GetString()!.Trim())
                 .Where(m => m.StartsWith("rec ", StringComparison.Ordinal))
                 .Select(m => m.Split(' '))

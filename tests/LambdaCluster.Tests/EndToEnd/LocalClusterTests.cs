@@ -71,7 +71,10 @@ public sealed class LocalClusterTests : IAsyncLifetime
         var restarted = await _cluster.RunAsync("start");
         Assert.True(restarted.ExitCode == 0, restarted.Stdout + restarted.Stderr);
         Assert.Equal("\"{\\\"area\\\": 42}\"", await InvokeAsync(_cluster.Silo(2), maxAttempts: 1));
-        var logs = await Tools.AwsAtAsync(_cluster.Gateway, 1, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/myLambdaFunction", "--filter-pattern", "area");
+        // The gateway-only process may still be joining the restarted cluster: asked until it answers.
+        var logs = await Cluster.Waits.UntilAsync("the gateway to answer after the restart",
+            () => Tools.AwsAtAsync(_cluster.Gateway, 1, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/myLambdaFunction", "--filter-pattern", "area"),
+            result => result.ExitCode == 0, TimeSpan.FromSeconds(60));
         Assert.True(logs.ExitCode == 0, logs.Stderr);
         var lines = JsonDocument.Parse(logs.Stdout).RootElement.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("message").GetString()!.Contains("The area is 42", StringComparison.Ordinal));
         Assert.True(lines >= 14, $"expected the 14 invocations' lines from before and after the restart, found {lines}");

@@ -70,8 +70,8 @@ public sealed class RestartTests
             for (var i = 0; i < 60 && ran.Count < 3; i++)
             {
                 await Task.Delay(500);
-                var logs = Tools.Json(await Tools.AwsOkAsync(second, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/patient", "--filter-pattern", "ran"));
-                ran = [.. logs.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()!.Trim()).Where(m => m.StartsWith("ran ", StringComparison.Ordinal))];
+                var logs = await Tools.LogEventsAsync(second, "/aws/lambda/patient", "ran");
+                ran = [.. logs.EnumerateArray().Select(e => e.GetProperty("message").GetString()!.Trim()).Where(m => m.StartsWith("ran ", StringComparison.Ordinal))];
             }
 
             Assert.Equal(["ran 1", "ran 2", "ran 3"], ran.Order());

@@ -70,7 +70,7 @@ public sealed class SnapStartTests(NodeFixture fixture)
         Assert.Equal("Off", latest.GetProperty("OptimizationStatus").GetString());
 
         // Three overlapping calls need three environments: three forks of the one template.
-        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => InvokeAsync($"{name}:1", $"{name}-{i}", "{\"sleep\":2}")));
+        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => InvokeAsync($"{name}:1", $"{name}-{i}", "{\"sleep\":2}", together: true)));
         foreach (var (result, tail) in calls)
         {
             Assert.Equal(["before2", "before1", "after1", "after2:arg"], result.GetProperty("order").EnumerateArray().Select(e => e.GetString())); // Lambda's order
@@ -198,10 +198,14 @@ public sealed class SnapStartTests(NodeFixture fixture)
             "--zip-file", $"fileb://{zip}", "--snap-start", "ApplyOn=PublishedVersions", .. environment]);
     }
 
-    private async Task<(JsonElement Result, string Tail)> InvokeAsync(string function, string file, string payload = "{}")
+    /// <param name="together">Calls that must overlap: each runs the CLI as a process of its own, started at once.</param>
+    private async Task<(JsonElement Result, string Tail)> InvokeAsync(string function, string file, string payload = "{}", bool together = false)
     {
         var outFile = Path.Combine(fixture.WorkDirectory, $"{file}.json");
-        var metadata = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "invoke", "--function-name", function, "--payload", payload, "--log-type", "Tail", outFile));
+        string[] invoke = ["lambda", "invoke", "--function-name", function, "--payload", payload, "--log-type", "Tail", outFile];
+        var run = together ? await Tools.AwsProcessAsync(Node, invoke) : await Tools.AwsAsync(Node, invoke);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var metadata = Tools.Json(run.Stdout);
         Assert.False(metadata.TryGetProperty("FunctionError", out _), await File.ReadAllTextAsync(outFile));
         var tail = Encoding.UTF8.GetString(Convert.FromBase64String(metadata.GetProperty("LogResult").GetString()!));
         return (JsonDocument.Parse(await File.ReadAllTextAsync(outFile)).RootElement.Clone(), tail);

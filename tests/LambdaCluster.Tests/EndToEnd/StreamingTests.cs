@@ -161,8 +161,8 @@ public sealed class StreamingTests(NodeFixture fixture)
     /// <summary>The timestamps of a function's log events that match a term.</summary>
     private async Task<List<long>> EventsAsync(string function, string term)
     {
-        var events = Tools.Json(await Tools.AwsOkAsync(Node, "logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", term));
-        return [.. events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("timestamp").GetInt64())];
+        var events = await Tools.LogEventsAsync(Node, $"/aws/lambda/{function}", term);
+        return [.. events.EnumerateArray().Select(e => e.GetProperty("timestamp").GetInt64())];
     }
 
     private async Task CreateAsync(string name)

@@ -43,6 +43,17 @@ public static class Tools
     public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments) =>
         AwsAtAsync(node.Endpoint, maxAttempts: 1, arguments);
 
+    /// <summary>
+    /// The aws CLI as a process of its own for this one call, as a user runs it: for calls that must start together (the CLI
+    /// servers <see cref="AwsAsync"/> uses are shared, and a call may wait for a new one to start).
+    /// </summary>
+    public static Task<ProcessResult> AwsProcessAsync(NodeProcess node, params string[] arguments)
+    {
+        var environment = Credentials();
+        environment["AWS_MAX_ATTEMPTS"] = "1";
+        return RunAsync(Aws, ["--endpoint-url", node.Endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
+    }
+
     /// <summary>The aws CLI against a node, failing the test (with the CLI's error) unless it succeeds; its JSON output.</summary>
     public static async Task<string> AwsOkAsync(NodeProcess node, params string[] arguments)
     {
@@ -52,6 +63,22 @@ public static class Tools
     }
 
     public static System.Text.Json.JsonElement Json(string text) => System.Text.Json.JsonDocument.Parse(text).RootElement;
+
+    /// <summary>
+    /// <c>aws logs filter-log-events</c>' events (an array), none while the log group does not exist yet (Lambda makes it
+    /// with the function's first call): for tests that wait for a line.
+    /// </summary>
+    public static async Task<System.Text.Json.JsonElement> LogEventsAsync(NodeProcess node, string logGroup, string filterPattern)
+    {
+        var result = await AwsAsync(node, "logs", "filter-log-events", "--log-group-name", logGroup, "--filter-pattern", filterPattern);
+        if (result.ExitCode != 0 && result.Stderr.Contains("ResourceNotFoundException", StringComparison.Ordinal))
+        {
+            return Json("[]");
+        }
+
+        Xunit.Assert.True(result.ExitCode == 0, $"aws logs filter-log-events --log-group-name {logGroup}: {result.Stderr}");
+        return Json(result.Stdout).GetProperty("events");
+    }
 
     /// <summary>The aws CLI against any endpoint; <paramref name="maxAttempts"/> above 1 lets it retry 5xx and throttles as it does by default.</summary>
     public static Task<ProcessResult> AwsAtAsync(string endpoint, int maxAttempts, params string[] arguments)
