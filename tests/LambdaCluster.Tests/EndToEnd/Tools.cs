@@ -40,8 +40,13 @@ public static class Tools
         return Path.Combine([root.FullName, .. parts]);
     }
 
-    public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments) =>
-        AwsAtAsync(node.Endpoint, maxAttempts: 1, arguments);
+    /// <summary>The aws CLI against a node (one of the running CLI servers, <see cref="AwsCliServer"/>), without retries.</summary>
+    public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments)
+    {
+        var environment = Credentials();
+        environment["AWS_MAX_ATTEMPTS"] = "1";
+        return AwsCliServer.RunAsync(["--endpoint-url", node.Endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
+    }
 
     /// <summary>
     /// The aws CLI as a process of its own for this one call, as a user runs it: for calls that must start together (the CLI
@@ -80,12 +85,15 @@ public static class Tools
         return Json(result.Stdout).GetProperty("events");
     }
 
-    /// <summary>The aws CLI against any endpoint; <paramref name="maxAttempts"/> above 1 lets it retry 5xx and throttles as it does by default.</summary>
+    /// <summary>
+    /// The aws CLI against any endpoint, as a process of its own (the local cluster's tests time their steps by it);
+    /// <paramref name="maxAttempts"/> above 1 lets it retry 5xx and throttles as it does by default.
+    /// </summary>
     public static Task<ProcessResult> AwsAtAsync(string endpoint, int maxAttempts, params string[] arguments)
     {
         var environment = Credentials();
         environment["AWS_MAX_ATTEMPTS"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return AwsCliServer.RunAsync(["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
+        return RunAsync(Aws, ["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", .. arguments], environment);
     }
 
     /// <summary>The Python interpreter the aws CLI runs on (it has boto3 and botocore), from its script's first line.</summary>
