@@ -95,28 +95,26 @@ public sealed class AsyncInvocationTests(NodeFixture fixture)
             Lambda("list-function-event-invoke-configs", "--function-name", "async-config"),
             Lambda("delete-function-event-invoke-config", "--function-name", "async-config", "--qualifier", "1"),
             Lambda("list-function-event-invoke-configs", "--function-name", "async-config"));
-        string Error(int i) => results[i].ExitCode != 0 ? results[i].Stderr : throw new Xunit.Sdk.XunitException($"command {i} succeeded: {results[i].Stdout}");
-        JsonElement Ok(int i) => results[i].ExitCode == 0 ? (results[i].Stdout.Length == 0 ? default : Tools.Json(results[i].Stdout)) : throw new Xunit.Sdk.XunitException($"command {i} failed: {results[i].Stderr}");
 
-        Ok(0);
-        Assert.Contains("InvalidParameterValueException", Error(1));
-        Assert.Contains("ValidationException", Error(2));
-        Assert.Contains("ValidationException", Error(3));
-        Assert.Contains("for itself", Error(4));
-        Assert.Contains("InvalidParameterValueException", Error(5));
-        Assert.Contains("ResourceNotFoundException", Error(6));
-        Assert.Contains("ResourceNotFoundException", Error(7));
-        Assert.Contains("ResourceNotFoundException", Error(8));
-        Ok(9);
-        Ok(10);
-        var updated = Ok(11);
+        _ = results[0].Answer;
+        Assert.Contains("InvalidParameterValueException", results[1].Refusal);
+        Assert.Contains("ValidationException", results[2].Refusal);
+        Assert.Contains("ValidationException", results[3].Refusal);
+        Assert.Contains("for itself", results[4].Refusal);
+        Assert.Contains("InvalidParameterValueException", results[5].Refusal);
+        Assert.Contains("ResourceNotFoundException", results[6].Refusal);
+        Assert.Contains("ResourceNotFoundException", results[7].Refusal);
+        Assert.Contains("ResourceNotFoundException", results[8].Refusal);
+        _ = results[9].Answer;
+        _ = results[10].Answer;
+        var updated = results[11].Answer;
         Assert.Equal(0, updated.GetProperty("MaximumRetryAttempts").GetInt32()); // merged, not replaced
         Assert.Equal(120, updated.GetProperty("MaximumEventAgeInSeconds").GetInt32());
         Assert.Equal(
             ["arn:aws:lambda:us-east-1:000000000000:function:async-config:$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:async-config:1"],
-            Ok(12).GetProperty("FunctionEventInvokeConfigs").EnumerateArray().Select(c => c.GetProperty("FunctionArn").GetString()).Order(StringComparer.Ordinal));
-        Ok(13);
-        Assert.Single(Ok(14).GetProperty("FunctionEventInvokeConfigs").EnumerateArray());
+            results[12].Answer.GetProperty("FunctionEventInvokeConfigs").EnumerateArray().Select(c => c.GetProperty("FunctionArn").GetString()).Order(StringComparer.Ordinal));
+        _ = results[13].Answer;
+        Assert.Single(results[14].Answer.GetProperty("FunctionEventInvokeConfigs").EnumerateArray());
     }
 
     private async Task CreateFunctionAsync(string name, string code)
