@@ -267,7 +267,7 @@ public sealed partial class ExecutionEnvironment
             return;
         }
 
-        _session.Fail(new RuntimeOutcome.Exited("signal: killed"));
+        _session.Fail(new RuntimeOutcome.Exited("signal: killed", StoppedBy: reason));
         Stop(reason);
     }
 
@@ -822,6 +822,13 @@ public sealed partial class ExecutionEnvironment
                 InvocationOutcome.Abandoned => "the caller went away",
                 _ => "runtime exited during invocation",
             });
+        }
+
+        if (outcome is RuntimeOutcome.Exited { StoppedBy: { } stoppedBy })
+        {
+            // Not the function's failure: a synchronous caller gets a ServiceException to retry, and an asynchronous event
+            // goes back to its queue (a system error) instead of using up one of its retries and waiting a minute for it.
+            return Failed(PlatformFailureReason.NodeLost, $"The execution environment running this invocation was stopped ({stoppedBy}). Please try again.");
         }
 
         return new InvocationResult

@@ -12,8 +12,11 @@ internal abstract record RuntimeOutcome
     /// <summary>The runtime's response exceeded Lambda's limit.</summary>
     public sealed record ResponseTooLarge(long Size, long Limit) : RuntimeOutcome;
 
-    /// <summary>The process ended before answering.</summary>
-    public sealed record Exited(string How) : RuntimeOutcome;
+    /// <summary>
+    /// The process ended before answering. <paramref name="StoppedBy"/>: the platform killed it (the node is stopping),
+    /// so the ending is not the function's: logged as Lambda logs a killed runtime, answered as a platform failure.
+    /// </summary>
+    public sealed record Exited(string How, string? StoppedBy = null) : RuntimeOutcome;
 
     /// <summary>The process ended (or was stopped) before the runtime took the event from <c>/next</c>: nothing ran.</summary>
     public sealed record Undelivered(string How) : RuntimeOutcome;

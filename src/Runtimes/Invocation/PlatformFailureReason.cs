@@ -24,7 +24,7 @@ public enum PlatformFailureReason
     /// <summary>The launcher could not start the runtime process. Nothing ran.</summary>
     LaunchFailed,
 
-    /// <summary>The node running the environment left the cluster; the function may or may not have run.</summary>
+    /// <summary>The node running the environment left the cluster or stopped it; the function may or may not have run.</summary>
     NodeLost,
 
     /// <summary>SnapStart: the environment's restore failed (an after-restore hook raised, or the runtime ended during it). Lambda's SnapStartException.</summary>

@@ -271,6 +271,25 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public async Task ShutdownDuringAnInvocation_IsTheNodesFailure_NotTheFunctions()
+    {
+        // A node that stops kills what runs there: the caller is told to try again (NodeLost, a ServiceException), and an
+        // asynchronous event goes back to its queue instead of using up a retry as a Runtime.ExitError would.
+        var process = await WarmUpAsync();
+        var running = _environment.InvokeAsync(Request("r-2"), CancellationToken.None);
+        await NextAsync();
+
+        _environment.Shutdown("node stopping");
+        var result = await running.WaitAsync(Patience);
+
+        Assert.Equal((InvocationOutcome.PlatformFailure, PlatformFailureReason.NodeLost), (result.Outcome, result.FailureReason));
+        Assert.Contains("was stopped (node stopping). Please try again.", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Null(result.FunctionError);
+        AssertStopped(process);
+        Assert.Single(_stopped);
+    }
+
+    [Fact]
     public async Task MissingPackage_IsAPlatformFailure_ThatStopsTheEnvironment()
     {
         await _code.DeleteAsync(_spec.CodeSha256Hex, CancellationToken.None);
