@@ -7,6 +7,10 @@ using Microsoft.Extensions.Options;
 // One node. Flow: read the role and mode → storage (files, or Redis in cluster mode) → a silo with the
 // runtime services (Full, Compute) or an Orleans client (Gateway) → the Lambda and Logs APIs (Full, Gateway)
 // → /metrics everywhere.
+// Settings are read once, at start: reloading them on change has the host watch the working directory (where the
+// data directory lives by default) with inotify, waking a thread for every log line a function writes. Only this
+// environment variable reaches every watcher the host sets up (a command-line setting leaves the working directory's).
+Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var configuration = builder.Configuration;
 var dataDirectory = Path.GetFullPath(configuration["Node:DataDirectory"] ?? "data");

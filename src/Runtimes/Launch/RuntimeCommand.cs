@@ -20,15 +20,28 @@ internal static class RuntimeCommand
             RuntimeFamily.NodeJs =>
             (
                 settings.NodeExecutable,
-                [
-                    // As Lambda does: cap the V8 heap below the function's memory so it collects before running out.
-                    string.Create(CultureInfo.InvariantCulture, $"--max-old-space-size={Math.Max(64, request.Spec.MemorySize * 9 / 10)}"),
-                    Path.Combine(runtimeDirectory, "bootstrap.mjs"),
-                ]
+                [.. NodeOptions(request.Spec.MemorySize), Path.Combine(runtimeDirectory, "bootstrap.mjs")]
             ),
             RuntimeFamily.Python => (settings.PythonExecutable, [Path.Combine(runtimeDirectory, "bootstrap.py")]),
             _ => ProvidedBootstrap(Path.Combine(request.CodeDirectory, "bootstrap"), Path.Combine(codeDirectory, "bootstrap")),
         };
+
+    /// <summary>
+    /// Node.js's options as Lambda's own bootstrap gives them (and AWS's runtime interface client expects them):
+    /// <c>global.gc</c>, 80 KiB of HTTP headers, and the V8 heap sized from the function's memory (MB): a tenth for
+    /// the young generation (two semi-spaces), the rest for the old one, so that it collects before the limit kills it.
+    /// </summary>
+    internal static string[] NodeOptions(int memorySizeMb)
+    {
+        var youngGeneration = memorySizeMb / 10;
+        return
+        [
+            "--expose-gc",
+            "--max-http-header-size=81920",
+            string.Create(CultureInfo.InvariantCulture, $"--max-semi-space-size={Math.Max(1, youngGeneration / 2)}"),
+            string.Create(CultureInfo.InvariantCulture, $"--max-old-space-size={Math.Max(64, memorySizeMb - youngGeneration)}"),
+        ];
+    }
 
     /// <summary>
     /// On Amazon Linux /bin/sh is bash, and bootstraps written for Lambda (its own documentation's among them)

@@ -122,6 +122,13 @@ try:
 except lam.exceptions.InvalidParameterValueException:
     pass
 
+# Node.js runs with Lambda's options: global.gc, and a V8 heap sized from the memory (a tenth young, the rest old).
+lam.create_function(FunctionName="rc-node-options", Runtime="nodejs22.x", Role="arn:aws:iam::000000000000:role/r", Handler="index.handler",
+                    Code={"ZipFile": package("index.js", "exports.handler = async () => { global.gc(); return process.execArgv; };\n")},
+                    MemorySize=512)
+equal(["--expose-gc", "--max-http-header-size=81920", "--max-semi-space-size=25", "--max-old-space-size=461"],
+      json.loads(invoke("rc-node-options", {})[1]), "Node.js's options at 512 MB")
+
 # Hostile log group names ("." and ".." match the model's pattern) stay log groups: deleting them deletes nothing else.
 lam.create_function(FunctionName="rc-dots", Runtime="python3.12", Role="arn:aws:iam::000000000000:role/r", Handler="index.handler",
                     Code={"ZipFile": package("index.py", "def handler(e, c):\n    print('in the dots group')\n    return 1\n")},
