@@ -8,7 +8,7 @@ namespace LambdaCluster.Grains.Functions;
 /// Container image functions (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html): a new function is
 /// Pending, and a new image's update InProgress, until this grain's silo has pulled and unpacked the image (other silos
 /// pull on their first cold start of it); then Active / Successful, or Failed with Lambda's reason (ImageDeleted,
-/// ImageAccessDenied, InvalidImage).
+/// ImageAccessDenied, InvalidImage). While an update's image is pulled, and after it failed, the previous image runs.
 /// </summary>
 public sealed partial class FunctionGrain
 {
@@ -61,14 +61,24 @@ public sealed partial class FunctionGrain
             return; // deleted, or another image since
         }
 
+        // A failed update is abandoned, as Lambda abandons it: the previous code and configuration are $LATEST again, with
+        // the update's failure in LastUpdateStatus.
+        var previous = state.State.PreviousLatest;
         state.State.Definition = (current.State, current.LastUpdateStatus, failure) switch
         {
             ("Pending", _, null) => current with { State = null, StateReasonCode = null, StateReason = null },
             ("Pending", _, { } f) => current with { State = "Failed", StateReasonCode = f.ReasonCode, StateReason = f.Message },
             (_, "InProgress", null) => current with { LastUpdateStatus = null, LastUpdateStatusReasonCode = null, LastUpdateStatusReason = null },
-            (_, "InProgress", { } f) => current with { LastUpdateStatus = "Failed", LastUpdateStatusReasonCode = f.ReasonCode, LastUpdateStatusReason = f.Message },
+            (_, "InProgress", { } f) => (previous ?? current) with
+            {
+                LastUpdateStatus = "Failed",
+                LastUpdateStatusReasonCode = f.ReasonCode,
+                LastUpdateStatusReason = f.Message,
+                RevisionId = Guid.NewGuid().ToString(),
+            },
             _ => current,
         };
+        state.State.PreviousLatest = null;
         await state.WriteStateAsync();
         await Pool("$LATEST").ConfigureAsync(Settings("$LATEST"));
     }

@@ -55,6 +55,7 @@ public sealed partial class FunctionGrain(
                 "The function's code signing configuration changed while its code was being checked. Retry the update.");
         }
 
+        RefuseWhileUpdating(current);
         var updated = current with
         {
             CodeSha256 = update.CodeSha256,
@@ -68,6 +69,11 @@ public sealed partial class FunctionGrain(
             LastUpdateStatusReasonCode = update.ResolvedImageUri is not null ? "Creating" : current.LastUpdateStatusReasonCode,
             LastUpdateStatusReason = update.ResolvedImageUri is not null ? "The function is being created." : current.LastUpdateStatusReason,
         };
+        if (update.ResolvedImageUri is not null)
+        {
+            state.State.PreviousLatest = current.State is null ? current : null; // a function that never became Active has nothing to fall back on
+        }
+
         var saved = await SaveLatestAsync(updated);
         if (update.ResolvedImageUri is not null)
         {
@@ -81,6 +87,7 @@ public sealed partial class FunctionGrain(
     {
         var current = Existing();
         CheckRevision(current, update.RevisionId);
+        RefuseWhileUpdating(current);
         var updated = current with
         {
             Role = update.Role ?? current.Role,
@@ -121,6 +128,7 @@ public sealed partial class FunctionGrain(
         }
 
         CheckRevision(latest, request.RevisionId);
+        RefuseWhileUpdating(latest);
         if (state.State.LastPublishedRevision == latest.ConfigRevision && state.State.Versions.TryGetValue(state.State.LastVersion.ToString(CultureInfo.InvariantCulture), out var unchanged))
         {
             return unchanged;
@@ -469,7 +477,7 @@ public sealed partial class FunctionGrain(
     }
 
     /// <summary>A version's pool settings; its provisioned count is its own config plus those of aliases pointing at it.</summary>
-    private PoolSettings? Settings(string version) => Find(version) is { } definition
+    private PoolSettings? Settings(string version) => Serving(version) is { } definition
         ? new PoolSettings(definition.ToEnvironmentSpec(), state.State.ReservedConcurrency, state.State.Provisioned
             .Where(p => p.Key == version || state.State.Aliases.GetValueOrDefault(p.Key)?.FunctionVersion == version)
             .Sum(p => p.Value.Requested), definition.State)
@@ -552,6 +560,27 @@ public sealed partial class FunctionGrain(
 
     private FunctionDefinition Existing() =>
         state.State.Definition ?? throw LambdaServiceException.FunctionNotFound(Arn);
+
+    /// <summary>The definition whose code runs a version's invocations: $LATEST's previous one while its new image is pulled.</summary>
+    private FunctionDefinition? Serving(string version) =>
+        version == "$LATEST" && state.State.PreviousLatest is { } previous && state.State.Definition is { LastUpdateStatus: "InProgress" } ? previous : Find(version);
+
+    /// <summary>
+    /// Lambda takes no other change, nor a new version, while a function's creation or last update is still being applied
+    /// (here: an image being pulled): ResourceConflictException.
+    /// </summary>
+    private static void RefuseWhileUpdating(FunctionDefinition current)
+    {
+        if (current.State == "Pending")
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, "The operation cannot be performed at this time. The function is currently in the following state: Pending");
+        }
+
+        if (current.LastUpdateStatus == "InProgress")
+        {
+            throw new LambdaServiceException(LambdaErrorType.ResourceConflictException, $"The operation cannot be performed at this time. An update is in progress for resource: {current.FunctionArn}");
+        }
+    }
 
     private static void CheckRevision(FunctionDefinition current, string? revisionId)
     {

@@ -45,4 +45,11 @@ public sealed class FunctionState
 
     /// <summary>The code signing configuration the function's deployments are checked against (PutFunctionCodeSigningConfig).</summary>
     [Id(12)] public string? CodeSigningConfigArn { get; set; }
+
+    /// <summary>
+    /// $LATEST as it was before an update to a new image that is still being pulled: it runs the invocations until the
+    /// pull succeeds, and comes back if the pull fails (Lambda: during an update, and after a failed one, the function's
+    /// previous code and configuration are what runs). Null when no such update is in progress.
+    /// </summary>
+    [Id(13)] public FunctionDefinition? PreviousLatest { get; set; }
 }

@@ -123,6 +123,32 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         Assert.Contains("The function is currently in the following state: Failed", invoked.Stderr);
     }
 
+    [Fact]
+    public async Task AFailedImageUpdate_IsAbandoned_AndThePreviousImageKeepsRunning()
+    {
+        await using var registry = await LocalRegistry.StartAsync(fixture.WorkDirectory);
+        var (keptDigest, _) = await BusyboxImage("kept").PushAsync(registry.Host, "lambda/kept", "v1");
+        var (_, layers) = await BusyboxImage("broken").PushAsync(registry.Host, "lambda/kept", "broken");
+        registry.LoseBlob(layers[^1]);
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "image-kept", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/kept:v1", "--role", Functions.Role);
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-active-v2", "--function-name", "image-kept");
+        Assert.Equal("kept", (await InvokeAsync("image-kept")).Answer.GetProperty("tag").GetString());
+
+        var updating = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "update-function-code", "--function-name", "image-kept", "--image-uri", $"{registry.Host}/lambda/kept:broken"));
+        Assert.Equal("InProgress", updating.GetProperty("LastUpdateStatus").GetString());
+        var waited = await Tools.AwsAsync(Node, "lambda", "wait", "function-updated-v2", "--function-name", "image-kept");
+        Assert.NotEqual(0, waited.ExitCode); // the waiter stops at Failed
+
+        // As Lambda abandons a failed update: the previous code and configuration are $LATEST again, and they run.
+        var configuration = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "get-function-configuration", "--function-name", "image-kept"));
+        Assert.Equal(("Active", "Failed", "ImageDeleted"), (configuration.GetProperty("State").GetString(), configuration.GetProperty("LastUpdateStatus").GetString(),
+            configuration.GetProperty("LastUpdateStatusReasonCode").GetString()));
+        Assert.Equal(keptDigest["sha256:".Length..], configuration.GetProperty("CodeSha256").GetString());
+        Assert.Equal("kept", (await InvokeAsync("image-kept")).Answer.GetProperty("tag").GetString());
+        var published = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", "image-kept"));
+        Assert.Equal(keptDigest["sha256:".Length..], published.GetProperty("CodeSha256").GetString());
+    }
+
     /// <summary>
     /// AWS's Node.js runtime interface client from npm, unmodified, in an image of this machine's Node.js (the binary and
     /// the libraries ldd names): the image's ENTRYPOINT is the client, its CMD the handler, as in AWS's own Node.js images.
