@@ -127,7 +127,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
 
         if (request.Publish == true)
         {
-            created = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with version 1
+            created = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null, WithChange: true)); // Lambda answers with version 1
         }
 
         await LambdaResults.WriteAsync(http, StatusCodes.Status201Created, FunctionConfigurations.From(created, ConfigurationView.Create), LambdaJsonContext.Default.FunctionConfigurationDto);
@@ -215,7 +215,7 @@ public sealed class FunctionApi(IGrainFactory grains, CodePackages packages, Cod
                 pinned?.ImageUri, pinned?.ResolvedImageUri));
         if (request.Publish == true && request.DryRun != true)
         {
-            updated = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null)); // Lambda answers with the new version
+            updated = await grain.PublishVersionAsync(new PublishVersionRequest(null, null, null, WithChange: true)); // Lambda answers with the new version
         }
         await LambdaResults.WriteAsync(http, StatusCodes.Status200OK, FunctionConfigurations.From(updated, ConfigurationView.Update), LambdaJsonContext.Default.FunctionConfigurationDto);
     }

@@ -14,7 +14,7 @@ public sealed partial class FunctionGrain
 {
     /// <summary>
     /// Flow: the image pinned at create or update → this silo's pull grain pulls it (a platform fault is tried again a few
-    /// times; the function stays as it is, and its next activation tries again) → the state and the pool follow.
+    /// times, then fails it as InternalError) → the state and the pool follow.
     /// </summary>
     private async Task PullImageAsync()
     {
@@ -36,7 +36,9 @@ public sealed partial class FunctionGrain
                 LogImagePullFailed(logger, e, Name, image);
                 if (attempt == 3)
                 {
-                    return;
+                    // Not left InProgress (which takes no further update): failed as Lambda fails an update it could not apply.
+                    failure = new ImagePullFailure("InternalError", "Lambda could not pull the function's image. Try the update again.");
+                    break;
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(5 * attempt), time);
@@ -68,7 +70,15 @@ public sealed partial class FunctionGrain
         {
             ("Pending", _, null) => current with { State = null, StateReasonCode = null, StateReason = null },
             ("Pending", _, { } f) => current with { State = "Failed", StateReasonCode = f.ReasonCode, StateReason = f.Message },
-            (_, "InProgress", null) => current with { LastUpdateStatus = null, LastUpdateStatusReasonCode = null, LastUpdateStatusReason = null },
+            (_, "InProgress", null) => current with
+            {
+                State = null, // a function whose creation failed is Active once an update's image is pulled
+                StateReasonCode = null,
+                StateReason = null,
+                LastUpdateStatus = null,
+                LastUpdateStatusReasonCode = null,
+                LastUpdateStatusReason = null,
+            },
             (_, "InProgress", { } f) => (previous ?? current) with
             {
                 LastUpdateStatus = "Failed",
@@ -79,8 +89,24 @@ public sealed partial class FunctionGrain
             _ => current,
         };
         state.State.PreviousLatest = null;
+
+        // A version published by the same create or update (Publish: true) waited on this image too.
+        var waiting = state.State.Versions.Values.Where(v => v.ResolvedImageUri == image && (v.State == "Pending" || v.LastUpdateStatus == "InProgress")).ToList();
+        foreach (var version in waiting)
+        {
+            state.State.Versions[version.Version] = version with
+            {
+                State = failure is null ? null : "Failed",
+                StateReasonCode = failure?.ReasonCode,
+                StateReason = failure?.Message,
+                LastUpdateStatus = null,
+                LastUpdateStatusReasonCode = null,
+                LastUpdateStatusReason = null,
+            };
+        }
+
         await state.WriteStateAsync();
-        await Pool("$LATEST").ConfigureAsync(Settings("$LATEST"));
+        await Task.WhenAll(waiting.Select(v => v.Version).Append("$LATEST").Select(v => Pool(v).ConfigureAsync(Settings(v))));
     }
 
     /// <summary>True when $LATEST waits for its image (created, or updated to a new one).</summary>

@@ -16,7 +16,7 @@ public sealed partial class FunctionGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A silo that stopped while a snapshot was being made left its version Pending: make it again.
-        foreach (var pending in state.State.Versions.Values.Where(v => v.State == "Pending").Select(v => v.Version).ToList())
+        foreach (var pending in state.State.Versions.Values.Where(v => v.State == "Pending" && v.SnapStartOn).Select(v => v.Version).ToList())
         {
             _ = MakeSnapshotAsync(pending);
         }

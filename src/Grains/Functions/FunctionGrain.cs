@@ -128,7 +128,11 @@ public sealed partial class FunctionGrain(
         }
 
         CheckRevision(latest, request.RevisionId);
-        RefuseWhileUpdating(latest);
+        if (!request.WithChange)
+        {
+            RefuseWhileUpdating(latest);
+        }
+
         if (state.State.LastPublishedRevision == latest.ConfigRevision && state.State.Versions.TryGetValue(state.State.LastVersion.ToString(CultureInfo.InvariantCulture), out var unchanged))
         {
             return unchanged;

@@ -44,6 +44,9 @@ public sealed partial class ExecutionEnvironment
     private PrestartedProcess? _prestarted;
     private bool _restored;
     private ActiveInvocation? _claim;
+
+    /// <summary>Why the platform stopped this environment (<see cref="Shutdown"/>), or null: what was running then did not fail by itself.</summary>
+    private string? _stoppedBy;
     private double? _pendingInitDurationMs;
     private long _idleSince;
     private int _stopped;
@@ -255,8 +258,8 @@ public sealed partial class ExecutionEnvironment
     }
 
     /// <summary>
-    /// Stops the process tree, even in the middle of an invocation (which ends as Runtime.ExitError), and forgets the
-    /// environment. <paramref name="graceful"/>: an idle environment whose extensions registered for SHUTDOWN gets Lambda's
+    /// Stops the process tree, even in the middle of an invocation or its INIT (which then end as a platform failure,
+    /// NodeLost, not the function's Runtime.ExitError: the platform stopped it), and forgets the environment. <paramref name="graceful"/>: an idle environment whose extensions registered for SHUTDOWN gets Lambda's
     /// SHUTDOWN phase first (reason spindown, up to <see cref="ShutdownBudget"/>). Idempotent.
     /// </summary>
     public void Shutdown(string reason, bool graceful = false)
@@ -267,6 +270,7 @@ public sealed partial class ExecutionEnvironment
             return;
         }
 
+        Volatile.Write(ref _stoppedBy, reason);
         _session.Fail(new RuntimeOutcome.Exited("signal: killed", StoppedBy: reason));
         Stop(reason);
     }
@@ -589,8 +593,12 @@ public sealed partial class ExecutionEnvironment
         _process.Kill();
         _process.Drain();
         _report.InitFailed(durationMs, errorType);
-        return InitResult.Failed(errorType, body, durationMs);
+        return Volatile.Read(ref _stoppedBy) is { } stoppedBy
+            ? InitResult.Platform(PlatformFailureReason.NodeLost, StoppedMessage(stoppedBy)) // INIT was cut short by the platform, not failed by the function
+            : InitResult.Failed(errorType, body, durationMs);
     }
+
+    private static string StoppedMessage(string stoppedBy) => $"The execution environment running this invocation was stopped ({stoppedBy}). Please try again.";
 
     private async Task<InvocationResult> RunAsync(ActiveInvocation invocation, double? initDurationMs, CancellationToken cancellationToken)
     {
@@ -828,7 +836,7 @@ public sealed partial class ExecutionEnvironment
         {
             // Not the function's failure: a synchronous caller gets a ServiceException to retry, and an asynchronous event
             // goes back to its queue (a system error) instead of using up one of its retries and waiting a minute for it.
-            return Failed(PlatformFailureReason.NodeLost, $"The execution environment running this invocation was stopped ({stoppedBy}). Please try again.");
+            return Failed(PlatformFailureReason.NodeLost, StoppedMessage(stoppedBy));
         }
 
         return new InvocationResult

@@ -13,8 +13,8 @@ internal abstract record RuntimeOutcome
     public sealed record ResponseTooLarge(long Size, long Limit) : RuntimeOutcome;
 
     /// <summary>
-    /// The process ended before answering. <paramref name="StoppedBy"/>: the platform killed it (the node is stopping),
-    /// so the ending is not the function's: logged as Lambda logs a killed runtime, answered as a platform failure.
+    /// The process ended before answering. <paramref name="StoppedBy"/>: the platform killed it (its node stopping, say)
+    /// and why, so the ending is not the function's: logged as Lambda logs a killed runtime, answered as a platform failure.
     /// </summary>
     public sealed record Exited(string How, string? StoppedBy = null) : RuntimeOutcome;
 

@@ -130,9 +130,13 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         var (keptDigest, _) = await BusyboxImage("kept").PushAsync(registry.Host, "lambda/kept", "v1");
         var (_, layers) = await BusyboxImage("broken").PushAsync(registry.Host, "lambda/kept", "broken");
         registry.LoseBlob(layers[^1]);
-        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "image-kept", "--package-type", "Image", "--code", $"ImageUri={registry.Host}/lambda/kept:v1", "--role", Functions.Role);
+        var created = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "image-kept", "--package-type", "Image",
+            "--code", $"ImageUri={registry.Host}/lambda/kept:v1", "--role", Functions.Role, "--publish"));
+        Assert.Equal(("1", "Pending"), (created.GetProperty("Version").GetString(), created.GetProperty("State").GetString())); // published with the create, pending with it
         await Tools.AwsOkAsync(Node, "lambda", "wait", "function-active-v2", "--function-name", "image-kept");
+        await Tools.AwsOkAsync(Node, "lambda", "wait", "function-active-v2", "--function-name", "image-kept", "--qualifier", "1");
         Assert.Equal("kept", (await InvokeAsync("image-kept")).Answer.GetProperty("tag").GetString());
+        Assert.Equal("kept", (await InvokeAsync("image-kept:1")).Answer.GetProperty("tag").GetString());
 
         var updating = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "update-function-code", "--function-name", "image-kept", "--image-uri", $"{registry.Host}/lambda/kept:broken"));
         Assert.Equal("InProgress", updating.GetProperty("LastUpdateStatus").GetString());
@@ -146,7 +150,7 @@ public sealed class ContainerImageTests(IntegrationNodeFixture fixture)
         Assert.Equal(keptDigest["sha256:".Length..], configuration.GetProperty("CodeSha256").GetString());
         Assert.Equal("kept", (await InvokeAsync("image-kept")).Answer.GetProperty("tag").GetString());
         var published = Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "publish-version", "--function-name", "image-kept"));
-        Assert.Equal(keptDigest["sha256:".Length..], published.GetProperty("CodeSha256").GetString());
+        Assert.Equal(("1", keptDigest["sha256:".Length..]), (published.GetProperty("Version").GetString(), published.GetProperty("CodeSha256").GetString())); // $LATEST is version 1 again
     }
 
     /// <summary>

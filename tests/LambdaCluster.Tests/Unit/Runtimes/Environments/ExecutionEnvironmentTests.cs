@@ -142,6 +142,20 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public async Task ShutdownDuringInit_IsTheNodesFailure_NotAnInitError()
+    {
+        var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
+        var (_, process, _) = await _launcher.Launched.WaitAsync(Patience);
+
+        _environment.Shutdown("node stopping");
+        var result = await call.WaitAsync(Patience);
+
+        Assert.Equal((InvocationOutcome.PlatformFailure, PlatformFailureReason.NodeLost), (result.Outcome, result.FailureReason));
+        Assert.Null(result.FunctionError);
+        AssertStopped(process);
+    }
+
+    [Fact]
     public async Task RuntimeThatNeverAsksForAnEvent_TimesOutInInit_AsSandboxTimedout()
     {
         var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
