@@ -15,7 +15,7 @@ namespace LambdaCluster.Runtimes.RuntimeApi;
 internal static class ExtensionsApiRoutes
 {
     private const string Prefix = "/2020-01-01";
-    private const string IdentifierHeader = "Lambda-Extension-Identifier";
+    private const string IdentifierHeader = ExtensionRequests.IdentifierHeader;
     private const string ErrorTypeHeader = "Lambda-Extension-Function-Error-Type";
 
     /// <summary>A register body is a short list of event names: anything longer is refused.</summary>
@@ -173,26 +173,18 @@ internal static class ExtensionsApiRoutes
     /// <summary>The session and the extension's identifier, or null with Lambda's 403 written (missing or malformed identifier, no session).</summary>
     private static async Task<(ExtensionsSession Session, string Id)?> IdentifiedSessionAsync(HttpContext http, EnvironmentSupervisor supervisor)
     {
-        var identifier = http.Request.Headers[IdentifierHeader].ToString();
-        if (identifier.Length == 0)
+        if (await ExtensionRequests.IdentifierAsync(http) is not { } id)
         {
-            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "Extension.MissingExtensionIdentifier", $"Missing {IdentifierHeader} header");
-            return null;
-        }
-
-        if (!Guid.TryParse(identifier, out var id))
-        {
-            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "Extension.InvalidExtensionIdentifier", $"Invalid {IdentifierHeader}");
             return null;
         }
 
         if (!TryFindSession(http, supervisor, out var session))
         {
-            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "Extension.UnknownExtensionIdentifier", $"Unknown extension {identifier}");
+            await ExtensionRequests.WriteUnknownAsync(http);
             return null;
         }
 
-        return (session, id.ToString());
+        return (session, id);
     }
 
     private static bool TryFindSession(HttpContext http, EnvironmentSupervisor supervisor, out ExtensionsSession session)
@@ -213,14 +205,7 @@ internal static class ExtensionsApiRoutes
         _ => WriteErrorAsync(http, StatusCodes.Status403Forbidden, result.ErrorType!, result.Message!),
     };
 
-    private static Task WriteErrorAsync(HttpContext http, int status, string errorType, string message) =>
-        WriteJsonAsync(http, status, JsonSerializer.SerializeToUtf8Bytes(new RuntimeApiError(message, errorType), RuntimeApiJsonContext.Default.RuntimeApiError));
+    private static Task WriteErrorAsync(HttpContext http, int status, string errorType, string message) => ExtensionRequests.WriteErrorAsync(http, status, errorType, message);
 
-    private static Task WriteJsonAsync(HttpContext http, int status, byte[] body)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = body.Length;
-        return http.Response.Body.WriteAsync(body).AsTask();
-    }
+    private static Task WriteJsonAsync(HttpContext http, int status, byte[] body) => ExtensionRequests.WriteJsonAsync(http, status, body);
 }

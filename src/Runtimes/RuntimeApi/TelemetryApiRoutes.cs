@@ -14,8 +14,6 @@ namespace LambdaCluster.Runtimes.RuntimeApi;
 /// </summary>
 internal static class TelemetryApiRoutes
 {
-    private const string IdentifierHeader = "Lambda-Extension-Identifier";
-
     /// <summary>A subscription is a few hundred bytes: anything over this is refused.</summary>
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -30,23 +28,15 @@ internal static class TelemetryApiRoutes
     /// <summary>Flow: the extension (by its identifier) → the body, checked → the environment's hub, while INIT lasts → "OK".</summary>
     private static async Task SubscribeAsync(HttpContext http, EnvironmentSupervisor supervisor, bool logsApi)
     {
-        var identifier = http.Request.Headers[IdentifierHeader].ToString();
-        if (identifier.Length == 0)
+        if (await ExtensionRequests.IdentifierAsync(http) is not { } id)
         {
-            await WriteAsync(http, StatusCodes.Status403Forbidden, Error("Extension.MissingExtensionIdentifier", $"Missing {IdentifierHeader} header"));
-            return;
-        }
-
-        if (!Guid.TryParse(identifier, out var id))
-        {
-            await WriteAsync(http, StatusCodes.Status403Forbidden, Error("Extension.InvalidExtensionIdentifier", $"Invalid {IdentifierHeader}"));
             return;
         }
 
         if (!supervisor.TryGetByPort(http.Connection.LocalPort, out var environment) || environment.AwaitingFork
-            || environment.Extensions?.NameOf(id.ToString()) is not { } name || environment.Telemetry is not { } hub)
+            || environment.Extensions?.NameOf(id) is not { } name || environment.Telemetry is not { } hub)
         {
-            await WriteAsync(http, StatusCodes.Status403Forbidden, Error("Extension.UnknownExtensionIdentifier", $"Unknown extension {identifier}"));
+            await ExtensionRequests.WriteUnknownAsync(http);
             return;
         }
 
@@ -83,11 +73,5 @@ internal static class TelemetryApiRoutes
     private static byte[] Error(string errorType, string message) =>
         JsonSerializer.SerializeToUtf8Bytes(new RuntimeApiError(message, errorType), RuntimeApiJsonContext.Default.RuntimeApiError);
 
-    private static Task WriteAsync(HttpContext http, int status, byte[] body)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = body.Length;
-        return http.Response.Body.WriteAsync(body).AsTask();
-    }
+    private static Task WriteAsync(HttpContext http, int status, byte[] body) => ExtensionRequests.WriteJsonAsync(http, status, body);
 }
