@@ -4,6 +4,7 @@ using LambdaCluster.Runtimes.Invocation;
 using LambdaCluster.Runtimes.Prestart;
 using LambdaCluster.Runtimes.Snapshots;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LambdaCluster.Runtimes.Environments;
 
@@ -12,7 +13,7 @@ namespace LambdaCluster.Runtimes.Environments;
 /// a runtime connects to, and stops them all when the node stops. Silo-local: environment grains
 /// placed on this node reach their processes through it.
 /// </summary>
-public sealed class EnvironmentSupervisor : IHostedService, IDisposable
+public sealed partial class EnvironmentSupervisor : IHostedService, IDisposable
 {
     private readonly EnvironmentServices _services;
     private ITimer? _orphanReaper;
@@ -72,7 +73,7 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
         // A runtime started ahead of its function brings its own slot (its port is the one it listens to).
         var prestarted = Prestarts.TryTake(spec, runtime);
         var port = prestarted?.RuntimeApiPort ?? 0;
-        if (prestarted is null && !_freePorts.TryDequeue(out port))
+        if (prestarted is null && !_freePorts.TryDequeue(out port) && !TryMakeRoom(out port))
         {
             return (null, PlatformFailureReason.NoCapacity);
         }
@@ -115,6 +116,23 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
         Prestarts.Dispose();
     }
 
+    /// <summary>
+    /// Every slot is held. Idle environments are a cache, and Lambda does not turn an invocation away because other
+    /// functions are warm: the environment idle longest (never a provisioned one) is stopped, and its slot taken. False
+    /// when none is idle, or its slot is not free at once (extensions still in their SHUTDOWN phase).
+    /// </summary>
+    private bool TryMakeRoom(out int port)
+    {
+        var idlest = _byId.Values.Where(e => !e.Provisioned && e.IdleFor > TimeSpan.Zero).MaxBy(e => e.IdleFor);
+        if (idlest is not null)
+        {
+            LogEvicted(_services.Logger, idlest.Id, idlest.Spec.FunctionName, idlest.IdleFor.TotalSeconds);
+            idlest.Shutdown("evicted to make room for another environment", graceful: true);
+        }
+
+        return _freePorts.TryDequeue(out port);
+    }
+
     private void ReapOrphans()
     {
         var limit = _services.Options.LongestKeepWarm * 2;
@@ -149,4 +167,7 @@ public sealed class EnvironmentSupervisor : IHostedService, IDisposable
             _freePorts.Enqueue(environment.RuntimeApiPort);
         }
     }
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Information, Message = "Environment {EnvironmentId} of {FunctionName}, idle {IdleSeconds:0} s, stopped: every Runtime API slot of this node was in use")]
+    private static partial void LogEvicted(ILogger logger, string environmentId, string functionName, double idleSeconds);
 }
