@@ -41,23 +41,6 @@ public sealed class ExecutionEnvironmentGrain(LocalEnvironments environments, In
     }
 
     /// <summary>
-    /// Tells the pool when a fresh environment's INIT ends, so that it may start another (its starts are bounded by
-    /// what the nodes can INIT at once). The one-way call needs no grain context.
-    /// </summary>
-    private static async Task ReportInitEndedAsync(Runtimes.Environments.ExecutionEnvironment environment, IFunctionVersionGrain pool, string environmentKey)
-    {
-        await environment.InitEnded;
-        try
-        {
-            await pool.InitializedAsync(environmentKey);
-        }
-        catch (Exception e) when (e is SiloUnavailableException or OrleansException)
-        {
-            // The pool's silo is gone; its next activation counts no start of this environment.
-        }
-    }
-
-    /// <summary>
     /// Flow: find (or, for a fresh lease, create) this silo's environment → run the invocation there → in a finally, give
     /// the lease back: to this silo's dispatcher when the caller is on this silo (it keeps it for the next call), else to
     /// the pool (one-way, so the caller is not held up). However the invocation ends, the lease comes back.
@@ -67,13 +50,7 @@ public sealed class ExecutionEnvironmentGrain(LocalEnvironments environments, In
         var result = InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(lease.PoolKey), "The invocation did not complete.", PlatformFailureReason.Unexpected);
         try
         {
-            var (environment, failure) = await environments.ResolveAsync(lease);
-            if (lease.Fresh && environment is not null)
-            {
-                var pool = _pool ??= GrainFactory.GetGrain<IFunctionVersionGrain>(lease.PoolKey);
-                _ = Task.Run(() => ReportInitEndedAsync(environment, pool, lease.EnvironmentKey)); // off this activation, which the invocation holds until it ends
-            }
-
+            var (environment, failure) = await environments.ResolveToInvokeAsync(lease);
             result = environment is null
                 ? InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(lease.PoolKey), $"Environment {lease.EnvironmentKey} could not be used ({failure}).", failure)
                 : await environment.InvokeAsync(request, cancellationToken, stream);

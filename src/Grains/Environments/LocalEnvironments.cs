@@ -43,6 +43,37 @@ public sealed class LocalEnvironments(EnvironmentSupervisor supervisor, IGrainFa
         return await supervisor.GetOrCreateAsync(id, spec, CancellationToken.None);
     }
 
+    /// <summary>
+    /// <see cref="ResolveAsync"/> for an invocation: when the lease is fresh, the pool is also told when the
+    /// environment's INIT ends, so that it may start another (its starts are bounded by what the nodes can INIT at once,
+    /// and the lease may not come back to it for a long while: a dispatcher keeps it for its next calls).
+    /// </summary>
+    public async Task<(ExecutionEnvironment? Environment, PlatformFailureReason Failure)> ResolveToInvokeAsync(EnvironmentLease lease)
+    {
+        var resolved = await ResolveAsync(lease);
+        if (lease.Fresh && resolved.Environment is { } environment)
+        {
+            var pool = grains.GetGrain<IFunctionVersionGrain>(lease.PoolKey);
+            _ = Task.Run(() => ReportInitEndedAsync(environment, pool, lease.EnvironmentKey)); // off a caller's grain activation, which the invocation holds until it ends
+        }
+
+        return resolved;
+    }
+
+    /// <summary>The one-way word to the pool needs no grain context.</summary>
+    private static async Task ReportInitEndedAsync(ExecutionEnvironment environment, IFunctionVersionGrain pool, string environmentKey)
+    {
+        await environment.InitEnded;
+        try
+        {
+            await pool.InitializedAsync(environmentKey);
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansException)
+        {
+            // The pool's silo is gone; its next activation counts no start of this environment.
+        }
+    }
+
     /// <summary>The environment this silo runs under <paramref name="environmentKey"/>, if it is here and alive.</summary>
     public bool TryGet(string environmentKey, out ExecutionEnvironment environment) =>
         supervisor.TryGet(EnvironmentKeys.EnvironmentId(environmentKey), out environment);

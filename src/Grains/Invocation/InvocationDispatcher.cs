@@ -195,7 +195,7 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
         }
         else
         {
-            var (environment, failure) = await _environments.ResolveAsync(lease);
+            var (environment, failure) = await _environments.ResolveToInvokeAsync(lease);
             result = environment is null
                 ? InvocationResult.Failed(InvocationOutcome.PlatformFailure, FunctionVersionKey.Version(lease.PoolKey), $"Environment {lease.EnvironmentKey} could not be used ({failure}).", failure)
                 : await environment.InvokeAsync(request, cancellationToken, stream);

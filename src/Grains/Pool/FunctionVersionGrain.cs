@@ -257,7 +257,8 @@ public sealed partial class FunctionVersionGrain(
         _ledger.Leased,
         [.. _table.Entries.Select(e => e.EnvironmentKey)],
         _table.Entries.Count(e => e.Provisioned && e.Ready),
-        _settings?.ProvisionedConcurrency ?? 0));
+        _settings?.ProvisionedConcurrency ?? 0,
+        _table.Initializing));
 
     private void Release(HeldLease lease, bool reusable)
     {

@@ -68,5 +68,44 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         Assert.InRange(pool.EnvironmentKeys.Count, 1, 250);
     }
 
+    [Fact]
+    public async Task AColdStartRunOnItsCallersSilo_FreesItsStartWhenInitEnds_ThoughThatSiloKeepsTheLease()
+    {
+        // The environment is on the caller's silo, so the call runs in-process and that silo's dispatcher keeps the lease
+        // for its next calls: the pool does not see it come back. Only the environment's word that INIT ended frees the
+        // start it counts; without it the pool's starts stayed full under steady load and every later cold start waited.
+        const string name = "init-word";
+        await ClusterFunctions.CreatePythonAsync(fixture, name);
+        await fixture.WaitForQuietAsync();
+        var silo = fixture.Cluster.Silos[1];
+        var calls = new ClusterInvocations(fixture, silo.ServiceProvider);
+        var pool = fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name));
+
+        Assert.Null((await calls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+        var environment = Assert.Single((await pool.DescribeAsync()).EnvironmentKeys);
+        Assert.True(silo.SiloAddress.Equals(EnvironmentKeys.Silo(environment)), $"the pool placed the caller's environment on {EnvironmentKeys.Silo(environment)}, not on the caller's silo {silo.SiloAddress}");
+
+        // A call every 100 ms keeps the lease on the caller's silo (it is given back only after a second unused).
+        using var stop = new CancellationTokenSource();
+        var holding = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.Null((await calls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+                await Task.Delay(100);
+            }
+        });
+        try
+        {
+            await Waits.UntilAsync("the pool to count no start in INIT", () => pool.DescribeAsync(), p => p.Initializing == 0, TimeSpan.FromSeconds(5));
+            Assert.Equal([environment], (await pool.DescribeAsync()).EnvironmentKeys);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await holding;
+        }
+    }
+
     private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 }
