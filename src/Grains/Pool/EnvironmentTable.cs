@@ -111,6 +111,22 @@ internal sealed class EnvironmentTable
     }
 
     /// <summary>
+    /// The entry's first invocation is under way (its INIT ended while leased): its lease is likely back soon, so an
+    /// acquire that finds nothing idle waits for it, or calls it back from the dispatcher holding it, before starting another.
+    /// </summary>
+    public void MarkWarm(PoolEntry entry)
+    {
+        if (!entry.Warm)
+        {
+            entry.Warm = true;
+            if (entry.Leased)
+            {
+                WarmLeased++;
+            }
+        }
+    }
+
+    /// <summary>
     /// The grant <paramref name="leaseId"/> on <paramref name="entry"/> ended (null: whichever grant it is under); false
     /// when it is not leased under that grant.
     /// </summary>

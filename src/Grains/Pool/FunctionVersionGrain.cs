@@ -189,6 +189,7 @@ public sealed partial class FunctionVersionGrain(
         if (_table.TryGet(environmentKey, out var entry))
         {
             _table.EndInit(entry);
+            _table.MarkWarm(entry);
         }
 
         return Task.CompletedTask;

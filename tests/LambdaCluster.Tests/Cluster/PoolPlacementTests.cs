@@ -107,5 +107,26 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ACallFromAnotherSilo_TakesTheEnvironmentASiloHoldsIdle_InsteadOfStartingOne()
+    {
+        // The first call's silo keeps the lease of the environment it just used (for its own next call), so the pool sees
+        // nothing idle; a warm environment held idle elsewhere is called back before a new one is started.
+        const string name = "held-elsewhere";
+        await ClusterFunctions.CreatePythonAsync(fixture, name);
+        await fixture.WaitForQuietAsync();
+        var pool = fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name));
+        var first = fixture.Cluster.Silos[1];
+        Assert.Null((await new ClusterInvocations(fixture, first.ServiceProvider).InvokeAsync(name, new { sleep = 0 })).FunctionError);
+        var environment = Assert.Single((await pool.DescribeAsync()).EnvironmentKeys);
+        Assert.True(first.SiloAddress.Equals(EnvironmentKeys.Silo(environment)), $"the pool placed the caller's environment on {EnvironmentKeys.Silo(environment)}, not on the caller's silo {first.SiloAddress}");
+        await Waits.UntilAsync("the pool to count no start in INIT", () => pool.DescribeAsync(), p => p.Initializing == 0, TimeSpan.FromSeconds(5));
+
+        var second = await new ClusterInvocations(fixture, fixture.Cluster.Silos[2].ServiceProvider).InvokeAsync(name, new { sleep = 0 });
+
+        Assert.Null(second.FunctionError);
+        Assert.Equal([environment], (await pool.DescribeAsync()).EnvironmentKeys);
+    }
+
     private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 }
