@@ -21,7 +21,7 @@ internal sealed class EnvironmentTable
 
     public IEnumerable<PoolEntry> Entries => _entries.Values;
 
-    /// <summary>Leased environments that have run before (so they are likely back within moments).</summary>
+    /// <summary>Leased environments through INIT (<see cref="PoolEntry.Warm"/>), so likely back within moments.</summary>
     public int WarmLeased { get; private set; }
 
     public bool TryGet(string environmentKey, out PoolEntry entry) => _entries.TryGetValue(environmentKey, out entry!);

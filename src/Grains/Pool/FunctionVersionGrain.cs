@@ -129,18 +129,24 @@ public sealed partial class FunctionVersionGrain(
             return AcquireResult.Leased(Lease(idle, near, settings));
         }
 
-        if (_table.WarmLeased > 0 && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
+        // A lease comes back to the pool after each call only when its caller is on another silo (a silo's own callers'
+        // leases stay with its dispatcher), so on a single node nothing comes back within the wait: it is skipped there.
+        if (_table.WarmLeased > 0 && cluster.ActiveSilos.Count > 1 && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
         {
             return AcquireResult.Leased(Lease(released, near, _settings ?? settings)); // handed over by a release: the current revision
         }
 
         // Warm environments other silos' dispatchers hold idle are invisible here until they come back: call back one
         // from each before starting a new one (a cold start costs far more than one message per silo), else a caller
-        // whose silo has none grows the pool while the others sit idle.
-        if (_table.WarmLeased > 0 && await RecallAsync(revision: null, max: 1, except: near) > 0 && _settings is { } current
-            && _table.LeaseIdle(near, current.Spec.Revision) is { } recalled)
+        // whose silo has none grows the pool while the others sit idle. Looked for again whatever the recall brought:
+        // a dispatcher may have given one back meanwhile.
+        if (_table.WarmLeased > 0)
         {
-            return AcquireResult.Leased(Lease(recalled, near, current));
+            await RecallAsync(revision: null, max: 1, except: near);
+            if (_settings is { } current && _table.LeaseIdle(near, current.Spec.Revision) is { } recalled)
+            {
+                return AcquireResult.Leased(Lease(recalled, near, current));
+            }
         }
 
         if (await WaitForStartRoomAsync(near) is { } handedOver)

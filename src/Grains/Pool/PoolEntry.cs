@@ -41,7 +41,10 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// <summary>No process was started for it yet: its first lease is fresh.</summary>
     public bool Fresh { get; set; } = true;
 
-    /// <summary>Has finished an invocation (or its provisioned INIT), so a leased warm environment is likely back soon.</summary>
+    /// <summary>
+    /// Through INIT (its word that INIT ended came under a lease, or it came back from a call or a provisioned INIT), so a
+    /// leased warm environment is likely back soon.
+    /// </summary>
     public bool Warm { get; set; }
 
     public DateTimeOffset IdleSince { get; set; }

@@ -1,5 +1,8 @@
 using LambdaCluster.Grains.Environments;
+using LambdaCluster.Grains.Invocation;
 using LambdaCluster.Grains.Pool;
+using LambdaCluster.Runtimes.Invocation;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace LambdaCluster.Tests.Cluster;
@@ -89,22 +92,27 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         using var stop = new CancellationTokenSource();
         var holding = Task.Run(async () =>
         {
+            var results = new List<InvocationResult>();
             while (!stop.IsCancellationRequested)
             {
-                Assert.Null((await calls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+                results.Add(await calls.InvokeAsync(name, new { sleep = 0 }));
                 await Task.Delay(100);
             }
+
+            return results;
         });
+        PoolSnapshot counted;
         try
         {
-            await Waits.UntilAsync("the pool to count no start in INIT", () => pool.DescribeAsync(), p => p.Initializing == 0, TimeSpan.FromSeconds(5));
-            Assert.Equal([environment], (await pool.DescribeAsync()).EnvironmentKeys);
+            counted = await Waits.UntilAsync("the pool to count no start in INIT", () => pool.DescribeAsync(), p => p.Initializing == 0, TimeSpan.FromSeconds(5));
         }
         finally
         {
             await stop.CancelAsync();
-            await holding;
+            Assert.All(await holding, r => Assert.Null(r.FunctionError));
         }
+
+        Assert.Equal([environment], counted.EnvironmentKeys);
     }
 
     [Fact]
@@ -121,6 +129,7 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         var environment = Assert.Single((await pool.DescribeAsync()).EnvironmentKeys);
         Assert.True(first.SiloAddress.Equals(EnvironmentKeys.Silo(environment)), $"the pool placed the caller's environment on {EnvironmentKeys.Silo(environment)}, not on the caller's silo {first.SiloAddress}");
         await Waits.UntilAsync("the pool to count no start in INIT", () => pool.DescribeAsync(), p => p.Initializing == 0, TimeSpan.FromSeconds(5));
+        Assert.True(first.ServiceProvider.GetRequiredService<InvocationDispatcher>().Holds(environment), "the first silo gave its lease back before the second call (more than a second passed)");
 
         var second = await new ClusterInvocations(fixture, fixture.Cluster.Silos[2].ServiceProvider).InvokeAsync(name, new { sleep = 0 });
 

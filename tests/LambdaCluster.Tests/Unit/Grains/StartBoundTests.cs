@@ -46,6 +46,25 @@ public sealed class StartBoundTests
     }
 
     [Fact]
+    public void AnInitThatEndsUnderALease_CountsItWarmLeased_Once()
+    {
+        var table = new EnvironmentTable();
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        Assert.Equal(0, table.WarmLeased);
+
+        table.MarkWarm(entry);
+        table.MarkWarm(entry); // a repeated word counts once
+        Assert.Equal(1, table.WarmLeased);
+
+        Assert.True(table.EndLease(entry, entry.LeaseId));
+        Assert.Equal(0, table.WarmLeased);
+        table.MarkWarm(entry); // not leased: nothing to count
+        Assert.Equal(0, table.WarmLeased);
+        table.MarkLeased(entry);
+        Assert.Equal(1, table.WarmLeased);
+    }
+
+    [Fact]
     public void ARemovedStartingEntry_NoLongerCounts()
     {
         var table = new EnvironmentTable();
