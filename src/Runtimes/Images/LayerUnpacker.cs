@@ -25,11 +25,14 @@ internal static partial class LayerUnpacker
         _ => blob,
     };
 
-    /// <summary>Applies one layer's tar onto <paramref name="root"/>; returns the bytes of file content written. Over <paramref name="budget"/> bytes it stops (InvalidImage).</summary>
+    /// <summary>
+    /// Applies one layer's tar onto <paramref name="root"/>; returns the bytes of file content written. Over <paramref name="budget"/>
+    /// bytes it stops (InvalidImage), as it does at a metadata entry over <see cref="TarMetadataGuard.MaxMetadataBytes"/>.
+    /// </summary>
     public static long Apply(Stream tar, string root, long budget)
     {
         long written = 0;
-        using var reader = new TarReader(tar, leaveOpen: true);
+        using var reader = new TarReader(new TarMetadataGuard(tar), leaveOpen: true);
         while (reader.GetNextEntry() is { } entry)
         {
             var parts = Split(entry.Name);

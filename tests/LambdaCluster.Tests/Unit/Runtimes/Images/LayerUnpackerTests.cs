@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Text;
 using LambdaCluster.Runtimes.Images;
 using Xunit;
 
@@ -81,6 +82,50 @@ public sealed class LayerUnpackerTests : IDisposable
         Assert.Throws<ImageException>(() => LayerUnpacker.Decompressed(Stream.Null, "application/vnd.oci.image.layer.v1.tar+zstd"));
     }
 
+    [Theory]
+    [InlineData('x')]
+    [InlineData('g')]
+    [InlineData('L')]
+    [InlineData('K')]
+    public void AMetadataEntryDeclaringAGigabyte_IsRefused_BeforeAnythingIsAllocatedForIt(char type)
+    {
+        // TarReader itself allocates the declared size of such an entry (1 GB here, from 512 bytes of input) before reading it.
+        Directory.CreateDirectory(Root);
+        using var tar = new MemoryStream([.. Header("huge", type, 1L << 30), .. new byte[4096]]);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        var refused = Assert.Throws<ImageException>(() => LayerUnpacker.Apply(tar, Root, long.MaxValue));
+
+        Assert.Equal(ImageFailure.InvalidImage, refused.Failure);
+        Assert.Contains("metadata entry", refused.Message, StringComparison.Ordinal);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 16 << 20);
+    }
+
+    [Fact]
+    public void TheFramingFollowsPaxSizesAndLongNames_ToTheEntriesAfterThem()
+    {
+        // A PAX 'size' record gives the next file 1100 bytes though its header says 0, and a GNU long name precedes a file:
+        // the oversized entry after them is still found where it starts. The sized file's data begins with what looks like
+        // a header of a 1 MiB file, so a framing that ignored the record would skip past that entry.
+        Directory.CreateDirectory(Root);
+        var longName = new string('n', 150);
+        byte[] sized = [.. Header("decoy", '0', 1 << 20), .. Enumerable.Repeat((byte)'a', 588)];
+        byte[] layer =
+        [
+            .. Header("pax", 'x', 13), .. Padded("13 size=1100\n"u8),
+            .. Header("sized", '0', 0), .. Padded(sized),
+            .. Header("././@LongLink", 'L', longName.Length + 1), .. Padded([.. Encoding.UTF8.GetBytes(longName), 0]),
+            .. Header("short", '0', 3), .. Padded("abc"u8),
+            .. Header("huge", 'x', 1L << 30), .. new byte[4096],
+        ];
+
+        var refused = Assert.Throws<ImageException>(() => LayerUnpacker.Apply(new MemoryStream(layer), Root, long.MaxValue));
+
+        Assert.Contains("metadata entry ('x') of 1073741824 bytes", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(sized, System.IO.File.ReadAllBytes(Path.Combine(Root, "sized")));
+        Assert.Equal("abc", System.IO.File.ReadAllText(Path.Combine(Root, longName)));
+    }
+
     [Fact]
     public void MountPoints_ArePrepared_ForTheSandboxsBinds()
     {
@@ -132,6 +177,30 @@ public sealed class LayerUnpackerTests : IDisposable
 
         buffer.Position = 0;
         return buffer;
+    }
+
+    /// <summary>A ustar header block (512 bytes) with a valid checksum.</summary>
+    private static byte[] Header(string name, char type, long size)
+    {
+        var header = new byte[512];
+        Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
+        "0000644\0"u8.CopyTo(header.AsSpan(100));
+        "0000000\0"u8.CopyTo(header.AsSpan(108));
+        "0000000\0"u8.CopyTo(header.AsSpan(116));
+        Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
+        "00000000000\0"u8.CopyTo(header.AsSpan(136));
+        header[156] = (byte)type;
+        "ustar\000"u8.CopyTo(header.AsSpan(257));
+        header.AsSpan(148, 8).Fill((byte)' ');
+        Encoding.ASCII.GetBytes(Convert.ToString(header.Sum(b => b), 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        return header;
+    }
+
+    private static byte[] Padded(ReadOnlySpan<byte> data)
+    {
+        var padded = new byte[(data.Length + 511) / 512 * 512];
+        data.CopyTo(padded);
+        return padded;
     }
 
     private static PaxTarEntry Dir(string name) => new(TarEntryType.Directory, name) { Mode = (UnixFileMode)0b111_101_101 };
