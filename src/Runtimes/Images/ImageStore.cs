@@ -115,7 +115,8 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
             Directory.Move(partial, root);
             await File.WriteAllBytesAsync(configFile, JsonSerializer.SerializeToUtf8Bytes(config, ImagesJsonContext.Default.ImageRuntimeConfig));
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or UnauthorizedAccessException or InvalidOperationException or ArgumentException
+            or OverflowException or NotSupportedException) // TarReader's answers to a base-256 size that overflows, or to an entry type it cannot read
         {
             throw new ImageException(ImageFailure.InvalidImage, $"The image {image} could not be unpacked: {e.Message}", e);
         }

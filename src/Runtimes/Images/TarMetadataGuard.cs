@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace LambdaCluster.Runtimes.Images;
@@ -10,8 +11,9 @@ namespace LambdaCluster.Runtimes.Images;
 /// from a registry a user named could make the node allocate and fill gigabytes. The limit is Go's archive/tar's (1 MiB,
 /// what containerd and Docker unpack with). Follows the tar framing (POSIX pax, ustar): each 512-byte header, then its
 /// data padded to 512, the data's size from the header's size field (octal or base-256), or from the <c>size</c> record
-/// of the PAX <c>x</c> entry before it. Anything malformed is left to TarReader to refuse. Read-only, forward-only; does
-/// not own the inner stream.
+/// of the PAX <c>x</c> entry before it. A size field it cannot read as TarReader does, and PAX attributes after a GNU long
+/// name (which TarReader frames differently), are refused too; other malformed input is left to TarReader. Read-only,
+/// forward-only; does not own the inner stream.
 /// </summary>
 internal sealed class TarMetadataGuard(Stream inner) : Stream
 {
@@ -31,6 +33,7 @@ internal sealed class TarMetadataGuard(Stream inner) : Stream
     private long _paxStart;
     private int _paxFilled;
     private long? _sizeOverride; // the next entry's data size, from the PAX entry before it
+    private bool _afterLongName; // the last header was a GNU long name or link name
 
     public override bool CanRead => true;
 
@@ -132,6 +135,15 @@ internal sealed class TarMetadataGuard(Stream inner) : Stream
                 $"A layer has a tar metadata entry ('{type}') of {size} bytes; at most {MaxMetadataBytes} are allowed.");
         }
 
+        // TarReader reads PAX attributes after a GNU long name as an entry of their own, not as the next entry's: refused
+        // rather than framed two ways (no tool writes them in that order).
+        var afterLongName = _afterLongName;
+        _afterLongName = type is 'L' or 'K';
+        if (afterLongName && type is 'x' or 'g')
+        {
+            throw new ImageException(ImageFailure.InvalidImage, $"A layer has PAX attributes ('{type}') after a GNU long name.");
+        }
+
         if (!metadata && _sizeOverride is { } overridden)
         {
             size = overridden;
@@ -162,12 +174,15 @@ internal sealed class TarMetadataGuard(Stream inner) : Stream
                 : BinaryPrimitives.ReadInt64BigEndian(field[4..]);
         }
 
+        // As TarReader reads it: up to the first NUL, without spaces around. Anything else but octal digits is refused here
+        // (TarReader would refuse it too), so the two never disagree on where the next header starts.
+        var end = field.IndexOf((byte)0);
         long value = 0;
-        foreach (var b in field.Trim(" \0"u8))
+        foreach (var b in (end < 0 ? field : field[..end]).Trim((byte)' '))
         {
             if (b is < (byte)'0' or > (byte)'7')
             {
-                return 0; // not a size TarReader would accept: it refuses the header itself
+                throw new ImageException(ImageFailure.InvalidImage, "A layer has a tar header whose size field is not an octal number.");
             }
 
             value = (value << 3) | (uint)(b - '0');
@@ -184,7 +199,7 @@ internal sealed class TarMetadataGuard(Stream inner) : Stream
         {
             var space = record.IndexOf(' ', StringComparison.Ordinal);
             if (space > 0 && record.AsSpan(space + 1).StartsWith("size=", StringComparison.Ordinal)
-                && long.TryParse(record.AsSpan(space + 6), out var size) && size >= 0)
+                && long.TryParse(record.AsSpan(space + 6), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size >= 0)
             {
                 return size;
             }

@@ -127,6 +127,26 @@ public sealed class LayerUnpackerTests : IDisposable
     }
 
     [Fact]
+    public void SizeFieldsReadTwoWays_AndAttributesAfterALongName_AreRefusedOrFramedAsTarReaderDoes()
+    {
+        Directory.CreateDirectory(Root);
+        byte[] huge = [.. Header("huge", 'x', 1L << 30), .. new byte[4096]];
+
+        // Read up to the first NUL, as TarReader reads it: a size of 0 here, so the next block is the oversized header.
+        var leadingNul = Assert.Throws<ImageException>(() => LayerUnpacker.Apply(new MemoryStream([.. Header("f", '0', 0, "\00000004000\0"u8.ToArray()), .. huge]), Root, long.MaxValue));
+        Assert.Contains("metadata entry", leadingNul.Message, StringComparison.Ordinal);
+
+        // Not an octal number: refused, not guessed at.
+        var garbled = Assert.Throws<ImageException>(() => LayerUnpacker.Apply(new MemoryStream([.. Header("g", '0', 0, "0000z000000\0"u8.ToArray()), .. huge]), Root, long.MaxValue));
+        Assert.Equal(ImageFailure.InvalidImage, garbled.Failure);
+
+        // PAX attributes after a GNU long name are an entry of their own to TarReader, not the next entry's size.
+        byte[] afterLongName = [.. Header("././@LongLink", 'L', 2), .. Padded("a\0"u8), .. Header("pax", 'x', 13), .. Padded("13 size=1024\n"u8), .. Header("f", '0', 0), .. huge];
+        var refused = Assert.Throws<ImageException>(() => LayerUnpacker.Apply(new MemoryStream(afterLongName), Root, long.MaxValue));
+        Assert.Contains("after a GNU long name", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MountPoints_ArePrepared_ForTheSandboxsBinds()
     {
         Directory.CreateDirectory(Root);
@@ -180,14 +200,14 @@ public sealed class LayerUnpackerTests : IDisposable
     }
 
     /// <summary>A ustar header block (512 bytes) with a valid checksum.</summary>
-    private static byte[] Header(string name, char type, long size)
+    private static byte[] Header(string name, char type, long size, byte[]? sizeField = null)
     {
         var header = new byte[512];
         Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
         "0000644\0"u8.CopyTo(header.AsSpan(100));
         "0000000\0"u8.CopyTo(header.AsSpan(108));
         "0000000\0"u8.CopyTo(header.AsSpan(116));
-        Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
+        (sizeField ?? Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0")).CopyTo(header, 124);
         "00000000000\0"u8.CopyTo(header.AsSpan(136));
         header[156] = (byte)type;
         "ustar\000"u8.CopyTo(header.AsSpan(257));
