@@ -10,7 +10,12 @@ namespace LambdaCluster.Grains.Invocation;
 [SiloPinnedPlacement, Immovable, Reentrant, GrainType("invocation-dispatcher")]
 public sealed class InvocationDispatcherGrain(InvocationDispatcher dispatcher) : Grain, IInvocationDispatcherGrain
 {
-    public Task<InvocationResult> InvokeAsync(string poolKey, InvocationRequest request) => dispatcher.InvokeAsync(poolKey, request);
+    /// <summary>
+    /// Runs the invocation off this activation, as a call from this silo's own front door runs: every call a gateway-only
+    /// process sends here shares this one reentrant activation, whose scheduler would otherwise run each continuation of
+    /// every one of them (the Runtime API hand-offs, the pool's answers) one at a time, with a hop through it for each.
+    /// </summary>
+    public Task<InvocationResult> InvokeAsync(string poolKey, InvocationRequest request) => Task.Run(() => dispatcher.InvokeAsync(poolKey, request));
 
     public IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken = default) =>
         dispatcher.InvokeStreamingAsync(poolKey, request, cancellationToken);

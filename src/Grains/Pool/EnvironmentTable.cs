@@ -24,6 +24,12 @@ internal sealed class EnvironmentTable
     /// <summary>Leased environments through INIT (<see cref="PoolEntry.Warm"/>), so likely back within moments.</summary>
     public int WarmLeased { get; private set; }
 
+    /// <summary>
+    /// A leased warm environment whose lease comes back after its call (<see cref="PoolEntry.ReturnsAfterEachCall"/>), so
+    /// worth a short wait before starting another. Walks the entries only when some warm one is leased.
+    /// </summary>
+    public bool AnyWarmLeaseComingBack => WarmLeased > 0 && _entries.Values.Any(e => e.Leased && e.Warm && e.ReturnsAfterEachCall);
+
     public bool TryGet(string environmentKey, out PoolEntry entry) => _entries.TryGetValue(environmentKey, out entry!);
 
     /// <summary>An entry found running (adopted from an earlier activation of the pool).</summary>

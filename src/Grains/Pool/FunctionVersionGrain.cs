@@ -130,8 +130,8 @@ public sealed partial class FunctionVersionGrain(
         }
 
         // A lease comes back to the pool after each call only when its caller is on another silo (a silo's own callers'
-        // leases stay with its dispatcher), so on a single node nothing comes back within the wait: it is skipped there.
-        if (_table.WarmLeased > 0 && cluster.ActiveSilos.Count > 1 && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
+        // leases stay with its dispatcher): the wait is worth it only while such a lease is out (never on a single node).
+        if (_table.AnyWarmLeaseComingBack && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
         {
             return AcquireResult.Leased(Lease(released, near, _settings ?? settings)); // handed over by a release: the current revision
         }
@@ -498,6 +498,7 @@ public sealed partial class FunctionVersionGrain(
             Keep = entry.Silo.Equals(near),
             LeaseId = entry.LeaseId,
         };
+        entry.ReturnsAfterEachCall = !lease.Keep;
         entry.Fresh = false;
         if (entry.Leased)
         {

@@ -23,6 +23,12 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
     /// <summary>Leased: running an invocation, or held by its silo's dispatcher between calls.</summary>
     public bool Leased { get; set; }
 
+    /// <summary>
+    /// Leased to a caller on another silo, so the lease comes back to the pool after each call (a caller on the
+    /// environment's own silo keeps it in its dispatcher for its next calls). Meaningful while <see cref="Leased"/>.
+    /// </summary>
+    public bool ReturnsAfterEachCall { get; set; }
+
     /// <summary>The number of the current grant while leased (0 for one adopted from an earlier activation, whose number is unknown).</summary>
     public long LeaseId { get; set; }
 

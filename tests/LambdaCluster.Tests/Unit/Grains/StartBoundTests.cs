@@ -65,6 +65,26 @@ public sealed class StartBoundTests
     }
 
     [Fact]
+    public void OnlyAWarmLeaseWhoseCallerIsElsewhere_IsWorthWaitingFor()
+    {
+        // A lease its caller's silo keeps (a single node's every lease) does not come back within moments; one leased to a
+        // caller on another silo comes back after its call.
+        var table = new EnvironmentTable();
+        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        entry.ReturnsAfterEachCall = true;
+        Assert.False(table.AnyWarmLeaseComingBack); // still in INIT
+
+        table.MarkWarm(entry);
+        Assert.True(table.AnyWarmLeaseComingBack);
+
+        entry.ReturnsAfterEachCall = false;
+        Assert.False(table.AnyWarmLeaseComingBack);
+        entry.ReturnsAfterEachCall = true;
+        Assert.True(table.EndLease(entry, entry.LeaseId));
+        Assert.False(table.AnyWarmLeaseComingBack);
+    }
+
+    [Fact]
     public void ARemovedStartingEntry_NoLongerCounts()
     {
         var table = new EnvironmentTable();
