@@ -91,7 +91,8 @@ public sealed partial class InvocationDispatcher : IHostedService, IDisposable
 
     /// <summary>The streaming form of <see cref="InvokeAsync"/>: head, chunks, completion (see <see cref="StreamingInvocation"/>).</summary>
     public IAsyncEnumerable<ResponseStreamPart> InvokeStreamingAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken = default) =>
-        StreamingInvocation.RunAsync((parts, abandoned) => InvokeAsync(poolKey, request, abandoned, parts), cancellationToken);
+        // Off its caller's scheduler (for a gateway-only process's call, the silo's one dispatcher activation, as in InvocationDispatcherGrain.InvokeAsync).
+        StreamingInvocation.RunAsync((parts, abandoned) => Task.Run(() => InvokeAsync(poolKey, request, abandoned, parts), CancellationToken.None), cancellationToken);
 
     /// <summary>
     /// The pool calls back the leases held idle here, at most <paramref name="max"/> and the least recently used first

@@ -21,14 +21,20 @@ internal sealed class EnvironmentTable
 
     public IEnumerable<PoolEntry> Entries => _entries.Values;
 
-    /// <summary>Leased environments through INIT (<see cref="PoolEntry.Warm"/>), so likely back within moments.</summary>
+    /// <summary>
+    /// Leased environments through INIT (<see cref="PoolEntry.Warm"/>): free again once their calls end, so called back
+    /// from the dispatchers holding them before another is started (see <see cref="AnyWarmLeaseComingBack"/> for the
+    /// ones worth a wait).
+    /// </summary>
     public int WarmLeased { get; private set; }
 
     /// <summary>
     /// A leased warm environment whose lease comes back after its call (<see cref="PoolEntry.ReturnsAfterEachCall"/>), so
-    /// worth a short wait before starting another. Walks the entries only when some warm one is leased.
+    /// worth a short wait before starting another; of <paramref name="revision"/> only (an older one is forgotten when it
+    /// comes back). Walks the entries only when some warm one is leased.
     /// </summary>
-    public bool AnyWarmLeaseComingBack => WarmLeased > 0 && _entries.Values.Any(e => e.Leased && e.Warm && e.ReturnsAfterEachCall);
+    public bool AnyWarmLeaseComingBack(string revision) =>
+        WarmLeased > 0 && _entries.Values.Any(e => e.Leased && e.Warm && e.ReturnsAfterEachCall && e.Revision == revision);
 
     public bool TryGet(string environmentKey, out PoolEntry entry) => _entries.TryGetValue(environmentKey, out entry!);
 
@@ -108,6 +114,7 @@ internal sealed class EnvironmentTable
     {
         entry.Leased = true;
         entry.LeaseId = adopted ? 0 : ++_lastLeaseId;
+        entry.ReturnsAfterEachCall = false; // set when the lease is made out to its caller
         if (entry.Warm)
         {
             WarmLeased++;
@@ -117,8 +124,9 @@ internal sealed class EnvironmentTable
     }
 
     /// <summary>
-    /// The entry's first invocation is under way (its INIT ended while leased): its lease is likely back soon, so an
-    /// acquire that finds nothing idle waits for it, or calls it back from the dispatcher holding it, before starting another.
+    /// The entry's first invocation is under way (its INIT ended while leased): it is free once that call ends, so an
+    /// acquire that finds nothing idle waits for it (when it comes back after each call) or calls it back from the
+    /// dispatcher holding it, before starting another.
     /// </summary>
     public void MarkWarm(PoolEntry entry)
     {
@@ -145,6 +153,7 @@ internal sealed class EnvironmentTable
 
         entry.Leased = false;
         entry.LeaseId = 0;
+        entry.ReturnsAfterEachCall = false;
         if (entry.Warm)
         {
             WarmLeased--;

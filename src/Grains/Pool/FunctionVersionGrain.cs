@@ -131,7 +131,7 @@ public sealed partial class FunctionVersionGrain(
 
         // A lease comes back to the pool after each call only when its caller is on another silo (a silo's own callers'
         // leases stay with its dispatcher): the wait is worth it only while such a lease is out (never on a single node).
-        if (_table.AnyWarmLeaseComingBack && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
+        if (_table.AnyWarmLeaseComingBack(settings.Spec.Revision) && await _table.WaitForReleaseAsync(ReleaseWait, time) is { } released)
         {
             return AcquireResult.Leased(Lease(released, near, _settings ?? settings)); // handed over by a release: the current revision
         }
@@ -498,7 +498,7 @@ public sealed partial class FunctionVersionGrain(
             Keep = entry.Silo.Equals(near),
             LeaseId = entry.LeaseId,
         };
-        entry.ReturnsAfterEachCall = !lease.Keep;
+        entry.ReturnsAfterEachCall = entry.Leased && !lease.Keep; // not for a provisioned or pre-warm INIT's lease, which is not counted leased
         entry.Fresh = false;
         if (entry.Leased)
         {

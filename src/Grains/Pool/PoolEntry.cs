@@ -25,7 +25,8 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
 
     /// <summary>
     /// Leased to a caller on another silo, so the lease comes back to the pool after each call (a caller on the
-    /// environment's own silo keeps it in its dispatcher for its next calls). Meaningful while <see cref="Leased"/>.
+    /// environment's own silo keeps it in its dispatcher for its next calls). False while not leased, and for a lease
+    /// adopted from an earlier activation (its caller is unknown: counted as kept, so no acquire waits for it).
     /// </summary>
     public bool ReturnsAfterEachCall { get; set; }
 
@@ -49,7 +50,8 @@ internal sealed class PoolEntry(string environmentKey, SiloAddress silo, string 
 
     /// <summary>
     /// Through INIT (its word that INIT ended came under a lease, or it came back from a call or a provisioned INIT), so a
-    /// leased warm environment is likely back soon.
+    /// leased warm environment is free again once its call ends: back at the pool within moments when
+    /// <see cref="ReturnsAfterEachCall"/>, else when its silo's dispatcher gives it back or is asked to.
     /// </summary>
     public bool Warm { get; set; }
 

@@ -72,16 +72,20 @@ public sealed class StartBoundTests
         var table = new EnvironmentTable();
         var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
         entry.ReturnsAfterEachCall = true;
-        Assert.False(table.AnyWarmLeaseComingBack); // still in INIT
+        Assert.False(table.AnyWarmLeaseComingBack("r1")); // still in INIT
 
         table.MarkWarm(entry);
-        Assert.True(table.AnyWarmLeaseComingBack);
+        Assert.True(table.AnyWarmLeaseComingBack("r1"));
 
         entry.ReturnsAfterEachCall = false;
-        Assert.False(table.AnyWarmLeaseComingBack);
+        Assert.False(table.AnyWarmLeaseComingBack("r1"));
         entry.ReturnsAfterEachCall = true;
+        Assert.False(table.AnyWarmLeaseComingBack("r2")); // after a deploy, an old revision's lease is forgotten when it comes back
         Assert.True(table.EndLease(entry, entry.LeaseId));
-        Assert.False(table.AnyWarmLeaseComingBack);
+        Assert.False(entry.ReturnsAfterEachCall);
+        entry.ReturnsAfterEachCall = true; // as a provisioned INIT's lease left it
+        table.MarkLeased(entry); // a new grant (a hand-over): until it is made out to its caller, not counted as coming back
+        Assert.False(table.AnyWarmLeaseComingBack("r1"));
     }
 
     [Fact]
