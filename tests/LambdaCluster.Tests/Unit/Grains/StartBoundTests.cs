@@ -13,11 +13,15 @@ public sealed class StartBoundTests
 {
     private static readonly SiloAddress Silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
 
+    /// <summary>A new environment (env-1, revision r1) started for an acquire, and leased to it.</summary>
+    private static PoolEntry LeasedStart(EnvironmentTable table) =>
+        table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+
     [Fact]
     public async Task AnEndedInit_WakesTheFirstWaiter_WithRoomToStart()
     {
         var table = new EnvironmentTable();
-        var starting = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var starting = LeasedStart(table);
         Assert.Equal(1, table.Initializing);
 
         var waiting = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
@@ -32,7 +36,7 @@ public sealed class StartBoundTests
     public async Task AReleasedEnvironment_GoesToTheFirstWaiter_AndItsEndedInitWakesTheNext()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var entry = LeasedStart(table);
         var first = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
         var second = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
 
@@ -49,7 +53,7 @@ public sealed class StartBoundTests
     public void AnInitThatEndsUnderALease_CountsItWarmLeased_Once()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var entry = LeasedStart(table);
         Assert.Equal(0, table.WarmLeased);
 
         table.MarkWarm(entry);
@@ -70,7 +74,7 @@ public sealed class StartBoundTests
         // A lease its caller's silo keeps (a single node's every lease) does not come back within moments; one leased to a
         // caller on another silo comes back after its call.
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var entry = LeasedStart(table);
         entry.ReturnsAfterEachCall = true;
         Assert.False(table.AnyWarmLeaseComingBack("r1")); // still in INIT
 
@@ -92,7 +96,7 @@ public sealed class StartBoundTests
     public void ARemovedStartingEntry_NoLongerCounts()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var entry = LeasedStart(table);
         table.AddStarting(new PoolEntry("env-2", Silo, "r1", provisioned: true), DateTimeOffset.UnixEpoch);
 
         table.Remove(entry);
@@ -105,7 +109,7 @@ public sealed class StartBoundTests
     public void StartsCountedPastTheLimit_AreNoLongerCounted()
     {
         var table = new EnvironmentTable();
-        var old = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var old = LeasedStart(table);
         table.MarkLeased(table.AddStarting(new PoolEntry("env-2", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch.AddSeconds(40)));
 
         table.EndInitsStartedBefore(DateTimeOffset.UnixEpoch.AddSeconds(30));
@@ -118,7 +122,7 @@ public sealed class StartBoundTests
     public async Task AWaiterThatTimedOut_IsSkipped_ByTheNextEndedInit()
     {
         var table = new EnvironmentTable();
-        var entry = table.MarkLeased(table.AddStarting(new PoolEntry("env-1", Silo, "r1", provisioned: false), DateTimeOffset.UnixEpoch));
+        var entry = LeasedStart(table);
         Assert.Null(await table.WaitForReleaseAsync(TimeSpan.FromMilliseconds(1), TimeProvider.System));
 
         var next = table.WaitForReleaseAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
