@@ -67,6 +67,14 @@ public sealed class EnvironmentOptions
     public IsolationMode Isolation { get; set; } = IsolationMode.Sandbox;
 
     /// <summary>
+    /// Whether environments' processes run under SCHED_BATCH (sched(7)) instead of the default SCHED_OTHER: the same
+    /// share of the CPU, but a function process woken by its next event never preempts the node's own thread that woke
+    /// it, so the node finishes the events it has in hand before the functions run. With many environments busy on few
+    /// cores this saves context switches; see docs/benchmarks.md. On by default.
+    /// </summary>
+    public bool BatchScheduling { get; set; } = true;
+
+    /// <summary>
     /// Whether the node keeps Node.js and Python runtimes started ahead of their functions, so that a cold start is
     /// given one instead of starting an interpreter (Prestart/PrestartPool). On by default.
     /// </summary>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LambdaCluster.Runtimes.Launch;
 
-/// <summary>The few libc calls the output pump needs to read a pipe without racing its own reader, kill for the sandbox, and the pipes and exit watch of SnapStart forks.</summary>
+/// <summary>The few libc calls the output pump needs to read a pipe without racing its own reader, kill for the sandbox, the pipes and exit watch of SnapStart forks, and the spawner's scheduling policy.</summary>
 internal static partial class LibC
 {
     public const short PollIn = 0x001;
@@ -26,6 +26,22 @@ internal static partial class LibC
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
+    /// <summary>sched(7)'s SCHED_OTHER, the default policy.</summary>
+    public const int SchedOther = 0;
+
+    /// <summary>sched(7)'s SCHED_BATCH: as SCHED_OTHER, but a thread that wakes never preempts the one running.</summary>
+    public const int SchedBatch = 3;
+
+    /// <summary>sched_setscheduler(2) for the calling thread (pid 0) and a non-real-time policy (priority 0).</summary>
+    public static unsafe int SetSchedulingPolicy(int policy)
+    {
+        var priority = 0;
+        return sched_setscheduler(0, policy, &priority);
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int sched_setscheduler(int pid, int policy, int* param);
 
     public const int SigKill = 9;
 

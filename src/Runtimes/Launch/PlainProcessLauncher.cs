@@ -39,7 +39,8 @@ public sealed class PlainProcessLauncher(IOptions<EnvironmentOptions> options, T
             Extensions.ExternalExtensions.Wrap([executable, .. arguments], request.LayersDirectory ?? "/opt", request.Extensions),
             request.CodeDirectory,
             ProcessEnvironmentBuilder.Build(request, runtimeDirectory),
-            []);
+            [],
+            settings.BatchScheduling);
         return new PlainEnvironmentProcess(process, onOutputLine, time);
     }
 }

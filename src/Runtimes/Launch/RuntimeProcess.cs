@@ -13,8 +13,11 @@ internal static class RuntimeProcess
     /// </summary>
     private const string Script = "IFS=:; for f in $0; do echo $$ > \"$f\" || exit 125; done; unset IFS; echo 1000 > /proc/self/oom_score_adj; exec \"$@\" 2>&1";
 
-    /// <summary>Starts <paramref name="command"/> (executable first) with exactly <paramref name="environment"/>; stdin is closed.</summary>
-    public static Process Start(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> controlGroupProcFiles)
+    /// <summary>
+    /// Starts <paramref name="command"/> (executable first) with exactly <paramref name="environment"/>; stdin is closed.
+    /// With <paramref name="batchScheduling"/> the process and all it starts run under SCHED_BATCH.
+    /// </summary>
+    public static Process Start(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> controlGroupProcFiles, bool batchScheduling)
     {
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -38,7 +41,7 @@ internal static class RuntimeProcess
             start.Environment[key] = value;
         }
 
-        var process = SpawnThread.Start(() => Process.Start(start) ?? throw new InvalidOperationException("The runtime process did not start."));
+        var process = SpawnThread.Start(() => Process.Start(start) ?? throw new InvalidOperationException("The runtime process did not start."), batchScheduling);
         process.StandardInput.Close();
         return process;
     }

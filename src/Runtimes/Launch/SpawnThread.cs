@@ -7,34 +7,44 @@ namespace LambdaCluster.Runtimes.Launch;
 /// Starts environments' processes from one thread that lives as long as the node. Linux delivers a child's parent-death
 /// signal (bubblewrap's <c>--die-with-parent</c>, PR_SET_PDEATHSIG) when the thread that forked it exits, not the process,
 /// and .NET forks on the calling thread: started from a thread-pool thread, which retires after a while idle, a warm
-/// environment would be killed at random.
+/// environment would be killed at random. A child also inherits the forking thread's scheduling policy, which is how
+/// environments are started under SCHED_BATCH (<see cref="Hosting.EnvironmentOptions.BatchScheduling"/>).
 /// </summary>
 internal static class SpawnThread
 {
-    private static readonly BlockingCollection<(Func<Process> Start, TaskCompletionSource<Process> Started)> Pending = StartThread();
+    private static readonly BlockingCollection<(Func<Process> Start, int Policy, TaskCompletionSource<Process> Started)> Pending = StartThread();
 
-    /// <summary>Runs <paramref name="start"/> on the spawning thread and returns its process; rethrows what it throws.</summary>
-    public static Process Start(Func<Process> start)
+    /// <summary>
+    /// Runs <paramref name="start"/> on the spawning thread, under SCHED_BATCH when <paramref name="batchScheduling"/> (else
+    /// SCHED_OTHER), and returns its process; rethrows what it throws. A kernel that refuses the policy leaves the default.
+    /// </summary>
+    public static Process Start(Func<Process> start, bool batchScheduling = false)
     {
         var started = new TaskCompletionSource<Process>();
-        Pending.Add((start, started));
+        Pending.Add((start, batchScheduling ? LibC.SchedBatch : LibC.SchedOther, started));
         return started.Task.GetAwaiter().GetResult();
     }
 
-    private static BlockingCollection<(Func<Process>, TaskCompletionSource<Process>)> StartThread()
+    private static BlockingCollection<(Func<Process> Start, int Policy, TaskCompletionSource<Process> Started)> StartThread()
     {
-        var pending = new BlockingCollection<(Func<Process>, TaskCompletionSource<Process>)>();
+        var pending = new BlockingCollection<(Func<Process> Start, int Policy, TaskCompletionSource<Process> Started)>();
         new Thread(() =>
         {
-            foreach (var (start, started) in pending.GetConsumingEnumerable())
+            var policy = LibC.SchedOther;
+            foreach (var spawn in pending.GetConsumingEnumerable())
             {
                 try
                 {
-                    started.SetResult(start());
+                    if (spawn.Policy != policy && LibC.SetSchedulingPolicy(spawn.Policy) == 0)
+                    {
+                        policy = spawn.Policy;
+                    }
+
+                    spawn.Started.SetResult(spawn.Start());
                 }
                 catch (Exception e)
                 {
-                    started.SetException(e);
+                    spawn.Started.SetException(e);
                 }
             }
         })

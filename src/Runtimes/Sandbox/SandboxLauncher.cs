@@ -160,7 +160,7 @@ public sealed class SandboxLauncher(IOptions<EnvironmentOptions> options, IOptio
                     .. ExternalExtensions.Wrap([executable, .. arguments], LayersRoot, request.Extensions)];
             }
 
-            var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles);
+            var process = RuntimeProcess.Start(command, request.CodeDirectory, environment, group.ProcFiles, settings.BatchScheduling);
             return new SandboxedProcess(new PlainEnvironmentProcess(process, onOutputLine, time, killsTree: false), group, files, attachment);
         }
         catch
