@@ -15,14 +15,14 @@ public sealed class RuntimeProcessTests
     public void BatchScheduling_SetsTheProcessAndItsChildrenPolicy_AndOnlyWhenAsked()
     {
         var directory = Path.GetTempPath();
-        var batch = RuntimeProcess.Start(["/bin/sh", "-c", "sleep 30 & wait"], directory, new Dictionary<string, string>(), [], batchScheduling: true);
+        // The root starts a child and prints the child's /proc/PID/stat: the child exists once $! is set.
+        var batch = RuntimeProcess.Start(["/bin/sh", "-c", "sleep 30 & cat /proc/$!/stat; wait"], directory, new Dictionary<string, string>(), [], batchScheduling: true);
         var other = RuntimeProcess.Start(["/bin/sleep", "30"], directory, new Dictionary<string, string>(), [], batchScheduling: false);
         try
         {
-            Assert.Equal(LibC.SchedBatch, Policy(batch.Id));
-            Assert.Equal(LibC.SchedOther, Policy(other.Id));
-            var child = WaitForChild(batch.Id);
-            Assert.Equal(LibC.SchedBatch, Policy(child));
+            Assert.Equal(LibC.SchedBatch, Policy(File.ReadAllText($"/proc/{batch.Id}/stat")));
+            Assert.Equal(LibC.SchedOther, Policy(File.ReadAllText($"/proc/{other.Id}/stat")));
+            Assert.Equal(LibC.SchedBatch, Policy(batch.StandardOutput.ReadLine() ?? ""));
         }
         finally
         {
@@ -35,25 +35,10 @@ public sealed class RuntimeProcessTests
         }
     }
 
-    /// <summary>Field 41 of /proc/PID/stat (proc(5)): the scheduling policy.</summary>
-    private static int Policy(int pid)
+    /// <summary>Field 41 of a /proc/PID/stat line (proc(5)): the scheduling policy.</summary>
+    private static int Policy(string stat)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return int.Parse(fields[41 - 3], CultureInfo.InvariantCulture);
-    }
-
-    private static int WaitForChild(int pid)
-    {
-        var children = $"/proc/{pid}/task/{pid}/children";
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; Thread.Sleep(10))
-        {
-            if (File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
-            {
-                return int.Parse(first, CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new TimeoutException($"process {pid} started no child");
     }
 }
