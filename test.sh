@@ -3,8 +3,11 @@
 # AWS's aws-lambda-ric compiles its native client (curl, aws-lambda-cpp) for minutes; that compile runs in the
 # background while every other test runs, and the two tests that use it run last (EndToEnd/js/.ric-build holds its
 # exit code). With arguments (a --filter, say), one run with them, after the compile.
+# A failed run ends by repeating each failed test's report, so the end of a long log says what failed.
 set -euo pipefail
 cd "$(dirname "$0")"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 js=tests/LambdaCluster.Tests/EndToEnd/js
 (cd "$js" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 rm -f "$js/.ric-build"
@@ -12,14 +15,21 @@ echo "building" > "$js/.ric-build.log"
 (cd "$js" && { npm rebuild aws-lambda-ric --no-audit --no-fund --loglevel=error >> .ric-build.log 2>&1; echo $? > .ric-build.tmp; mv .ric-build.tmp .ric-build; }) &
 ric=$!
 dotnet build Cluster.sln -c Release
-run() { dotnet test Cluster.sln -c Release --no-build --logger "console;verbosity=normal" "$@"; }
+run() { dotnet test Cluster.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log"; }
+# Each "  Failed <test>" report of the console logger, up to the next test's line, at most 40 lines of it.
+failures() {
+  echo "=== failed tests ==="
+  awk '/^  Failed /{p=1; n=0} /^  (Passed|Skipped) |^\[xUnit/{p=0} p && n++ < 40' "$log"
+}
+
 if [ $# -gt 0 ]; then
   wait "$ric" || true
-  run "$@"
+  run "$@" || { status=$?; failures; exit "$status"; }
   exit
 fi
 status=0
 run --filter "FullyQualifiedName!~AwsLambdaRic" || status=$?
 wait "$ric" || true
 run --filter "FullyQualifiedName~AwsLambdaRic" || status=$?
+[ "$status" -eq 0 ] || failures
 exit "$status"
