@@ -11,9 +11,10 @@
 # Load comes from wrk (apt-get install -y wrk); without it, from lambda-load itself (which costs the shared cores more).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# Warm-up before each measured run: long enough for tiered JIT to finish in every .NET process on the shared cores
-# (the cluster's four processes take far longer than one node; 15 s left its first run at a third of steady state).
-WARMUP=${WARMUP:-40}
+# Warm-up before each measured run, repeated until it starts no environment; lambda-load bench then runs the measured
+# load in 5 s rounds until its throughput stops rising (--settle), since JIT tiering in the cluster's four .NET processes
+# and V8's in each function process take far longer than one node's (a fixed 15 s left the cluster at a third of steady state).
+WARMUP=${WARMUP:-15}
 SECONDS_PER_RUN=10 CLUSTER=1 BASELINE=
 while [ $# -gt 0 ]; do
   case "$1" in

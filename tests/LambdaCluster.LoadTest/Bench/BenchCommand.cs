@@ -6,8 +6,9 @@ namespace LambdaCluster.LoadTest.Bench;
 
 /// <summary>
 /// <c>lambda-load bench</c>. Flow: for each concurrency → the function through the gateway (warmed at that concurrency
-/// until a warm-up round starts no environment, then measured with the nodes' CPU and cold starts counted) → the floor,
-/// the same way, right after → one table, the ratios that matter, and optionally a comparison with an earlier setup.
+/// until a warm-up round starts no environment, settled under the measured load until its throughput stops rising, then
+/// measured with the nodes' CPU and cold starts counted) → the floor, the same way, right after → one table, the ratios
+/// that matter, and optionally a comparison with an earlier setup.
 /// </summary>
 public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWriter output)
 {
@@ -82,6 +83,7 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
             }
         }
 
+        await SettleAsync(target, concurrency, useWrk, floor);
         var cold = await counter.ReadAsync();
         var cpu = ProcessCpu.Read(options.SiloPids);
         var run = await LoadAsync(concurrency, options.Duration, useWrk, floor);
@@ -93,6 +95,25 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
             floor ? null : coldAfter - cold,
             counted ? (cpuAfter.Nodes - cpu.Nodes) / run.Requests : null,
             counted ? (cpuAfter.Descendants - cpu.Descendants) / run.Requests : null);
+    }
+
+    /// <summary>
+    /// The measured load itself, in rounds of <see cref="BenchOptions.Settle"/>, until two rounds in a row no longer beat
+    /// the best before them by <see cref="BenchOptions.SettleGain"/> (one slow round is this machine's noise as often as
+    /// not): warm means steady. A cluster's processes each see a share of the calls, so their JIT tiers up (and V8
+    /// optimises each function process) later than one node's; a fixed warm-up measured them part-way.
+    /// </summary>
+    private async Task SettleAsync(string target, int concurrency, bool useWrk, bool floor)
+    {
+        var (best, flat) = (0.0, 0);
+        for (var round = 1; options.Settle > TimeSpan.Zero && round <= options.SettleRounds && flat < 2; round++)
+        {
+            var run = await LoadAsync(concurrency, options.Settle, useWrk, floor);
+            var throughput = run.Requests / run.Seconds;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {target} c={run.Connections}: settling, round {round}: {throughput:0} req/s"));
+            flat = throughput < best * (1 + BenchOptions.SettleGain) ? flat + 1 : 0;
+            best = Math.Max(best, throughput);
+        }
     }
 
     private async Task<(long Requests, double Seconds, double P50Ms, double P99Ms, long Failed, int Connections)> LoadAsync(int concurrency, TimeSpan duration, bool useWrk, bool floor)

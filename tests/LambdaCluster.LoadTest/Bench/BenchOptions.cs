@@ -17,6 +17,16 @@ public sealed record BenchOptions
     public IReadOnlyList<int> Concurrencies { get; init; } = [1, 16, 64];
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// Length of each settling round: after the warm-up, the measured load itself runs in rounds of this length until two
+    /// rounds in a row no longer beat the best before them by <see cref="SettleGain"/> (JIT tiering in every .NET process
+    /// and V8's in every function process are done); zero skips settling.
+    /// </summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>At most this many settling rounds per measured run.</summary>
+    public int SettleRounds { get; init; } = 12;
+    /// <summary>Two settling rounds in a row that gain less than this fraction over the best round before them end the settling.</summary>
+    public const double SettleGain = 0.03;
     public string Payload { get; init; } = """{"hello":"world"}""";
     public string Label { get; init; } = "lambda";
     /// <summary>Use wrk when it is on PATH (it costs the shared cores far less than this tool), else the built-in runner.</summary>
@@ -40,6 +50,8 @@ public sealed record BenchOptions
           --concurrency 1,16,64 concurrencies to measure (default 1,16,64)
           --duration 10s        measured time per run (default 10s)
           --warmup 3s           warm-up at the measured concurrency, repeated until it starts no environment (default 3s)
+          --settle 5s           then the measured load in rounds of this length until two in a row gain under 3 %
+                                (at most --settle-rounds, default 12; 0 skips it; default 5s)
           --payload JSON        event (default {"hello":"world"})
           --label NAME          name of this setup in the report (default lambda)
           --builtin             use this tool's own load generator even when wrk is installed
@@ -63,6 +75,8 @@ public sealed record BenchOptions
                 case "--concurrency": options = options with { Concurrencies = [.. Value().Split(',').Select(c => Positive(c, "--concurrency"))] }; break;
                 case "--duration": options = options with { Duration = Seconds(Value()) }; break;
                 case "--warmup": options = options with { Warmup = Seconds(Value()) }; break;
+                case "--settle": options = options with { Settle = Value() is "0" or "0s" ? TimeSpan.Zero : Seconds(args[i]) }; break;
+                case "--settle-rounds": options = options with { SettleRounds = Positive(Value(), "--settle-rounds") }; break;
                 case "--payload": options = options with { Payload = Value() }; break;
                 case "--label": options = options with { Label = Value() }; break;
                 case "--builtin": options = options with { UseWrk = false }; break;
