@@ -12,8 +12,8 @@ namespace LambdaCluster.Grains.Invocation;
 /// <summary>
 /// Runs an invocation of a function version for any caller (the gateway, the asynchronous dispatchers, the pollers).
 /// Flow: caller → this silo's <see cref="InvocationDispatcher"/> (a lease it holds: straight to the local environment;
-/// else the version's pool) → environment → back; in a gateway-only process, through the dispatcher grain of a silo,
-/// taken in turn. Every attempt ends in an <see cref="InvocationOutcome"/>, which <see cref="Settle"/> maps in one
+/// else the version's pool) → environment → back; in a gateway-only process, through the dispatcher grain of the silo
+/// with the fewest of its calls in flight (<see cref="ClientSilos"/>). Every attempt ends in an <see cref="InvocationOutcome"/>, which <see cref="Settle"/> maps in one
 /// table: function outcomes are the result; a throttle or a missing function is Lambda's error; a platform failure in
 /// which nothing ran is tried again under a new lease (up to 3 attempts); any other is ServiceException (500), which
 /// the SDKs retry, because the function may or may not have run.
@@ -57,7 +57,8 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         request = await WithLineageAsync(functionName, request);
         for (var attempt = 1; ; attempt++)
         {
-            var (silo, parts) = await StreamAttemptAsync(poolKey, request, cancellationToken);
+            var (call, parts) = await StreamAttemptAsync(poolKey, request, cancellationToken);
+            var silo = call?.Silo;
             var enumerator = parts.GetAsyncEnumerator(cancellationToken);
             try
             {
@@ -82,6 +83,7 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
             finally
             {
                 await DisposeQuietlyAsync(enumerator);
+                call?.Dispose();
             }
         }
     }
@@ -149,7 +151,7 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         _ => null,
     };
 
-    /// <summary>One attempt: on this silo's dispatcher, or (gateway-only process) on the dispatcher of a silo taken in turn, abandoned if that silo leaves.</summary>
+    /// <summary>One attempt: on this silo's dispatcher, or (gateway-only process) on the dispatcher of the least busy silo, abandoned if that silo leaves.</summary>
     private async Task<InvocationResult> AttemptAsync(string poolKey, InvocationRequest request)
     {
         if (_dispatcher is not null)
@@ -157,11 +159,13 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
             return await _dispatcher.InvokeAsync(poolKey, request);
         }
 
-        if (await NextSiloAsync() is not { } silo)
+        if (await StartSiloCallAsync() is not { } siloCall)
         {
             return NoSilo(poolKey);
         }
 
+        using var counted = siloCall;
+        var silo = siloCall.Silo;
         try
         {
             var call = grains.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).InvokeAsync(poolKey, request);
@@ -179,17 +183,18 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         }
     }
 
-    private async Task<(SiloAddress? Silo, IAsyncEnumerable<ResponseStreamPart> Parts)> StreamAttemptAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken)
+    /// <summary>A streaming attempt; in a gateway-only process, also the call counted against its silo until the stream ends.</summary>
+    private async Task<(SiloCall? Call, IAsyncEnumerable<ResponseStreamPart> Parts)> StreamAttemptAsync(string poolKey, InvocationRequest request, CancellationToken cancellationToken)
     {
         if (_dispatcher is not null)
         {
             return (null, _dispatcher.InvokeStreamingAsync(poolKey, request, cancellationToken));
         }
 
-        var silo = await NextSiloAsync();
-        return silo is null
+        var call = await StartSiloCallAsync();
+        return call is not { } counted
             ? (null, Single(NoSilo(poolKey)))
-            : (silo, grains.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(silo)).InvokeStreamingAsync(poolKey, request, cancellationToken));
+            : (counted, grains.GetGrain<IInvocationDispatcherGrain>(DispatcherKeys.For(counted.Silo)).InvokeStreamingAsync(poolKey, request, cancellationToken));
     }
 
     /// <summary>The next part; a silo lost mid-stream (or a stream that ended without its completion) is a NodeLost completion.</summary>
@@ -212,7 +217,7 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         }
     }
 
-    private async ValueTask<SiloAddress?> NextSiloAsync() => _silos is null ? null : await _silos.NextAsync();
+    private async ValueTask<SiloCall?> StartSiloCallAsync() => _silos is null ? null : await _silos.StartCallAsync();
 
     private static async Task DisposeQuietlyAsync(IAsyncEnumerator<ResponseStreamPart> parts)
     {
