@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace LambdaCluster.Runtimes.Launch;
 
@@ -23,6 +24,19 @@ internal static class SpawnThread
         var started = new TaskCompletionSource<Process>();
         Pending.Add((start, batchScheduling ? LibC.SchedBatch : LibC.SchedOther, started));
         return started.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Whether this process may run a thread under SCHED_BATCH: tried on a thread of its own, which then ends. Null when
+    /// it may, else the errno of the refusal (a seccomp filter, say), after which environments start under SCHED_OTHER.
+    /// </summary>
+    public static int? BatchSchedulingRefusal()
+    {
+        int? refusal = null;
+        var probe = new Thread(() => refusal = LibC.SetSchedulingPolicy(LibC.SchedBatch) == 0 ? null : Marshal.GetLastPInvokeError()) { IsBackground = true };
+        probe.Start();
+        probe.Join();
+        return refusal;
     }
 
     private static BlockingCollection<(Func<Process> Start, int Policy, TaskCompletionSource<Process> Started)> StartThread()

@@ -35,6 +35,14 @@ public sealed class RuntimeProcessTests
         }
     }
 
+    [Fact]
+    public void BatchSchedulingProbe_FindsItPermitted_WhereTheSpawnerGetsIt()
+    {
+        // Any thread may move itself from SCHED_OTHER to SCHED_BATCH (sched(7)); only a filter (seccomp) refuses it, and
+        // the node then says so at start (IsolationReport). The test above shows the spawner got it on this kernel.
+        Assert.Null(SpawnThread.BatchSchedulingRefusal());
+    }
+
     /// <summary>Field 41 of a /proc/PID/stat line (proc(5)): the scheduling policy.</summary>
     private static int Policy(string stat)
     {
