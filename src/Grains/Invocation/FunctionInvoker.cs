@@ -58,32 +58,38 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
         for (var attempt = 1; ; attempt++)
         {
             var (call, parts) = await StreamAttemptAsync(poolKey, request, cancellationToken);
-            var silo = call?.Silo;
-            var enumerator = parts.GetAsyncEnumerator(cancellationToken);
             try
             {
-                var part = await NextAsync(enumerator, silo, poolKey);
-                if (part.Completion is { } first && Settle(poolKey, first, attempt) is null)
+                var silo = call?.Silo;
+                var enumerator = parts.GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    continue;
-                }
-
-                while (true)
-                {
-                    if (part.Completion is { } completion)
+                    var part = await NextAsync(enumerator, silo, poolKey);
+                    if (part.Completion is { } first && Settle(poolKey, first, attempt) is null)
                     {
-                        yield return ResponseStreamPart.Completed(Settle(poolKey, completion, Attempts)!);
-                        yield break;
+                        continue;
                     }
 
-                    yield return part;
-                    part = await NextAsync(enumerator, silo, poolKey);
+                    while (true)
+                    {
+                        if (part.Completion is { } completion)
+                        {
+                            yield return ResponseStreamPart.Completed(Settle(poolKey, completion, Attempts)!);
+                            yield break;
+                        }
+
+                        yield return part;
+                        part = await NextAsync(enumerator, silo, poolKey);
+                    }
+                }
+                finally
+                {
+                    await DisposeQuietlyAsync(enumerator);
                 }
             }
             finally
             {
-                await DisposeQuietlyAsync(enumerator);
-                call?.Dispose();
+                call?.Dispose(); // whatever the stream's disposal threw
             }
         }
     }
@@ -172,14 +178,14 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
             if (_departures is not null && await Task.WhenAny(call, _departures.WhenGone(silo)) != call)
             {
                 _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-                return NodeLost(poolKey);
+                return Unreachable(silo, poolKey);
             }
 
             return await call;
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
         {
-            return NodeLost(poolKey);
+            return Unreachable(silo, poolKey);
         }
     }
 
@@ -206,14 +212,14 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
             if (silo is not null && _departures is not null && await Task.WhenAny(next, _departures.WhenGone(silo)) != next)
             {
                 _ = next.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-                return ResponseStreamPart.Completed(NodeLost(poolKey));
+                return ResponseStreamPart.Completed(Unreachable(silo, poolKey));
             }
 
             return await next ? parts.Current : ResponseStreamPart.Completed(NodeLost(poolKey));
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
         {
-            return ResponseStreamPart.Completed(NodeLost(poolKey));
+            return ResponseStreamPart.Completed(silo is null ? NodeLost(poolKey) : Unreachable(silo, poolKey));
         }
     }
 
@@ -235,6 +241,13 @@ public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvid
     {
         await Task.CompletedTask;
         yield return ResponseStreamPart.Completed(result);
+    }
+
+    /// <summary>A gateway-only process's call found its silo gone: NodeLost, and the silo is passed over for a while (<see cref="ClientSilos.Shunned"/>).</summary>
+    private InvocationResult Unreachable(SiloAddress silo, string poolKey)
+    {
+        _silos?.Unreachable(silo);
+        return NodeLost(poolKey);
     }
 
     private static InvocationResult NodeLost(string poolKey) =>
