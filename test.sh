@@ -19,7 +19,7 @@ run() { dotnet test Cluster.sln -c Release --no-build --logger "console;verbosit
 # Each "  Failed <test>" report of the console logger, up to the next test's line, at most 40 lines of it.
 failures() {
   echo "=== failed tests ==="
-  awk '/^  Failed /{p=1; n=0} /^  (Passed|Skipped) |^\[xUnit/{p=0} p && n++ < 40' "$log"
+  awk '/^  Failed /{p=1; n=0; f=1} /^  (Passed|Skipped) |^\[xUnit/{p=0} p && n++ < 40 {print} END {if (!f) print "(no test reported a failure: the run itself failed, see above)"}' "$log"
 }
 
 if [ $# -gt 0 ]; then

@@ -9,7 +9,7 @@
 # 2. deploy/local-cluster.sh (Redis, 3 silos, a gateway-only process): the same echo at 16 and 64, through the
 #    gateway-only process and spread over the silos' own APIs, compared with the single node's figures of step 1.
 # Load comes from wrk (apt-get install -y wrk); without it, from lambda-load itself (which costs the shared cores more).
-# Its work directory (the nodes' logs and data) is removed at the end unless KEEP_WORK=1.
+# Its work directory (the nodes' logs and data) is removed at the end, unless the run failed or KEEP_WORK=1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # Warm-up before each measured run, repeated until it starts no environment; lambda-load bench then runs the measured
@@ -30,11 +30,12 @@ L="dotnet $ROOT/tests/LambdaCluster.LoadTest/bin/Release/net10.0/lambda-load.dll
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_MAX_ATTEMPTS=1
 NODE_PID= FLOOR_PID=
 cleanup() {
+  local rc=$?
   [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null || true
   [ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null || true
   [ -n "$BASELINE" ] && git -C "$ROOT" worktree remove --force "$WORK/base" >/dev/null 2>&1 || true
   RUN_DIR=$WORK/cluster BASE_PORT=19000 REDIS_PORT=16409 SILO_PORT_BASE=19110 GATEWAY_PORT_BASE=19130 "$ROOT/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true
-  [ -n "${KEEP_WORK:-}" ] && echo "logs and data kept in $WORK" || rm -rf "$WORK" # KEEP_WORK=1 keeps the nodes' logs
+  if [ "$rc" -ne 0 ] || [ "${KEEP_WORK:-0}" = 1 ]; then echo "logs and data kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 

@@ -28,12 +28,24 @@ internal static class SpawnThread
 
     /// <summary>
     /// Whether this process may run a thread under SCHED_BATCH: tried on a thread of its own, which then ends. Null when
-    /// it may, else the errno of the refusal (a seccomp filter, say), after which environments start under SCHED_OTHER.
+    /// it may, else the errno of the refusal (a seccomp filter, say), after which environments start under SCHED_OTHER;
+    /// -1 when the call itself could not be made.
     /// </summary>
     public static int? BatchSchedulingRefusal()
     {
         int? refusal = null;
-        var probe = new Thread(() => refusal = LibC.SetSchedulingPolicy(LibC.SchedBatch) == 0 ? null : Marshal.GetLastPInvokeError()) { IsBackground = true };
+        var probe = new Thread(() =>
+        {
+            try
+            {
+                refusal = LibC.SetSchedulingPolicy(LibC.SchedBatch) == 0 ? null : Marshal.GetLastPInvokeError();
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                refusal = -1;
+            }
+        })
+        { IsBackground = true };
         probe.Start();
         probe.Join();
         return refusal;

@@ -114,6 +114,12 @@ public sealed class BenchCommand(BenchOptions options, HttpClient http, TextWrit
             flat = throughput < best * (1 + BenchOptions.SettleGain) ? flat + 1 : 0;
             best = Math.Max(best, throughput);
         }
+
+        if (useWrk && options.Settle > TimeSpan.Zero)
+        {
+            // wrk stops with requests still in flight: let them end before the cold-start count and the measured run.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
     }
 
     private async Task<(long Requests, double Seconds, double P50Ms, double P99Ms, long Failed, int Connections)> LoadAsync(int concurrency, TimeSpan duration, bool useWrk, bool floor)
