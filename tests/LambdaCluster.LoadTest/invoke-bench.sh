@@ -13,8 +13,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # Warm-up before each measured run, repeated until it starts no environment; lambda-load bench then runs the measured
-# load in 5 s rounds until its throughput stops rising (--settle), since JIT tiering in the cluster's four .NET processes
-# and V8's in each function process take far longer than one node's (a fixed 15 s left the cluster at a third of steady state).
+# load in 5 s rounds until its throughput stops rising (--settle), since JIT tiering in the cluster's four .NET
+# processes and V8's in each function process take far longer than one node's (a fixed 15 s left the cluster at a
+# third of steady state).
 WARMUP=${WARMUP:-15}
 SECONDS_PER_RUN=10 CLUSTER=1 BASELINE=
 while [ $# -gt 0 ]; do

@@ -13,10 +13,11 @@ namespace LambdaCluster.Grains.Invocation;
 /// Runs an invocation of a function version for any caller (the gateway, the asynchronous dispatchers, the pollers).
 /// Flow: caller → this silo's <see cref="InvocationDispatcher"/> (a lease it holds: straight to the local environment;
 /// else the version's pool) → environment → back; in a gateway-only process, through the dispatcher grain of the silo
-/// with the fewest of its calls in flight (<see cref="ClientSilos"/>). Every attempt ends in an <see cref="InvocationOutcome"/>, which <see cref="Settle"/> maps in one
-/// table: function outcomes are the result; a throttle or a missing function is Lambda's error; a platform failure in
-/// which nothing ran is tried again under a new lease (up to 3 attempts); any other is ServiceException (500), which
-/// the SDKs retry, because the function may or may not have run.
+/// with the fewest of its calls in flight (<see cref="ClientSilos"/>). Every attempt ends in an
+/// <see cref="InvocationOutcome"/>, which <see cref="Settle"/> maps in one table: function outcomes are the result; a
+/// throttle or a missing function is Lambda's error; a platform failure in which nothing ran is tried again under a new
+/// lease (up to 3 attempts); any other is ServiceException (500), which the SDKs retry, because the function may or may
+/// not have run.
 /// </summary>
 public sealed partial class FunctionInvoker(IGrainFactory grains, IServiceProvider services, ILogger<FunctionInvoker> logger)
 {
