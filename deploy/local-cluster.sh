@@ -34,6 +34,12 @@ wait_for_line() { # file, text, seconds
 start_node() { # name, extra arguments...
   local name=$1; shift
   mkdir -p "$RUN_DIR/$name"
+  # Four .NET processes share this machine's cores with the function processes: a thread-pool worker that runs out of
+  # work would spin (sched_yield) before it sleeps, on cores the others need. Measured on 2 cores through the
+  # gateway-only process: 28 % of all CPU went to that spinning; without it, 1.2-2.2x the throughput
+  # (docs/benchmarks.md, "2026-12-02 (evening)").
+  # A silo alone on its machine keeps .NET's default. Override with DOTNET_ThreadPool_UnfairSemaphoreSpinLimit.
+  DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0} \
   nohup dotnet "$DLL" \
     --Cluster:Redis="127.0.0.1:$REDIS_PORT" --Cluster:ClusterId="$(cat "$RUN_DIR/cluster-id")" \
     --Node:DataDirectory="$RUN_DIR/$name" "$@" >"$RUN_DIR/$name.log" 2>&1 &
