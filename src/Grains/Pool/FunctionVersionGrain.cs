@@ -49,6 +49,7 @@ public sealed partial class FunctionVersionGrain(
 
     private readonly EnvironmentTable _table = new();
     private readonly ConcurrencyLedger _ledger = new();
+    private readonly SiloShortfall _shortfall = new();
     private readonly KeepWarmPlanner _keepWarm = new(environmentOptions.Value.KeepWarm, environmentOptions.Value.PredictiveKeepWarm, environmentOptions.Value.IdleHistoryRange);
     private ScalingRateLimiter _scaling = null!;
     private PoolSettings? _settings;
@@ -242,6 +243,7 @@ public sealed partial class FunctionVersionGrain(
 
     public Task SiloLeftAsync(SiloAddress silo)
     {
+        _shortfall.Forget(silo);
         var (lost, leased) = _table.RemoveSilo(silo);
         for (var i = 0; i < leased; i++)
         {
@@ -499,6 +501,11 @@ public sealed partial class FunctionVersionGrain(
             LeaseId = entry.LeaseId,
         };
         entry.ReturnsAfterEachCall = entry.Leased && !lease.Keep; // not for a provisioned or pre-warm INIT's lease, which is not counted leased
+        if (entry.ReturnsAfterEachCall && near is not null && _shortfall.Crossed(near))
+        {
+            StartOnShortSilo(near, settings);
+        }
+
         entry.Fresh = false;
         if (entry.Leased)
         {
@@ -513,6 +520,40 @@ public sealed partial class FunctionVersionGrain(
         }
 
         return lease;
+    }
+
+    /// <summary>
+    /// One more environment on a silo whose callers keep running on other silos' environments (<see cref="SiloShortfall"/>),
+    /// started ahead as a pre-warm is (an on-demand INIT within its node's budget, not leased, no cold start), so that the
+    /// silo's next calls run where they arrive. Only on that silo while it has room, within the scaling rate, and while
+    /// the pool has fewer environments than a quarter (at least two) above its leases, never more than the reserved
+    /// concurrency; the environment elsewhere that it relieves goes at the end of its keep-warm window.
+    /// </summary>
+    private void StartOnShortSilo(SiloAddress silo, PoolSettings settings)
+    {
+        var room = Math.Max(_ledger.Leased + 2, _ledger.Leased * 5 / 4);
+        if (_table.Count >= Math.Min(room, settings.ReservedConcurrency ?? int.MaxValue) || !silo.Equals(cluster.ChooseSilo(silo)) || !_scaling.TryTake())
+        {
+            _shortfall.Ended(silo);
+            return;
+        }
+
+        var entry = _table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false) { Ready = false }, time.GetUtcNow());
+        LogShortSilo(logger, Key, silo);
+        EnsureReaper();
+        _ = PrepareThenAsync(entry, settings, () => _shortfall.Ended(silo));
+    }
+
+    private async Task PrepareThenAsync(PoolEntry entry, PoolSettings settings, Action then)
+    {
+        try
+        {
+            await PrepareAsync(entry, settings);
+        }
+        finally
+        {
+            then();
+        }
     }
 
     /// <summary>Keeps the provisioned environment count at its target: starts missing ones (INIT ahead of traffic), stops surplus idle ones.</summary>
@@ -763,6 +804,9 @@ public sealed partial class FunctionVersionGrain(
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Pool {Pool} pre-warms an environment on {Silo} (pre-warm window {Prewarm}, keep-alive window {KeepAlive}, from its idle-time history)")]
     private static partial void LogPrewarm(ILogger logger, string pool, SiloAddress silo, TimeSpan prewarm, TimeSpan keepAlive);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Pool {Pool} starts an environment on {Silo}, whose callers kept running on other silos' environments")]
+    private static partial void LogShortSilo(ILogger logger, string pool, SiloAddress silo);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Pool {Pool}: pre-warmed environment {Environment} did not become ready (its node's pre-warm budget was used up, or INIT failed)")]
     private static partial void LogPrewarmNotReady(ILogger logger, string pool, string environment);

@@ -147,5 +147,41 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         Assert.Equal([environment], (await pool.DescribeAsync()).EnvironmentKeys);
     }
 
+    [Fact]
+    public async Task ASiloWhoseCallsKeepRunningOnAnotherSilosEnvironment_GetsOneOfItsOwn()
+    {
+        // The one environment is on the first silo. Every call from the second silo runs on it across silos (the pool
+        // has none idle on the second, and the lease comes back after each call); after SiloShortfall.Threshold such
+        // calls the pool starts one on the second silo, whose calls then stay there.
+        const string name = "short-silo";
+        await ClusterFunctions.CreatePythonAsync(fixture, name);
+        await fixture.WaitForQuietAsync();
+        var pool = fixture.Client.GetGrain<IFunctionVersionGrain>(FunctionVersionKey.Latest(name));
+        var first = fixture.Cluster.Silos[1];
+        var second = fixture.Cluster.Silos[2];
+        Assert.Null((await new ClusterInvocations(fixture, first.ServiceProvider).InvokeAsync(name, new { sleep = 0 })).FunctionError);
+        var environment = Assert.Single((await pool.DescribeAsync()).EnvironmentKeys);
+        Assert.True(first.SiloAddress.Equals(EnvironmentKeys.Silo(environment)), $"the pool placed the caller's environment on {EnvironmentKeys.Silo(environment)}, not on the caller's silo {first.SiloAddress}");
+
+        var secondCalls = new ClusterInvocations(fixture, second.ServiceProvider);
+        for (var i = 0; i < SiloShortfall.Threshold - 1; i++)
+        {
+            Assert.Null((await secondCalls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+        }
+
+        Assert.Equal([environment], (await pool.DescribeAsync()).EnvironmentKeys); // a few calls across are chance, not a shortfall
+        Assert.Null((await secondCalls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+        var grown = await Waits.UntilAsync("a ready environment of the function on the second silo", () => pool.DescribeAsync(),
+            p => p.EnvironmentKeys.Any(k => second.SiloAddress.Equals(EnvironmentKeys.Silo(k))) && p.Initializing == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, grown.EnvironmentKeys.Count);
+        var own = grown.EnvironmentKeys.Single(k => second.SiloAddress.Equals(EnvironmentKeys.Silo(k)));
+        var dispatcher = second.ServiceProvider.GetRequiredService<InvocationDispatcher>();
+        await Waits.UntilAsync("the second silo to hold its own environment right after a call", async () =>
+        {
+            Assert.Null((await secondCalls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+            return dispatcher.Holds(own);
+        }, held => held, TimeSpan.FromSeconds(15));
+    }
+
     private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 }
