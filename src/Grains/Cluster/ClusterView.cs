@@ -37,6 +37,26 @@ public sealed partial class ClusterView(IClusterMembershipService membership, IG
     /// </summary>
     public SiloAddress? ChooseSilo(SiloAddress? preferred)
     {
+        var best = Best(preferred);
+        if (best is not null)
+        {
+            Placed(best);
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// True when <see cref="ChooseSilo"/> would place a new environment on <paramref name="silo"/> as the preferred one
+    /// (it has room, and is not clearly busier than the best); records nothing (see <see cref="Placed"/>).
+    /// </summary>
+    public bool WouldChoose(SiloAddress silo) => Score(silo) is not null && silo.Equals(Best(silo)); // Best falls back to the preferred one when no silo has room
+
+    /// <summary>Counts a new environment placed on <paramref name="silo"/> until its next load sample shows it.</summary>
+    public void Placed(SiloAddress silo) => _assignedSinceSample.AddOrUpdate(silo, 1, (_, n) => n + 1);
+
+    private SiloAddress? Best(SiloAddress? preferred)
+    {
         SiloAddress? best = null;
         var bestScore = double.MaxValue;
         var preferredScore = double.MaxValue;
@@ -58,17 +78,7 @@ public sealed partial class ClusterView(IClusterMembershipService membership, IG
             }
         }
 
-        if (preferred is not null && preferredScore <= (bestScore * 1.25) + 2)
-        {
-            best = preferred;
-        }
-
-        if (best is not null)
-        {
-            _assignedSinceSample.AddOrUpdate(best, 1, (_, n) => n + 1);
-        }
-
-        return best;
+        return preferred is not null && preferredScore <= (bestScore * 1.25) + 2 ? preferred : best;
     }
 
     /// <summary>How loaded a silo is for another environment; null when it has no room (no free slot, memory nearly full).</summary>

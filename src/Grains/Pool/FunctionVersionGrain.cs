@@ -317,9 +317,8 @@ public sealed partial class FunctionVersionGrain(
     /// </summary>
     private async Task<AcquireResult?> WaitForStartRoomAsync(SiloAddress? near)
     {
-        var capacity = environmentOptions.Value.MaxConcurrentInits * Math.Max(1, cluster.ActiveSilos.Count);
         var started = time.GetTimestamp();
-        while (_table.Initializing >= capacity && _settings is { } settings && time.GetElapsedTime(started) < StartWait)
+        while (_table.Initializing >= StartCapacity && _settings is { } settings && time.GetElapsedTime(started) < StartWait)
         {
             if (await _table.WaitForReleaseAsync(TimeSpan.FromSeconds(1), time) is { } released)
             {
@@ -329,6 +328,9 @@ public sealed partial class FunctionVersionGrain(
 
         return null;
     }
+
+    /// <summary>How many of the pool's starts may be in INIT at once: what the nodes can INIT at once.</summary>
+    private int StartCapacity => environmentOptions.Value.MaxConcurrentInits * Math.Max(1, cluster.ActiveSilos.Count);
 
     private async Task<string?> EnterAsync(PoolSettings settings)
     {
@@ -524,35 +526,43 @@ public sealed partial class FunctionVersionGrain(
 
     /// <summary>
     /// One more environment on a silo whose callers keep running on other silos' environments (<see cref="SiloShortfall"/>),
-    /// started ahead as a pre-warm is (an on-demand INIT within its node's budget, not leased, no cold start), so that the
-    /// silo's next calls run where they arrive. Only on that silo while it has room, within the scaling rate, and while
-    /// the pool has fewer environments than a quarter (at least two) above its leases, never more than the reserved
-    /// concurrency; the environment elsewhere that it relieves goes at the end of its keep-warm window.
+    /// started ahead as a pre-warm is (an on-demand INIT within its node's pre-warm budget, not leased, no cold start),
+    /// so that the silo's next calls run where they arrive; the environment elsewhere that it relieves goes at the end of
+    /// its keep-warm window. Only when placement would pick that silo anyway (<see cref="ClusterView.WouldChoose"/>),
+    /// while the pool's starts leave room for its callers' cold starts, while the pool has fewer environments than a
+    /// quarter (at least two) above those leased, never more than the reserved concurrency, and when the function fits
+    /// the pre-warm budget. Takes no scaling-rate token: a caller's cold start must not be refused for it.
     /// </summary>
     private void StartOnShortSilo(SiloAddress silo, PoolSettings settings)
     {
-        var room = Math.Max(_ledger.Leased + 2, _ledger.Leased * 5 / 4);
-        if (_table.Count >= Math.Min(room, settings.ReservedConcurrency ?? int.MaxValue) || !silo.Equals(cluster.ChooseSilo(silo)) || !_scaling.TryTake())
+        var leased = _table.Entries.Count(e => e.Leased);
+        var room = Math.Min(Math.Max(leased + 2, leased * 5 / 4), settings.ReservedConcurrency ?? int.MaxValue);
+        if (_table.Count >= room || _table.Initializing >= StartCapacity || environmentOptions.Value.PrewarmBudgetMb < settings.Spec.MemorySize || !cluster.WouldChoose(silo))
         {
             _shortfall.Ended(silo);
             return;
         }
 
+        cluster.Placed(silo);
         var entry = _table.AddStarting(new PoolEntry(EnvironmentKeys.Create(silo), silo, settings.Spec.Revision, provisioned: false) { Ready = false }, time.GetUtcNow());
         LogShortSilo(logger, Key, silo);
         EnsureReaper();
-        _ = PrepareThenAsync(entry, settings, () => _shortfall.Ended(silo));
+        _ = StartOnShortSiloAsync(entry, settings, silo);
     }
 
-    private async Task PrepareThenAsync(PoolEntry entry, PoolSettings settings, Action then)
+    private async Task StartOnShortSiloAsync(PoolEntry entry, PoolSettings settings, SiloAddress silo)
     {
         try
         {
             await PrepareAsync(entry, settings);
+            if (!entry.Ready)
+            {
+                LogShortSiloNotReady(logger, Key, entry.EnvironmentKey);
+            }
         }
         finally
         {
-            then();
+            _shortfall.Ended(silo);
         }
     }
 
@@ -805,10 +815,13 @@ public sealed partial class FunctionVersionGrain(
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Pool {Pool} pre-warms an environment on {Silo} (pre-warm window {Prewarm}, keep-alive window {KeepAlive}, from its idle-time history)")]
     private static partial void LogPrewarm(ILogger logger, string pool, SiloAddress silo, TimeSpan prewarm, TimeSpan keepAlive);
 
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Pool {Pool}: pre-warmed environment {Environment} did not become ready (its node's pre-warm budget was used up, or INIT failed)")]
+    private static partial void LogPrewarmNotReady(ILogger logger, string pool, string environment);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Pool {Pool} starts an environment on {Silo}, whose callers kept running on other silos' environments")]
     private static partial void LogShortSilo(ILogger logger, string pool, SiloAddress silo);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Pool {Pool}: pre-warmed environment {Environment} did not become ready (its node's pre-warm budget was used up, or INIT failed)")]
-    private static partial void LogPrewarmNotReady(ILogger logger, string pool, string environment);
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Pool {Pool}: environment {Environment}, started for a silo short of environments, did not become ready (its node's pre-warm budget was used up, or INIT failed)")]
+    private static partial void LogShortSiloNotReady(ILogger logger, string pool, string environment);
 
 }

@@ -6,11 +6,13 @@ namespace LambdaCluster.Grains.Pool;
 /// silo when its own has none idle; that lease comes back to the pool after each call, ready to be given across again.
 /// When the cold starts were placed unevenly this never wears off (measured: 4-6 % of a spread cluster's calls crossed
 /// silos at steady state), and each such call costs a round trip between silos. After <see cref="Threshold"/> such
-/// grants to one silo, one start there is due; one at a time per silo. Not thread-safe: the pool grain's turns order it.
+/// grants to one silo since its last start was due (not necessarily in a row: a silo short of one environment still
+/// gets its own for the rest), one start there is due; one at a time per silo. Not thread-safe: the pool grain's turns
+/// order it.
 /// </summary>
 internal sealed class SiloShortfall
 {
-    /// <summary>Grants on other silos' environments that make one start on the caller's silo due (one is chance, not a shortfall).</summary>
+    /// <summary>Grants on other silos' environments that make one start on the caller's silo due (a few are chance, not a shortfall).</summary>
     public const int Threshold = 8;
 
     private readonly Dictionary<SiloAddress, int> _crossings = [];

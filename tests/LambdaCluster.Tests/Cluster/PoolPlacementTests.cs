@@ -163,14 +163,24 @@ public sealed class PoolPlacementTests(ClusterFixture fixture)
         var environment = Assert.Single((await pool.DescribeAsync()).EnvironmentKeys);
         Assert.True(first.SiloAddress.Equals(EnvironmentKeys.Silo(environment)), $"the pool placed the caller's environment on {EnvironmentKeys.Silo(environment)}, not on the caller's silo {first.SiloAddress}");
 
+        await Waits.UntilAsync("the pool to count no start in INIT", () => pool.DescribeAsync(), p => p.Initializing == 0, TimeSpan.FromSeconds(15));
+
+        // Each call waits for the last lease to be back (the first silo's after its hold, the second's own after its
+        // call), so that the pool gives the idle environment across instead of waiting for it or starting another.
         var secondCalls = new ClusterInvocations(fixture, second.ServiceProvider);
-        for (var i = 0; i < SiloShortfall.Threshold - 1; i++)
+        async Task CallAcrossAsync()
         {
+            await Waits.UntilAsync("no lease out", () => pool.DescribeAsync(), p => p.Busy == 0, TimeSpan.FromSeconds(15));
             Assert.Null((await secondCalls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
         }
 
+        for (var i = 0; i < SiloShortfall.Threshold - 1; i++)
+        {
+            await CallAcrossAsync();
+        }
+
         Assert.Equal([environment], (await pool.DescribeAsync()).EnvironmentKeys); // a few calls across are chance, not a shortfall
-        Assert.Null((await secondCalls.InvokeAsync(name, new { sleep = 0 })).FunctionError);
+        await CallAcrossAsync();
         var grown = await Waits.UntilAsync("a ready environment of the function on the second silo", () => pool.DescribeAsync(),
             p => p.EnvironmentKeys.Any(k => second.SiloAddress.Equals(EnvironmentKeys.Silo(k))) && p.Initializing == 0, TimeSpan.FromSeconds(30));
         Assert.Equal(2, grown.EnvironmentKeys.Count);
