@@ -813,6 +813,7 @@ public sealed partial class ExecutionEnvironment
             }
 
             _process.Kill();
+            _process.Drain(); // what it printed before it was stopped may still be in its pipe: read (and stamped) before REPORT
         }
 
         var tail = _report.End(invocation, durationMs, memory, initDurationMs, status, errorType, functionError: kind != InvocationOutcome.Response && kind != InvocationOutcome.Abandoned,
