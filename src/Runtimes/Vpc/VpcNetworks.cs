@@ -19,7 +19,7 @@ namespace LambdaCluster.Runtimes.Vpc;
 /// what is on the subnet and what its groups allow, its Runtime API on the node's address there, and nothing of the
 /// node or of other networks (<see cref="VpcRulesets.Host"/>) unless the subnet has a NAT route.
 /// At start (<see cref="Prepare"/>) the node makes missing bridges, removes namespaces left by stopped nodes and installs
-/// its table; a node without subnets, or running functions unconfined, does none of it.
+/// its table; a node without subnets only removes what stopped nodes left, and one running functions unconfined does none of it.
 /// </summary>
 public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<EnvironmentOptions> environments, SandboxHost host, ILogger<VpcNetworks> logger) : IHostedService
 {
@@ -48,6 +48,11 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
         if (!Enabled)
         {
             Failure = options.Value.Subnets.Count == 0 ? "this node defines no subnets (Vpc:Subnets)" : "this node runs functions unconfined (Environments:Isolation=None) or cannot sandbox them";
+            if (environments.Value.Isolation == IsolationMode.Sandbox && host.Unavailable is null)
+            {
+                RemoveLeftoversOfOthers();
+            }
+
             return [];
         }
 
@@ -193,6 +198,23 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
         }
     }
 
+    /// <summary>
+    /// <see cref="RemoveLeftovers"/> on a sandboxing node without subnets of its own: a killed node's table stays in the
+    /// host's ruleset, matching every packet of every process (and keeping connection tracking on) until some node
+    /// removes it, and the next node to start on this host may well be one without subnets. Best effort.
+    /// </summary>
+    private void RemoveLeftoversOfOthers()
+    {
+        try
+        {
+            RemoveLeftovers();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            LogLeftoversRemain(logger, e.Message);
+        }
+    }
+
     /// <summary>Namespaces and tables of nodes that are no longer running (a killed node leaves them behind).</summary>
     private static void RemoveLeftovers()
     {
@@ -234,6 +256,9 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
 
     [LoggerMessage(EventId = 2322, Level = LogLevel.Error, Message = "Subnets: {Problem}; functions with a VpcConfig will not run on this node")]
     private static partial void LogFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 2324, Level = LogLevel.Warning, Message = "Subnets of nodes no longer running could not be removed: {Problem}")]
+    private static partial void LogLeftoversRemain(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 2323, Level = LogLevel.Warning, Message = "The network of the environment at {Address} could not be removed whole: {Problem}")]
     private static partial void LogDetachFailed(ILogger logger, string address, string problem);

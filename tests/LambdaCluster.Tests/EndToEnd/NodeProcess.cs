@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
+using LambdaCluster.Runtimes.Sandbox;
 using LambdaCluster.Tests.Support;
 
 namespace LambdaCluster.Tests.EndToEnd;
@@ -98,6 +100,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var pid = _process.Id;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -105,6 +108,31 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        RemoveTablesOf(pid);
+    }
+
+    /// <summary>
+    /// Removes the nftables tables a killed node leaves (its sandbox's, its subnets'). The next node to start removes
+    /// them too, but the suite's last node has no next one, and its rules would go on filtering the machine's packets.
+    /// </summary>
+    private static void RemoveTablesOf(int pid)
+    {
+        if (!File.Exists(NetworkGuard.NftExecutable) || !Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        foreach (Match table in Regex.Matches(HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"]), $@"(?<=table inet )lambda_(node|vpc)_{pid}(_\d+)?\b"))
+        {
+            try
+            {
+                HostCommand.Run(NetworkGuard.NftExecutable, ["delete", "table", "inet", table.Value]);
+            }
+            catch (InvalidOperationException)
+            {
+                // A node starting beside this one removed it first.
+            }
+        }
     }
 
     private void Record(string? line, TaskCompletionSource ready)
