@@ -193,6 +193,44 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<No
         return JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement;
     }
 
+    /// <summary>
+    /// A runtime that posts answers with and without this node's <c>Lambda-Cluster-Then-Next</c> (what its own runtime
+    /// clients send), and reports in each next answer what the Runtime API answered it.
+    /// </summary>
+    private const string ThenNextBootstrap = """
+        #!/usr/bin/env python3
+        import http.client, json, os
+        api = http.client.HTTPConnection(os.environ["AWS_LAMBDA_RUNTIME_API"])
+        P = "/2018-06-01/runtime/invocation/"
+        def call(method, path, body=None, headers={}):
+            api.request(method, path, body, headers)
+            r = api.getresponse()
+            return r.status, r.getheader("Lambda-Runtime-Aws-Request-Id"), r.read().decode()
+        _, first, _ = call("GET", P + "next")
+        status, second, event = call("POST", P + first + "/response", b'"first"', {"Lambda-Cluster-Then-Next": "1"})
+        seen = {"status": status, "event": json.loads(event), "newId": second not in (None, first)}
+        status, _, body = call("POST", P + second + "/response", json.dumps(seen).encode())
+        seen = {"status": status, "body": body}
+        _, third, _ = call("GET", P + "next")
+        call("POST", P + third + "/response", json.dumps(seen).encode(), {"Lambda-Cluster-Then-Next": "1"})
+        """;
+
+    [Fact]
+    public async Task AnAnswerPostedWithThenNext_IsAnsweredWithTheNextEvent_AndOneWithoutIt_WithLambdas202()
+    {
+        var zip = Tools.Zip(fixture.WorkDirectory, ("bootstrap", ThenNextBootstrap + "\n"));
+        Assert.Equal(0, (await Create("then-next", zip, "unused.handler")).ExitCode);
+
+        Assert.Equal("\"first\"", (await Invoke("then-next", "{\"n\":1}")).Body);
+        var second = JsonDocument.Parse((await Invoke("then-next", "{\"n\":2}")).Body).RootElement;
+        Assert.Equal(200, second.GetProperty("status").GetInt32()); // what GET /next answers: the event, under its own request id
+        Assert.Equal(2, second.GetProperty("event").GetProperty("n").GetInt32());
+        Assert.True(second.GetProperty("newId").GetBoolean());
+        var third = JsonDocument.Parse((await Invoke("then-next", "{\"n\":3}")).Body).RootElement;
+        Assert.Equal(202, third.GetProperty("status").GetInt32());
+        Assert.Equal("{\"status\":\"OK\"}\n", third.GetProperty("body").GetString());
+    }
+
     private static void Add(ZipArchive archive, string name, string content, int mode)
     {
         var entry = archive.CreateEntry(name);
@@ -204,10 +242,10 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<No
     private Task<ProcessResult> Create(string name, string zip, string handler) =>
         Tools.AwsAsync(fixture.Node, "lambda", "create-function", "--function-name", name, "--runtime", "provided.al2023", "--handler", handler, "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
 
-    private async Task<(string Body, string Tail)> Invoke(string name)
+    private async Task<(string Body, string Tail)> Invoke(string name, string payload = "{\"text\":\"Hello\"}")
     {
         var outFile = Path.Combine(fixture.WorkDirectory, $"{Guid.NewGuid():N}.json");
-        var result = await Tools.AwsAsync(fixture.Node, "lambda", "invoke", "--function-name", name, "--payload", "{\"text\":\"Hello\"}", "--log-type", "Tail", outFile);
+        var result = await Tools.AwsAsync(fixture.Node, "lambda", "invoke", "--function-name", name, "--payload", payload, "--log-type", "Tail", outFile);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var tail = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("LogResult").GetString()!));
         return (await File.ReadAllTextAsync(outFile), tail);

@@ -390,8 +390,8 @@ try {
   process.exit(129);
 }
 
-// Each answer leaves together with the next long poll (pipelined on one connection), so a warm invocation costs this
-// process one write and the node one read.
+// Each answer is also the long poll for the next event (Lambda-Cluster-Then-Next), so a warm invocation costs this
+// process one write and one wake-up, and the node one request.
 const NEXT = '/2018-06-01/runtime/invocation/next';
 let next = await runtimeApi.get(NEXT);
 const answer = async (requestId, kind, body) => {
@@ -401,7 +401,7 @@ const answer = async (requestId, kind, body) => {
   await new Promise((resolve) => setImmediate(resolve));
   if (crashing) return new Promise(() => {}); // crash() posts this answer and ends the process
   pendingAnswer = undefined;
-  return runtimeApi.postThenGet(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS, NEXT);
+  return runtimeApi.postThenNext(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS);
 };
 
 for (;;) {

@@ -1,5 +1,6 @@
 // The Runtime API (2018-06-01) over one keep-alive connection, with HTTP/1.1 written and read by hand. A warm
-// invocation is one GET /next and one POST /response: through node's http module that pair cost most of the function
+// invocation is one POST of its answer, answered with the next event (postThenNext); as GET /next and POST /response
+// through node's http module, that exchange cost most of the function
 // process's CPU per call (request and response objects, parsers, stream and agent bookkeeping for every exchange), as
 // AWS's own Node.js runtime client avoids with a native client. Reads bypass the stream machinery (net's onread), a
 // request leaves in one write, and requests go one at a time, in order, as the runtime makes them. Responses with
@@ -23,31 +24,31 @@ export class RuntimeApiClient {
 
   /** GET: { status, headers (lower-case names), body (Buffer) }. */
   get(path) {
-    return this.send(Buffer.from(`GET ${path} HTTP/1.1\r\n${this.hostHeader}\r\n`, 'latin1'), 1);
+    return this.send(Buffer.from(`GET ${path} HTTP/1.1\r\n${this.hostHeader}\r\n`, 'latin1'));
   }
 
   /** POST with a body (a string, sent as UTF-8, or a Buffer) and extra headers ({ name: value }). */
   post(path, body, headers) {
-    return this.send(this.postBytes(path, body, headers, ''), 1);
+    return this.send(this.postBytes(path, body, headers));
   }
 
   /**
-   * POST, then GET nextPath on the same connection without waiting in between (HTTP/1.1 pipelining: the server answers
-   * them in order): an answer and the long poll for the next event leave in one packet. Resolves with the GET's response.
+   * POST an invocation's answer and be answered with the next event, as GET /next answers (this node's
+   * Lambda-Cluster-Then-Next: one exchange per warm invocation, so the process wakes once per event, not twice).
    */
-  postThenGet(path, body, headers, nextPath) {
-    return this.send(this.postBytes(path, body, headers, `GET ${nextPath} HTTP/1.1\r\n${this.hostHeader}\r\n`), 2);
+  postThenNext(path, body, headers) {
+    return this.send(this.postBytes(path, body, { ...headers, 'Lambda-Cluster-Then-Next': '1' }));
   }
 
-  postBytes(path, body, headers, after) {
+  postBytes(path, body, headers) {
     const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
     let head = `POST ${path} HTTP/1.1\r\n${this.hostHeader}Content-Length: ${length}\r\n`;
     for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
     head += '\r\n';
-    const request = Buffer.allocUnsafe(head.length + length + after.length);
-    let at = request.latin1Write(head, 0);
-    at += typeof body === 'string' ? request.utf8Write(body, at) : body.copy(request, at);
-    if (after.length > 0) request.latin1Write(after, at);
+    const request = Buffer.allocUnsafe(head.length + length);
+    const at = request.latin1Write(head, 0);
+    if (typeof body === 'string') request.utf8Write(body, at);
+    else body.copy(request, at);
     return request;
   }
 
@@ -60,12 +61,12 @@ export class RuntimeApiClient {
     else this.socket?.unref();
   }
 
-  /** Writes the request(s) and resolves with the last of <responses> responses, read in order. */
-  send(request, responses) {
+  /** Writes the request and resolves with its response. */
+  send(request) {
     if (this.waiting) return Promise.reject(new Error('Runtime API request already in flight'));
     const socket = this.socket ?? this.connect();
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject, responses };
+      this.waiting = { resolve, reject };
       socket.write(request);
     });
   }
@@ -112,10 +113,8 @@ export class RuntimeApiClient {
       this.total = data.length - response.length;
       this.needed = 0;
       const waiting = this.waiting;
-      if (--waiting.responses === 0) {
-        this.waiting = null;
-        waiting.resolve(response);
-      }
+      this.waiting = null;
+      waiting.resolve(response);
     }
   }
 }

@@ -70,7 +70,8 @@ class _Headers(dict):
 class _RuntimeApi:
     """The Runtime API over one keep-alive connection, HTTP/1.1 written and read by hand.
 
-    A warm invocation is one GET /next and one POST /response; http.client parses every response head with the email
+    A warm invocation is one POST of its answer, answered with the next event (answer_then_next); through http.client,
+    as GET /next and POST /response, every response head was parsed with the email
     package, which was most of the process's CPU per call. The node's Runtime API answers with Content-Length (chunked
     bodies are read too); requests go one at a time, in order.
     """
@@ -85,10 +86,12 @@ class _RuntimeApi:
         self._send(self._bytes(method, path, body, headers))
         return self._read_response()
 
-    def answer_then_next(self, path, body, headers, next_path):
-        """POST an answer and GET the next event in one write (HTTP/1.1 pipelining); returns the GET's response."""
-        self._send(self._bytes("POST", path, body, headers) + self._bytes("GET", next_path, None, None))
-        self._read_response()
+    def answer_then_next(self, path, body, headers):
+        """POST an invocation's answer and be answered with the next event, as GET /next answers (this node's
+        Lambda-Cluster-Then-Next: one exchange per warm invocation, so the process wakes once per event, not twice)."""
+        headers = dict(headers)
+        headers["Lambda-Cluster-Then-Next"] = "1"
+        self._send(self._bytes("POST", path, body, headers))
         return self._read_response()
 
     def _bytes(self, method, path, body, headers):
@@ -561,7 +564,7 @@ def main():
     if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
         _snap_start()
 
-    # Each answer leaves together with the next long poll (pipelined on one connection).
+    # Each answer is also the long poll for the next event (Lambda-Cluster-Then-Next).
     status, headers, body = _request("GET", "/invocation/next")
     while True:
         if status != 200:
@@ -584,8 +587,7 @@ def main():
         else:
             answer, content_type = result, "application/unknown" if kind == "bytes" else "application/json"
             path = "/invocation/%s/response" % request_id
-        status, headers, body = _runtime_api.answer_then_next(
-            _PREFIX + path, answer, {"Content-Type": content_type}, _PREFIX + "/invocation/next")
+        status, headers, body = _runtime_api.answer_then_next(_PREFIX + path, answer, {"Content-Type": content_type})
 
 
 if __name__ == "__main__":
