@@ -13,7 +13,8 @@ internal static class RuntimeApiRoutes
     private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
     /// <summary>
-    /// Sent by this node's own runtime clients (clients/nodejs, clients/python) with an invocation's response or error:
+    /// Sent by this node's own runtime clients (clients/nodejs, clients/python) with an invocation's response or error
+    /// (a buffered one: a streamed response is answered with the 202 whatever it carries):
     /// answer it with the next event, as <c>GET /next</c> would, instead of the 202. A warm invocation is then one
     /// exchange instead of two (the function's process wakes once per event, not twice, and the node reads and answers one
     /// request fewer). The post's own outcome is not sent: those clients go on to the next event whatever it was (as

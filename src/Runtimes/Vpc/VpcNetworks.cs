@@ -215,7 +215,10 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
         }
     }
 
-    /// <summary>Namespaces and tables of nodes that are no longer running (a killed node leaves them behind).</summary>
+    /// <summary>
+    /// Namespaces and tables of nodes that are no longer running (a killed node leaves them behind). Nodes starting
+    /// side by side may both find one: a delete that fails because the other removed it first is not a failure.
+    /// </summary>
     private static void RemoveLeftovers()
     {
         if (Directory.Exists(NamespaceDirectory))
@@ -224,24 +227,32 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
             {
                 if (NamespaceName().Match(Path.GetFileName(path)) is { Success: true } match && !Directory.Exists($"/proc/{match.Groups["pid"].Value}"))
                 {
-                    HostCommand.Run(IpExecutable, ["netns", "delete", Path.GetFileName(path)]);
+                    RemoveUnlessGone(IpExecutable, ["netns", "delete", Path.GetFileName(path)], () => File.Exists(path));
                 }
             }
         }
 
-        foreach (Match table in TableName().Matches(HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"])))
+        var tables = HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"]);
+        foreach (Match table in TableName().Matches(tables))
         {
             if (!Directory.Exists($"/proc/{table.Groups["pid"].Value}"))
             {
-                try
-                {
-                    HostCommand.Run(NetworkGuard.NftExecutable, ["delete", "table", "inet", table.Value]);
-                }
-                catch (InvalidOperationException)
-                {
-                    // Another node starting beside this one removed it first.
-                }
+                RemoveUnlessGone(NetworkGuard.NftExecutable, ["delete", "table", "inet", table.Value],
+                    () => HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"]).Contains($"table inet {table.Value}\n", StringComparison.Ordinal));
             }
+        }
+    }
+
+    /// <summary>Runs a delete; when it fails, throws only if what it deletes is still there (<paramref name="stillThere"/>).</summary>
+    private static void RemoveUnlessGone(string executable, IReadOnlyList<string> delete, Func<bool> stillThere)
+    {
+        try
+        {
+            HostCommand.Run(executable, delete);
+        }
+        catch (InvalidOperationException) when (!stillThere())
+        {
+            // Another node starting beside this one removed it first.
         }
     }
 
@@ -257,9 +268,9 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
     [LoggerMessage(EventId = 2322, Level = LogLevel.Error, Message = "Subnets: {Problem}; functions with a VpcConfig will not run on this node")]
     private static partial void LogFailed(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 2324, Level = LogLevel.Warning, Message = "Subnets of nodes no longer running could not be removed: {Problem}")]
-    private static partial void LogLeftoversRemain(ILogger logger, string problem);
-
     [LoggerMessage(EventId = 2323, Level = LogLevel.Warning, Message = "The network of the environment at {Address} could not be removed whole: {Problem}")]
     private static partial void LogDetachFailed(ILogger logger, string address, string problem);
+
+    [LoggerMessage(EventId = 2324, Level = LogLevel.Warning, Message = "Subnets of nodes no longer running could not be removed: {Problem}")]
+    private static partial void LogLeftoversRemain(ILogger logger, string problem);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using LambdaCluster.Runtimes.Sandbox;
+using LambdaCluster.Runtimes.Vpc;
 using LambdaCluster.Tests.Support;
 
 namespace LambdaCluster.Tests.EndToEnd;
@@ -108,30 +109,36 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        RemoveTablesOf(pid);
+        RemoveLeftoversOf(pid);
     }
 
     /// <summary>
-    /// Removes the nftables tables a killed node leaves (its sandbox's, its subnets'). The next node to start removes
-    /// them too, but the suite's last node has no next one, and its rules would go on filtering the machine's packets.
+    /// Removes what a killed node leaves on the host: its nftables tables (its sandbox's, its subnets') and its
+    /// environments' network namespaces. The next node to start removes them too, but the suite's last node has no next
+    /// one, and its rules would go on filtering the machine's packets. Best effort: never fails the test.
     /// </summary>
-    private static void RemoveTablesOf(int pid)
+    private static void RemoveLeftoversOf(int pid)
     {
         if (!File.Exists(NetworkGuard.NftExecutable) || !Environment.IsPrivilegedProcess)
         {
             return;
         }
 
-        foreach (Match table in Regex.Matches(HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"]), $@"(?<=table inet )lambda_(node|vpc)_{pid}(_\d+)?\b"))
+        try
         {
-            try
+            foreach (Match table in Regex.Matches(HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"]), $@"(?<=table inet )lambda_(node|vpc)_{pid}(_\d+)?\b"))
             {
                 HostCommand.Run(NetworkGuard.NftExecutable, ["delete", "table", "inet", table.Value]);
             }
-            catch (InvalidOperationException)
+
+            foreach (var ns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", $"lambda-{pid}-*") : [])
             {
-                // A node starting beside this one removed it first.
+                HostCommand.Run(VpcNetworks.IpExecutable, ["netns", "delete", Path.GetFileName(ns)]);
             }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            // A node starting beside this one removed it first, or the host's tools refused: the next node will.
         }
     }
 

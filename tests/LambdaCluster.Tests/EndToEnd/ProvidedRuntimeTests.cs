@@ -195,40 +195,58 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<No
 
     /// <summary>
     /// A runtime that posts answers with and without this node's <c>Lambda-Cluster-Then-Next</c> (what its own runtime
-    /// clients send), and reports in each next answer what the Runtime API answered it.
+    /// clients send): a response and an error with it, then a response without it, reporting in each later answer what
+    /// the Runtime API answered it.
     /// </summary>
     private const string ThenNextBootstrap = """
         #!/usr/bin/env python3
         import http.client, json, os
         api = http.client.HTTPConnection(os.environ["AWS_LAMBDA_RUNTIME_API"])
         P = "/2018-06-01/runtime/invocation/"
+        THEN_NEXT = {"Lambda-Cluster-Then-Next": "1"}
         def call(method, path, body=None, headers={}):
             api.request(method, path, body, headers)
             r = api.getresponse()
             return r.status, r.getheader("Lambda-Runtime-Aws-Request-Id"), r.read().decode()
+        def seen(answer, earlier):
+            status, rid, event = answer
+            return {"status": status, "event": json.loads(event), "newId": rid not in (None, earlier)}
         _, first, _ = call("GET", P + "next")
-        status, second, event = call("POST", P + first + "/response", b'"first"', {"Lambda-Cluster-Then-Next": "1"})
-        seen = {"status": status, "event": json.loads(event), "newId": second not in (None, first)}
-        status, _, body = call("POST", P + second + "/response", json.dumps(seen).encode())
-        seen = {"status": status, "body": body}
-        _, third, _ = call("GET", P + "next")
-        call("POST", P + third + "/response", json.dumps(seen).encode(), {"Lambda-Cluster-Then-Next": "1"})
+        answer = call("POST", P + first + "/response", b'"first"', THEN_NEXT)
+        second = answer[1]
+        after_response = seen(answer, first)
+        answer = call("POST", P + second + "/error", b'{"errorType":"Oops","errorMessage":"second"}', {**THEN_NEXT, "Lambda-Runtime-Function-Error-Type": "Oops"})
+        third = answer[1]
+        report = {"afterResponse": after_response, "afterError": seen(answer, second)}
+        status, _, body = call("POST", P + third + "/response", json.dumps(report).encode())
+        _, fourth, _ = call("GET", P + "next")
+        call("POST", P + fourth + "/response", json.dumps({"status": status, "body": body}).encode(), THEN_NEXT)
         """;
 
     [Fact]
-    public async Task AnAnswerPostedWithThenNext_IsAnsweredWithTheNextEvent_AndOneWithoutIt_WithLambdas202()
+    public async Task AnswersPostedWithThenNext_AreAnsweredWithTheNextEvent_AndOneWithoutIt_WithLambdas202()
     {
         var zip = Tools.Zip(fixture.WorkDirectory, ("bootstrap", ThenNextBootstrap + "\n"));
         Assert.Equal(0, (await Create("then-next", zip, "unused.handler")).ExitCode);
 
         Assert.Equal("\"first\"", (await Invoke("then-next", "{\"n\":1}")).Body);
-        var second = JsonDocument.Parse((await Invoke("then-next", "{\"n\":2}")).Body).RootElement;
-        Assert.Equal(200, second.GetProperty("status").GetInt32()); // what GET /next answers: the event, under its own request id
-        Assert.Equal(2, second.GetProperty("event").GetProperty("n").GetInt32());
-        Assert.True(second.GetProperty("newId").GetBoolean());
+        var failed = await Tools.AwsAsync(fixture.Node, "lambda", "invoke", "--function-name", "then-next", "--payload", "{\"n\":2}", Path.Combine(fixture.WorkDirectory, "then-next-2.json"));
+        Assert.True(failed.ExitCode == 0, failed.Stderr);
+        Assert.Equal("Unhandled", Tools.Json(failed.Stdout).GetProperty("FunctionError").GetString());
+        Assert.Contains("\"errorType\":\"Oops\"", await File.ReadAllTextAsync(Path.Combine(fixture.WorkDirectory, "then-next-2.json")), StringComparison.Ordinal);
+
         var third = JsonDocument.Parse((await Invoke("then-next", "{\"n\":3}")).Body).RootElement;
-        Assert.Equal(202, third.GetProperty("status").GetInt32());
-        Assert.Equal("{\"status\":\"OK\"}\n", third.GetProperty("body").GetString());
+        foreach (var (answer, n) in new[] { ("afterResponse", 2), ("afterError", 3) })
+        {
+            var seen = third.GetProperty(answer);
+            Assert.Equal(200, seen.GetProperty("status").GetInt32()); // what GET /next answers: the event, under its own request id
+            Assert.Equal(n, seen.GetProperty("event").GetProperty("n").GetInt32());
+            Assert.True(seen.GetProperty("newId").GetBoolean());
+        }
+
+        var fourth = JsonDocument.Parse((await Invoke("then-next", "{\"n\":4}")).Body).RootElement;
+        Assert.Equal(202, fourth.GetProperty("status").GetInt32());
+        Assert.Equal("{\"status\":\"OK\"}\n", fourth.GetProperty("body").GetString());
     }
 
     private static void Add(ZipArchive archive, string name, string content, int mode)
