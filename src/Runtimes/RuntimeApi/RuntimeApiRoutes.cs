@@ -13,12 +13,12 @@ internal static class RuntimeApiRoutes
     private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
     /// <summary>
-    /// Sent by this node's own runtime clients (clients/nodejs, clients/python) with an invocation's response or error
-    /// (a buffered one: a streamed response is answered with the 202 whatever it carries):
-    /// answer it with the next event, as <c>GET /next</c> would, instead of the 202. A warm invocation is then one
-    /// exchange instead of two (the function's process wakes once per event, not twice, and the node reads and answers one
-    /// request fewer). The post's own outcome is not sent: those clients go on to the next event whatever it was (as
-    /// they did when they pipelined the post and the long poll). Any other runtime is answered as Lambda answers.
+    /// Sent by this node's own runtime clients (clients/nodejs, clients/python) with an invocation's buffered response or
+    /// error: answer it with the next event, as <c>GET /next</c> would, instead of the 202 (a streamed response gets the
+    /// 202 whatever it carries). A warm invocation is then one exchange instead of two: the function's process wakes once
+    /// per event, not twice, and the node reads and answers one request fewer. The post's own outcome is not sent: those
+    /// clients go on to the next event whatever it was, as they did when they pipelined the post and the long poll. Any
+    /// other runtime is answered as Lambda answers.
     /// </summary>
     private const string ThenNextHeader = "Lambda-Cluster-Then-Next";
 

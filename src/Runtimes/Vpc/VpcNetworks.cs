@@ -232,8 +232,7 @@ public sealed partial class VpcNetworks(IOptions<VpcOptions> options, IOptions<E
             }
         }
 
-        var tables = HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"]);
-        foreach (Match table in TableName().Matches(tables))
+        foreach (Match table in TableName().Matches(HostCommand.Run(NetworkGuard.NftExecutable, ["list", "tables"])))
         {
             if (!Directory.Exists($"/proc/{table.Groups["pid"].Value}"))
             {

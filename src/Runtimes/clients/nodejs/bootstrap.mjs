@@ -401,8 +401,8 @@ const answer = async (requestId, kind, body) => {
   await new Promise((resolve) => setImmediate(resolve));
   if (crashing) return new Promise(() => {}); // crash() posts this answer and ends the process
   pendingAnswer = undefined;
-  const next = await runtimeApi.postThenNext(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS);
-  return next.status === 202 ? runtimeApi.get(NEXT) : next; // a Runtime API that does not know the header (a proxy's) answers as Lambda does
+  const answered = await runtimeApi.postThenNext(`/2018-06-01/runtime/invocation/${requestId}/${kind}`, body, JSON_HEADERS);
+  return answered.status === 202 ? runtimeApi.get(NEXT) : answered; // a Runtime API that does not know the header (a proxy's) answers as Lambda does
 };
 
 for (;;) {

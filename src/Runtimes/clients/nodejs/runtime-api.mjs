@@ -1,10 +1,10 @@
 // The Runtime API (2018-06-01) over one keep-alive connection, with HTTP/1.1 written and read by hand. A warm
-// invocation is one POST of its answer, answered with the next event (postThenNext); as GET /next and POST /response
-// through node's http module, that exchange cost most of the function
-// process's CPU per call (request and response objects, parsers, stream and agent bookkeeping for every exchange), as
-// AWS's own Node.js runtime client avoids with a native client. Reads bypass the stream machinery (net's onread), a
-// request leaves in one write, and requests go one at a time, in order, as the runtime makes them. Responses with
-// Content-Length or a chunked body are read; a malformed one ends the connection with an error.
+// invocation is one POST of its answer, answered with the next event (postThenNext). Through node's http module a
+// warm invocation's exchanges cost most of the function process's CPU per call (request and response objects,
+// parsers, stream and agent bookkeeping for every exchange), as AWS's own Node.js runtime client avoids with a native
+// client. Reads bypass the stream machinery (net's onread), a request leaves in one write, and requests go one at a
+// time, in order, as the runtime makes them. Responses with Content-Length or a chunked body are read; a malformed one
+// ends the connection with an error.
 import net from 'node:net';
 
 const HEADER_END = Buffer.from('\r\n\r\n');

@@ -70,10 +70,9 @@ class _Headers(dict):
 class _RuntimeApi:
     """The Runtime API over one keep-alive connection, HTTP/1.1 written and read by hand.
 
-    A warm invocation is one POST of its answer, answered with the next event (answer_then_next); through http.client,
-    as GET /next and POST /response, every response head was parsed with the email
-    package, which was most of the process's CPU per call. The node's Runtime API answers with Content-Length (chunked
-    bodies are read too); requests go one at a time, in order.
+    A warm invocation is one POST of its answer, answered with the next event (answer_then_next). Through http.client
+    every response head was parsed with the email package, which was most of the process's CPU per call. The node's
+    Runtime API answers with Content-Length (chunked bodies are read too); requests go one at a time, in order.
     """
 
     def __init__(self, host, port):
