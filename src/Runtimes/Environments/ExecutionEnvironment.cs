@@ -457,6 +457,7 @@ public sealed partial class ExecutionEnvironment
         }
 
         _ = _extensions.Failed.ContinueWith(static (failed, state) => ((ExecutionEnvironment)state!).OnExtensionFailed(failed.Result), this, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        _process.EndInitBurst();
         _report.InitDone(durationMs, cold);
         return InitResult.Ready(durationMs);
     }
@@ -570,6 +571,7 @@ public sealed partial class ExecutionEnvironment
                 : InitResult.Platform(PlatformFailureReason.SnapStartRestoreFailed, $"The afterRestore() runtime hook encountered an error ({error.ErrorType}). For more information, check the Amazon CloudWatch logs.");
         }
 
+        _process.EndInitBurst();
         _report.RestoreReport(durationMs, null);
         LambdaCluster.Runtimes.Telemetry.LambdaTelemetry.SnapStartRestores.Add(1, LambdaCluster.Runtimes.Telemetry.LambdaTelemetry.Function(Spec.FunctionName));
         _restored = true;

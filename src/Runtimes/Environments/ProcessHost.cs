@@ -54,6 +54,9 @@ internal sealed class ProcessHost(IEnvironmentLauncher launcher) : IDisposable
     /// <summary>Peak resident memory of the tree so far, in MB (0 before the launch).</summary>
     public int MaxMemoryUsedMb() => Volatile.Read(ref _process)?.MaxMemoryUsedMb() ?? 0;
 
+    /// <summary>INIT is over: the tree's CPU weight drops to its memory's share.</summary>
+    public void EndInitBurst() => Volatile.Read(ref _process)?.EndInitBurst();
+
     public void Dispose()
     {
         _disposed = true;

@@ -16,4 +16,7 @@ public interface IEnvironmentProcess : IDisposable
 
     /// <summary>Peak resident memory of the tree so far, in MB.</summary>
     int MaxMemoryUsedMb();
+
+    /// <summary>INIT (or a restore) is over: the tree's CPU weight drops from INIT's burst to its memory's share (<see cref="Sandbox.ResourceLimits"/>).</summary>
+    void EndInitBurst();
 }

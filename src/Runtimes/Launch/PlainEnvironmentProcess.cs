@@ -63,6 +63,11 @@ internal sealed class PlainEnvironmentProcess : IEnvironmentProcess
         return _peakMb;
     }
 
+    /// <summary>Nothing: an unconfined process has no control group, and so no CPU weight of its own.</summary>
+    public void EndInitBurst()
+    {
+    }
+
     public void Dispose()
     {
         Kill();

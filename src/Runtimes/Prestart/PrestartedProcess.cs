@@ -116,6 +116,8 @@ internal sealed class PrestartedProcess : IEnvironmentProcess
 
     public int MaxMemoryUsedMb() => _process?.MaxMemoryUsedMb() ?? 0;
 
+    public void EndInitBurst() => _process?.EndInitBurst();
+
     public void Dispose()
     {
         _assignment.TrySetCanceled();

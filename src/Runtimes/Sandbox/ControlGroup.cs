@@ -16,13 +16,17 @@ public sealed class ControlGroup
     private readonly string _procsFile;
     private readonly string? _killFile;
     private SafeFileHandle? _peak;
+    private readonly string? _cpuFile;
+    private string? _steadyCpu;
 
-    internal ControlGroup(IReadOnlyList<string> directories, string peakFile, string procsFile, string? killFile)
+    /// <param name="steadyCpu">The CPU weight file and the value it gets when INIT ends (<see cref="EndInitBurst"/>); null without the cpu controller.</param>
+    internal ControlGroup(IReadOnlyList<string> directories, string peakFile, string procsFile, string? killFile, (string File, string Value)? steadyCpu = null)
     {
         _directories = directories;
         _peakFile = peakFile;
         _procsFile = procsFile;
         _killFile = killFile;
+        (_cpuFile, _steadyCpu) = (steadyCpu?.File, steadyCpu?.Value);
     }
 
     /// <summary>The <c>cgroup.procs</c> file of every directory: a process joins the group by writing its pid to each.</summary>
@@ -56,6 +60,25 @@ public sealed class ControlGroup
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             return 0; // the group is gone (or being removed)
+        }
+    }
+
+    /// <summary>
+    /// INIT is over: the group's CPU weight drops from INIT's burst to its memory's share (<see cref="ResourceLimits"/>).
+    /// Once only; nothing when the group has no cpu controller or is gone.
+    /// </summary>
+    public void EndInitBurst()
+    {
+        if (Interlocked.Exchange(ref _steadyCpu, null) is { } value && _cpuFile is not null)
+        {
+            try
+            {
+                File.WriteAllText(_cpuFile, value);
+            }
+            catch (IOException)
+            {
+                // The group is gone (or being removed).
+            }
         }
     }
 

@@ -61,13 +61,16 @@ internal sealed class ControlGroupV1Hierarchy : ControlGroupHierarchy
         Write(memory, "memory.limit_in_bytes", bytes);
         WriteIfPresent(memory, "memory.memsw.limit_in_bytes", bytes); // no swap beyond the limit, where swap accounting exists
         Write(pids, "pids.max", limits.Pids.ToString(CultureInfo.InvariantCulture));
+        string? sharesFile = null;
         if (_cpu is not null)
         {
             var cpu = Directory.CreateDirectory(Path.Combine(_cpu, name)).FullName;
-            Write(cpu, "cpu.shares", limits.CpuShares.ToString(CultureInfo.InvariantCulture));
+            Write(cpu, "cpu.shares", limits.InitCpuShares.ToString(CultureInfo.InvariantCulture)); // INIT's burst, until EndInitBurst
+            sharesFile = Path.Combine(cpu, "cpu.shares");
             directories.Add(cpu);
         }
 
-        return new ControlGroup(directories, Path.Combine(memory, "memory.max_usage_in_bytes"), Path.Combine(pids, "cgroup.procs"), killFile: null);
+        return new ControlGroup(directories, Path.Combine(memory, "memory.max_usage_in_bytes"), Path.Combine(pids, "cgroup.procs"), killFile: null,
+            sharesFile is null ? null : (sharesFile, limits.CpuShares.ToString(CultureInfo.InvariantCulture)));
     }
 }

@@ -52,10 +52,11 @@ internal sealed class ControlGroupV2Hierarchy : ControlGroupHierarchy
         Write(directory, "pids.max", limits.Pids.ToString(CultureInfo.InvariantCulture));
         if (_hasCpu)
         {
-            Write(directory, "cpu.weight", limits.CpuWeight.ToString(CultureInfo.InvariantCulture));
+            Write(directory, "cpu.weight", limits.InitCpuWeight.ToString(CultureInfo.InvariantCulture)); // INIT's burst, until EndInitBurst
         }
 
         var peak = Path.Combine(directory, "memory.peak");
-        return new ControlGroup([directory], File.Exists(peak) ? peak : Path.Combine(directory, "memory.current"), Path.Combine(directory, "cgroup.procs"), Path.Combine(directory, "cgroup.kill"));
+        return new ControlGroup([directory], File.Exists(peak) ? peak : Path.Combine(directory, "memory.current"), Path.Combine(directory, "cgroup.procs"), Path.Combine(directory, "cgroup.kill"),
+            _hasCpu ? (Path.Combine(directory, "cpu.weight"), limits.CpuWeight.ToString(CultureInfo.InvariantCulture)) : null);
     }
 }

@@ -46,6 +46,8 @@ internal sealed class SandboxedProcess : IEnvironmentProcess
     /// <summary>The control group's peak memory, in MB: what the kernel charged to the sandbox, its page cache and /tmp included.</summary>
     public int MaxMemoryUsedMb() => (int)Math.Max(1, (_group.PeakMemoryBytes() + Megabyte - 1) / Megabyte);
 
+    public void EndInitBurst() => _group.EndInitBurst();
+
     public void Dispose()
     {
         Kill();

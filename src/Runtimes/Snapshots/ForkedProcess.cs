@@ -169,6 +169,9 @@ internal sealed class ForkedProcess : IEnvironmentProcess
         _group is { } group ? (int)Math.Max(1, (group.PeakMemoryBytes() + Megabyte - 1) / Megabyte)
         : Pid != 0 ? ProcessTreeMemory.PeakMegabytes(Pid) : 0;
 
+    /// <summary>The restore is over: the fork's control group (made when it checked in) drops to its memory's CPU share.</summary>
+    public void EndInitBurst() => Volatile.Read(ref _group)?.EndInitBurst();
+
     public void Dispose()
     {
         Kill();

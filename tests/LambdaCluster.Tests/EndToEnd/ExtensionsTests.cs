@@ -254,7 +254,8 @@ public sealed class ExtensionsTests(IntegrationNodeFixture fixture)
             """;
         var layer = await PublishAsync("telemetry-ext-layer", ("extensions/telemetry-ext", TelemetryExtension));
         var zip = Tools.Zip(fixture.WorkDirectory, ("index.mjs", Function));
-        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "with-telemetry", "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer);
+        // The second call waits up to 4 s for the first one's records: beyond Lambda's default timeout of 3 s on a busy machine.
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "with-telemetry", "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer, "--timeout", "15");
 
         var first = await InvokeAsync("with-telemetry", payload: "{\"n\":1}");
         var second = await InvokeAsync("with-telemetry", payload: $"{{\"waitFor\":\"{first.RequestId}\"}}");

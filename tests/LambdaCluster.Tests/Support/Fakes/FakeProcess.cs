@@ -29,6 +29,11 @@ public sealed class FakeProcess(int pid) : IEnvironmentProcess
 
     public int MaxMemoryUsedMb() => 42;
 
+    /// <summary>True once the environment said its INIT (or restore) is over.</summary>
+    public bool InitBurstEnded { get; private set; }
+
+    public void EndInitBurst() => InitBurstEnded = true;
+
     public void Dispose()
     {
         Disposed = true;

@@ -65,11 +65,13 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     public async Task ColdInvocation_RuntimeAsksThenResponds_ReturnsTheResponse_ReportsInit_AndStaysWarm()
     {
         var call = _environment.InvokeAsync(Request("r-1"), CancellationToken.None);
-        var (launch, _, _) = await _launcher.Launched.WaitAsync(Patience);
+        var (launch, process, _) = await _launcher.Launched.WaitAsync(Patience);
         Assert.Equal(EnvironmentState.Initializing, _environment.State);
         Assert.Equal("on-demand", launch.InitializationType);
+        Assert.False(process.InitBurstEnded); // INIT runs with its CPU burst
 
         var invocation = await NextAsync();
+        Assert.True(process.InitBurstEnded); // ...and the invocation with the memory's share
         Assert.Equal("r-1", invocation.RequestId);
         Assert.Equal(_time.GetUtcNow().AddSeconds(3).ToUnixTimeMilliseconds(), invocation.DeadlineMs);
         Assert.Equal(RuntimePostOutcome.Accepted, Runtime.PostResponse("r-1", "\"done\""u8.ToArray(), "application/json"));
