@@ -21,7 +21,7 @@ run() { dotnet test Cluster.sln -c Release --no-build --logger "console;verbosit
 # Each "  Failed <test>" report of the console logger, up to the next test's line, at most 40 lines of it; before them,
 # the last 100 lines of the nodes' warnings and errors (each with its first 3 message lines; Orleans' watchdog left out).
 failures() {
-  echo "=== the test nodes' warnings and errors (TestResults/nodes/<pid>.log) ==="
+  echo "=== the test nodes' warnings and errors (TestResults/nodes) ==="
   for f in TestResults/nodes/*.log; do
     if [ -e "$f" ]; then
       awk -v f="${f##*/}" '/^(warn|fail|crit): /{p=($0 !~ /Orleans.Runtime.Watchdog/) ? 3 : 0; if (p) print f ": " $0; next} p && /^      /{print; p--; next} {p=0}' "$f"

@@ -56,7 +56,24 @@ public sealed class LocalClusterScript : IAsyncDisposable
     public Task<ProcessResult> RunAsync(params string[] arguments) =>
         Tools.RunAsync(Tools.RepositoryFile("deploy", "local-cluster.sh"), arguments, _environment);
 
-    public async ValueTask DisposeAsync() => await RunAsync("stop");
+    /// <summary>Stops the cluster; its processes' logs (since their last start) go to TestResults/nodes, where test.sh reads them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await RunAsync("stop");
+        try
+        {
+            var kept = Tools.RepositoryFile("TestResults", "nodes");
+            Directory.CreateDirectory(kept);
+            foreach (var log in Directory.Exists(RunDirectory) ? Directory.GetFiles(RunDirectory, "*.log") : [])
+            {
+                File.Copy(log, Path.Combine(kept, $"local-cluster-{BasePort}-{Path.GetFileName(log)}"), overwrite: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a diagnosis is lost.
+        }
+    }
 
     private static bool IsFree(int port)
     {
