@@ -19,14 +19,13 @@ ric=$!
 dotnet build Cluster.sln -c Release
 run() { dotnet test Cluster.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log"; }
 # Each "  Failed <test>" report of the console logger, up to the next test's line, at most 40 lines of it; before them,
-# the last 100 lines of the nodes' warnings and errors (each with its first 3 message lines; Orleans' watchdog left out).
+# the nodes' warnings and errors (each with its first 3 message lines; Orleans' watchdog left out): the last 40 such
+# lines of each node, the oldest log first, at most 150 lines in all.
 failures() {
   echo "=== the test nodes' warnings and errors (TestResults/nodes) ==="
-  for f in TestResults/nodes/*.log; do
-    if [ -e "$f" ]; then
-      awk -v f="${f##*/}" '/^(warn|fail|crit): /{p=($0 !~ /Orleans.Runtime.Watchdog/) ? 3 : 0; if (p) print f ": " $0; next} p && /^      /{print; p--; next} {p=0}' "$f"
-    fi
-  done | tail -n 100 || true
+  for f in $(ls -tr TestResults/nodes/*.log 2>/dev/null); do
+    awk -v f="${f##*/}" '/^(warn|fail|crit): /{p=($0 !~ /Orleans.Runtime.Watchdog/) ? 3 : 0; if (p) print f ": " $0; next} p && /^      /{print f ": " $0; p--; next} {p=0}' "$f" | tail -n 40
+  done | tail -n 150 || true
   echo "=== failed tests ==="
   awk '/^  Failed /{p=1; n=0; f=1} /^  (Passed|Skipped) |^\[xUnit/{p=0} p && n++ < 40 {print} END {if (!f) print "(no test reported a failure: the run itself failed, see above)"}' "$log"
 }

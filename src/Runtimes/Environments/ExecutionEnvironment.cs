@@ -42,6 +42,7 @@ public sealed partial class ExecutionEnvironment
     private ForkedProcess? _fork;
     private SnapshotTemplate? _template;
     private PrestartedProcess? _prestarted;
+    private ImageLease? _image; // the container image this environment shows as /, kept on the node while it lives
     private bool _restored;
     private ActiveInvocation? _claim;
 
@@ -349,7 +350,14 @@ public sealed partial class ExecutionEnvironment
             if (Spec.Image is { } imageSpec)
             {
                 // A container image: pulled once per digest by this node (the first INIT here waits for it), its root the sandbox's /.
-                image = await (_services.Images ?? throw new InvalidOperationException("This node has no image store.")).EnsureAsync(imageSpec.ResolvedUri, CancellationToken.None);
+                var lease = await (_services.Images ?? throw new InvalidOperationException("This node has no image store.")).UseAsync(imageSpec.ResolvedUri, CancellationToken.None);
+                Volatile.Write(ref _image, lease);
+                if (_session.State == EnvironmentState.Dead)
+                {
+                    Interlocked.Exchange(ref _image, null)?.Dispose(); // stopped meanwhile: Stop may have looked before the lease was here
+                }
+
+                image = lease.Root;
                 codeDirectory = image.Directory;
                 layersDirectory = null;
             }
@@ -437,6 +445,10 @@ public sealed partial class ExecutionEnvironment
         }
 
         _ = _process.Exited.ContinueWith(static (exited, state) => ((ExecutionEnvironment)state!).OnProcessExited(exited.Result), this, TaskScheduler.Default);
+        if (Provisioned)
+        {
+            _process.EndInitBurst(); // Lambda gives provisioned concurrency's INIT no burst: it is ahead of traffic, and would starve what serves it
+        }
 
         var error = await AwaitInitAsync(requestId, started);
         var durationMs = time.GetElapsedTime(started).TotalMilliseconds;
@@ -915,6 +927,7 @@ public sealed partial class ExecutionEnvironment
         Volatile.Read(ref _telemetry)?.Dispose();
         _process.Dispose();
         Interlocked.Exchange(ref _prestarted, null)?.Dispose(); // stopped before INIT gave it its function
+        Interlocked.Exchange(ref _image, null)?.Dispose();
         _initEnded.TrySetResult();
         RefundPrewarm();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)

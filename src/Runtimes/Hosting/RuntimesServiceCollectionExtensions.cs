@@ -78,6 +78,7 @@ public static class RuntimesServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LambdaCluster.Runtimes.Images.ImageOptions>, LambdaCluster.Runtimes.Images.ImageOptionsValidator>();
         services.TryAddSingleton<LambdaCluster.Runtimes.Images.RegistryClient>();
         services.AddSingleton<LambdaCluster.Runtimes.Images.ImageStore>();
+        services.AddHostedService<LambdaCluster.Runtimes.Images.ImageSweeper>();
         services.AddSingleton<EnvironmentServices>();
         services.AddHostedService(sp => sp.GetRequiredService<NetworkGuard>()); // before the supervisor: stops after it
         services.AddHostedService(sp => sp.GetRequiredService<VpcNetworks>()); // likewise

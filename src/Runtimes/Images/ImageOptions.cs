@@ -19,4 +19,13 @@ public sealed class ImageOptions
 
     /// <summary>An image whose layers unpack to more than this is refused (InvalidImage).</summary>
     public long MaxUncompressedBytes { get; set; } = LambdaMaxUncompressedBytes;
+
+    /// <summary>
+    /// An unpacked image that no environment of this node has used for this long is removed, and so are the layer blobs
+    /// no pull has used for as long: the next cold start of its function pulls it again. At least an hour.
+    /// </summary>
+    public TimeSpan UnusedRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the node looks for images to remove (<see cref="ImageSweeper"/>). At least a minute.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

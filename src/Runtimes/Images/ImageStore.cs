@@ -11,7 +11,8 @@ namespace LambdaCluster.Runtimes.Images;
 /// This node's container images, pulled once per manifest digest and kept under the data directory: blobs by digest in
 /// <c>images/blobs/sha256/</c> (shared between images, checked against their digests), each image unpacked in
 /// <c>images/roots/&lt;digest&gt;/</c> with its config beside it. Concurrent callers for one digest share one pull; a failed pull
-/// is tried again by the next caller.
+/// is tried again by the next caller. An image no environment has used for <see cref="ImageOptions.UnusedRetention"/> is
+/// removed (<see cref="RemoveUnused"/>); one in use never is. The config file's write time is the image's last use.
 /// </summary>
 public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOptions> options, IOptions<NodeOptions> node, TimeProvider time, ILogger<ImageStore> logger)
 {
@@ -22,6 +23,10 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
     public static readonly TimeSpan PullLimit = TimeSpan.FromMinutes(15);
 
     private readonly ConcurrentDictionary<string, Lazy<Task<ImageRoot>>> _pulls = new(StringComparer.Ordinal);
+
+    /// <summary>Guards what removal must not race: the count of environments per digest, last-use times, and blobs being found or removed.</summary>
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
 
     private string Folder => Path.GetFullPath(Path.Combine(node.Value.DataDirectory, "images"));
 
@@ -45,6 +50,140 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         {
             _pulls.TryRemove(new KeyValuePair<string, Lazy<Task<ImageRoot>>>(digest, pull)); // the next caller tries again
             throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="EnsureAsync"/> for an environment that will run the image: it counts as in use (never removed) until the
+    /// lease is disposed. Throws <see cref="ImageException"/> with Lambda's reason.
+    /// </summary>
+    public async Task<ImageLease> UseAsync(string pinnedUri, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var root = await EnsureAsync(pinnedUri, cancellationToken);
+            var digest = ImageReference.TryParse(pinnedUri, out var image) ? image.Digest! : "";
+            lock (_gate)
+            {
+                if (File.Exists(ConfigFile(root.Directory)))
+                {
+                    _users[digest] = _users.GetValueOrDefault(digest) + 1;
+                    TouchLocked(root.Directory);
+                    return new ImageLease(this, digest, root);
+                }
+            }
+
+            // Removed between its pull and now (unused for a day, so not in the last moments): pulled again.
+        }
+    }
+
+    /// <summary>
+    /// Removes every unpacked image that no environment uses and none has used for <see cref="ImageOptions.UnusedRetention"/>
+    /// (nor is being pulled), then every layer blob that no pull has used for as long, and what an earlier removal or a
+    /// killed pull left. Returns how many images went. Never throws for a file it could not remove (it tries again next time).
+    /// </summary>
+    public int RemoveUnused()
+    {
+        var roots = Path.Combine(Folder, "roots");
+        if (!Directory.Exists(roots))
+        {
+            return 0;
+        }
+
+        var before = time.GetUtcNow().UtcDateTime - options.Value.UnusedRetention;
+        List<string> doomed = [.. Directory.EnumerateDirectories(roots, "*.removed-*")]; // an earlier sweep's, cut short
+        var removedImages = 0;
+        lock (_gate)
+        {
+            foreach (var config in Directory.EnumerateFiles(roots, "*.json"))
+            {
+                var root = config[..^".json".Length];
+                var digest = $"sha256:{Path.GetFileName(root)}";
+                if (_users.ContainsKey(digest) || (_pulls.TryGetValue(digest, out var pull) && !(pull.IsValueCreated && pull.Value.IsCompleted))
+                    || File.GetLastWriteTimeUtc(config) > before)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    _pulls.TryRemove(digest, out _);
+                    File.Delete(config); // first: from now on it is not unpacked, whatever remains of it
+                    var removed = $"{root}.removed-{Guid.NewGuid():N}";
+                    Directory.Move(root, removed);
+                    doomed.Add(removed);
+                    removedImages++;
+                    LogRemoved(logger, digest, options.Value.UnusedRetention);
+                }
+                catch (IOException)
+                {
+                    // Gone already, or busy: the next sweep.
+                }
+            }
+
+            var blobs = Path.Combine(Folder, "blobs", "sha256");
+            foreach (var blob in Directory.Exists(blobs) && _pulls.Values.All(p => p.IsValueCreated && p.Value.IsCompleted) ? Directory.EnumerateFiles(blobs) : [])
+            {
+                if (File.GetLastWriteTimeUtc(blob) <= before)
+                {
+                    TryDelete(() => File.Delete(blob)); // a partial one too: no pull is under way
+                }
+            }
+        }
+
+        foreach (var folder in doomed)
+        {
+            TryDelete(() => Directory.Delete(folder, recursive: true));
+        }
+
+        return removedImages;
+    }
+
+    /// <summary>An environment let go of the image (<see cref="ImageLease.Dispose"/>): its use ends now.</summary>
+    internal void Release(string digest)
+    {
+        lock (_gate)
+        {
+            if (_users.TryGetValue(digest, out var users))
+            {
+                if (users > 1)
+                {
+                    _users[digest] = users - 1;
+                }
+                else
+                {
+                    _users.Remove(digest);
+                }
+            }
+
+            TouchLocked(Path.Combine(Folder, "roots", digest["sha256:".Length..]));
+        }
+    }
+
+    private static string ConfigFile(string root) => root + ".json";
+
+    /// <summary>Marks the image (its config file) as used now.</summary>
+    private void TouchLocked(string root)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(ConfigFile(root), time.GetUtcNow().UtcDateTime);
+        }
+        catch (IOException)
+        {
+            // Removed meanwhile: nothing to mark.
+        }
+    }
+
+    private static void TryDelete(Action delete)
+    {
+        try
+        {
+            delete();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The next sweep tries again.
         }
     }
 
@@ -137,9 +276,13 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
     private async Task<string> FetchBlobAsync(ImageReference image, string digest, long size, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Folder, "blobs", "sha256", digest["sha256:".Length..]);
-        if (File.Exists(path))
+        lock (_gate)
         {
-            return path;
+            if (File.Exists(path))
+            {
+                File.SetLastWriteTimeUtc(path, time.GetUtcNow().UtcDateTime); // used now: kept for another UnusedRetention
+                return path;
+            }
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -219,4 +362,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
 
     [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "Image {Image} pulled ({Layers} layers) in {PullMs:F0} ms and unpacked in {UnpackMs:F0} ms")]
     private static partial void LogPulled(ILogger logger, string image, int layers, double pullMs, double unpackMs);
+
+    [LoggerMessage(EventId = 2702, Level = LogLevel.Information, Message = "Image {Digest} removed: no environment used it for {Retention}")]
+    private static partial void LogRemoved(ILogger logger, string digest, TimeSpan retention);
 }

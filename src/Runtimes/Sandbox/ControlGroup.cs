@@ -65,7 +65,7 @@ public sealed class ControlGroup
 
     /// <summary>
     /// INIT is over: the group's CPU weight drops from INIT's burst to its memory's share (<see cref="ResourceLimits"/>).
-    /// Once only; nothing when the group has no cpu controller or is gone.
+    /// Once only; nothing when the group has no cpu controller or is gone. Never throws: a weight left high is no failure.
     /// </summary>
     public void EndInitBurst()
     {
@@ -75,7 +75,7 @@ public sealed class ControlGroup
             {
                 File.WriteAllText(_cpuFile, value);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The group is gone (or being removed).
             }

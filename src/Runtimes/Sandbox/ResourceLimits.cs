@@ -17,10 +17,11 @@ public sealed record ResourceLimits(long MemoryBytes, int Pids, int MemorySizeMb
     public static ResourceLimits For(EnvironmentSpec spec, int pids) => new(spec.MemorySize * 1024L * 1024L, pids, spec.MemorySize);
 
     /// <summary>
-    /// The vCPUs whose weight an environment has during INIT, when its memory's share is less: one, the weight of any
-    /// unconfined process on the node. Without it, a 128 MB function's INIT beside a busy 1,769 MB environment gets 1/14
-    /// of the CPU they share, and on a loaded node can overrun Lambda's 10 s INIT limit where Lambda would have
+    /// The vCPUs whose weight an environment has during an on-demand INIT or a SnapStart restore, when its memory's share
+    /// is less: one, as a 1,769 MB function has. Without it, a 128 MB function's INIT beside a busy 1,769 MB environment
+    /// gets 1/14 of the CPU they share, and on a loaded node can overrun Lambda's 10 s INIT limit where Lambda would have
     /// initialized it. More than one would let a burst of cold starts starve the warm invocations of small functions.
+    /// Provisioned concurrency's INIT has no burst, as in Lambda.
     /// </summary>
     public const int InitBurstVcpus = 1;
 

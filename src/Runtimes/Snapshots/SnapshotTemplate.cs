@@ -289,7 +289,6 @@ internal sealed partial class SnapshotTemplate
         if (errorType is null)
         {
             _report.InitReport(durationMs);
-            _process.EndInitBurst(); // its forks are born in its group until they check in and get their own
             // Counted in the node's memory figures for as long as the template lives (its forks count their own).
             var memory = _process.MaxMemoryUsedMb();
             Interlocked.Exchange(ref _countedMemoryMb, memory);

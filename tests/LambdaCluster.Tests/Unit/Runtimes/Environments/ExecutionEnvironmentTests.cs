@@ -355,6 +355,23 @@ public sealed class ExecutionEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public async Task ProvisionedConcurrencysInit_HasNoCpuBurst_AsInLambda()
+    {
+        var prepared = _environment.PrepareAsync(CancellationToken.None);
+        var (_, process, _) = await _launcher.Launched.WaitAsync(Patience);
+        var deadline = DateTime.UtcNow + Patience;
+        while (!process.InitBurstEnded && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(process.InitBurstEnded);
+        Assert.Equal(EnvironmentState.Initializing, _environment.State); // ended at the launch, not with INIT
+        _ = Runtime.Next(CancellationToken.None);
+        Assert.True(await prepared.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task Prewarm_RunsAnOnDemandInitAheadOfTraffic_ChargingTheNodesBudgetUntilTheFirstInvocation()
     {
         var (launch, parked) = await InitAheadAsync(_environment.PrewarmAsync(CancellationToken.None));
