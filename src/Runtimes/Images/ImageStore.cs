@@ -71,69 +71,74 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
                     TouchLocked(root.Directory);
                     return new ImageLease(this, digest, root);
                 }
-            }
 
-            // Removed between its pull and now (unused for a day, so not in the last moments): pulled again.
+                // Removed between its pull and now: the finished pull remembered for it is stale, and it is pulled again.
+                if (_pulls.TryGetValue(digest, out var stale) && stale.IsValueCreated && stale.Value.IsCompleted)
+                {
+                    _pulls.TryRemove(new KeyValuePair<string, Lazy<Task<ImageRoot>>>(digest, stale));
+                }
+            }
         }
     }
 
     /// <summary>
     /// Removes every unpacked image that no environment uses and none has used for <see cref="ImageOptions.UnusedRetention"/>
-    /// (nor is being pulled), then every layer blob that no pull has used for as long, and what an earlier removal or a
-    /// killed pull left. Returns how many images went. Never throws for a file it could not remove (it tries again next time).
+    /// (nor is being pulled); then, while no pull is under way, every layer blob no pull has used for as long, and what a
+    /// killed pull or an earlier removal left. Returns how many images went. Throws nothing for a file it could not
+    /// remove (the next sweep tries again), and nothing at all when the folders are missing.
     /// </summary>
     public int RemoveUnused()
     {
         var roots = Path.Combine(Folder, "roots");
-        if (!Directory.Exists(roots))
-        {
-            return 0;
-        }
-
+        var blobs = Path.Combine(Folder, "blobs", "sha256");
         var before = time.GetUtcNow().UtcDateTime - options.Value.UnusedRetention;
-        List<string> doomed = [.. Directory.EnumerateDirectories(roots, "*.removed-*")]; // an earlier sweep's, cut short
+        List<string> doomed = [];
         var removedImages = 0;
         lock (_gate)
         {
-            foreach (var config in Directory.EnumerateFiles(roots, "*.json"))
+            foreach (var config in Entries(roots, "*.json", directories: false))
             {
                 var root = config[..^".json".Length];
                 var digest = $"sha256:{Path.GetFileName(root)}";
-                if (_users.ContainsKey(digest) || (_pulls.TryGetValue(digest, out var pull) && !(pull.IsValueCreated && pull.Value.IsCompleted))
-                    || File.GetLastWriteTimeUtc(config) > before)
+                _pulls.TryGetValue(digest, out var pull);
+                if (_users.ContainsKey(digest) || (pull is not null && !(pull.IsValueCreated && pull.Value.IsCompleted)) || LastWrite(config) > before)
                 {
                     continue;
                 }
 
-                try
+                if (pull is not null)
                 {
-                    _pulls.TryRemove(digest, out _);
-                    File.Delete(config); // first: from now on it is not unpacked, whatever remains of it
-                    var removed = $"{root}.removed-{Guid.NewGuid():N}";
-                    Directory.Move(root, removed);
-                    doomed.Add(removed);
+                    _pulls.TryRemove(new KeyValuePair<string, Lazy<Task<ImageRoot>>>(digest, pull));
+                }
+
+                if (Remove(() => File.Delete(config)) && Remove(() => Directory.Move(root, $"{root}.removed-{Guid.NewGuid():N}")))
+                {
                     removedImages++;
                     LogRemoved(logger, digest, options.Value.UnusedRetention);
                 }
-                catch (IOException)
+            }
+
+            if (_pulls.Values.All(p => p.IsValueCreated && p.Value.IsCompleted))
+            {
+                // No pull is under way (and a new one waits for this lock to find its blobs): what is left of killed pulls
+                // (a partial root or blob, a root whose config was never written) and blobs unused for the retention.
+                foreach (var entry in Entries(roots, "*", directories: true).Where(d => !d.Contains(".removed-", StringComparison.Ordinal) && !File.Exists(ConfigFile(d)) && LastWrite(d) <= before))
                 {
-                    // Gone already, or busy: the next sweep.
+                    Remove(() => Directory.Move(entry, $"{entry}.removed-{Guid.NewGuid():N}"));
+                }
+
+                foreach (var blob in Entries(blobs, "*", directories: false).Where(b => LastWrite(b) <= before))
+                {
+                    Remove(() => File.Delete(blob));
                 }
             }
 
-            var blobs = Path.Combine(Folder, "blobs", "sha256");
-            foreach (var blob in Directory.Exists(blobs) && _pulls.Values.All(p => p.IsValueCreated && p.Value.IsCompleted) ? Directory.EnumerateFiles(blobs) : [])
-            {
-                if (File.GetLastWriteTimeUtc(blob) <= before)
-                {
-                    TryDelete(() => File.Delete(blob)); // a partial one too: no pull is under way
-                }
-            }
+            doomed.AddRange(Entries(roots, "*.removed-*", directories: true));
         }
 
         foreach (var folder in doomed)
         {
-            TryDelete(() => Directory.Delete(folder, recursive: true));
+            Remove(() => Directory.Delete(folder, recursive: true));
         }
 
         return removedImages;
@@ -162,28 +167,57 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
 
     private static string ConfigFile(string root) => root + ".json";
 
-    /// <summary>Marks the image (its config file) as used now.</summary>
+    /// <summary>Marks the image (its config file) as used now. Never throws: a mark that fails only makes the image look older.</summary>
     private void TouchLocked(string root)
     {
         try
         {
             File.SetLastWriteTimeUtc(ConfigFile(root), time.GetUtcNow().UtcDateTime);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Removed meanwhile: nothing to mark.
+            // Removed meanwhile, or not ours to mark.
         }
     }
 
-    private static void TryDelete(Action delete)
+    /// <summary>The files (or folders) of <paramref name="folder"/> matching <paramref name="pattern"/>; none when it cannot be read.</summary>
+    private static List<string> Entries(string folder, string pattern, bool directories)
     {
         try
         {
-            delete();
+            return Directory.Exists(folder) ? [.. directories ? Directory.EnumerateDirectories(folder, pattern) : Directory.EnumerateFiles(folder, pattern)] : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The next sweep tries again.
+            return [];
+        }
+    }
+
+    /// <summary>A file's or folder's last write time, UTC; the far future when it cannot be read (so it is never old enough to remove).</summary>
+    private static DateTime LastWrite(string path)
+    {
+        try
+        {
+            return Directory.Exists(path) ? Directory.GetLastWriteTimeUtc(path) : File.GetLastWriteTimeUtc(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return DateTime.MaxValue;
+        }
+    }
+
+    /// <summary>Runs a removal step; false when the file system refused it (the next sweep tries again).</summary>
+    private bool Remove(Action step)
+    {
+        try
+        {
+            step();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogNotRemoved(logger, e.Message);
+            return false;
         }
     }
 
@@ -211,9 +245,13 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
         var hex = digest["sha256:".Length..];
         var root = Path.Combine(Folder, "roots", hex);
         var configFile = root + ".json";
-        if (Directory.Exists(root) && File.Exists(configFile))
+        lock (_gate) // not while RemoveUnused takes it away
         {
-            return new ImageRoot(root, JsonSerializer.Deserialize(await File.ReadAllBytesAsync(configFile), ImagesJsonContext.Default.ImageRuntimeConfig)!, 0, 0);
+            if (Directory.Exists(root) && File.Exists(configFile))
+            {
+                TouchLocked(root); // asked for now: an update's pull, or a cold start about to use it
+                return new ImageRoot(root, JsonSerializer.Deserialize(File.ReadAllBytes(configFile), ImagesJsonContext.Default.ImageRuntimeConfig)!, 0, 0);
+            }
         }
 
         var started = time.GetTimestamp();
@@ -365,4 +403,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
 
     [LoggerMessage(EventId = 2702, Level = LogLevel.Information, Message = "Image {Digest} removed: no environment used it for {Retention}")]
     private static partial void LogRemoved(ILogger logger, string digest, TimeSpan retention);
+
+    [LoggerMessage(EventId = 2703, Level = LogLevel.Warning, Message = "An unused image's files could not be removed (tried again at the next sweep): {Problem}")]
+    private static partial void LogNotRemoved(ILogger logger, string problem);
 }

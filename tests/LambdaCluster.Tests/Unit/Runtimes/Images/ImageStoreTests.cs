@@ -16,7 +16,7 @@ namespace LambdaCluster.Tests.Unit.Runtimes.Images;
 public sealed class ImageStoreTests : IDisposable
 {
     private static readonly string Hex = new('a', 64);
-    private static readonly string Uri = $"registry.test/repo@sha256:{Hex}";
+    private static readonly string Uri = $"127.0.0.1:1/repo@sha256:{Hex}"; // a registry that refuses at once, never reached while the image is here
     private readonly string _data = Directory.CreateTempSubdirectory("images-").FullName;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow); // file times are real ones
     private readonly ImageStore _store;
@@ -45,7 +45,8 @@ public sealed class ImageStoreTests : IDisposable
         _time.Advance(TimeSpan.FromDays(2));
         Assert.Equal(0, _store.RemoveUnused()); // in use by two environments
         first.Dispose();
-        first.Dispose(); // twice releases once: the second environment still uses it
+        first.Dispose(); // twice releases once: the second environment still uses it, days later
+        _time.Advance(TimeSpan.FromDays(2));
         Assert.Equal(0, _store.RemoveUnused());
         Assert.True(Directory.Exists(first.Root.Directory));
 
@@ -63,10 +64,12 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task AnImageNeverUsedHere_CountsFromItsPull_AndLeftoversOfACutShortRemovalGo()
+    public async Task AnImageNeverUsedHere_CountsFromItsPull_AndWhatKilledPullsOrRemovalsLeftGoes()
     {
         Unpacked(pulledAt: _time.GetUtcNow().AddDays(-2));
-        Directory.CreateDirectory(Path.Combine(Roots, $"{new string('b', 64)}.removed-1234"));
+        Directory.CreateDirectory(Path.Combine(Roots, $"{new string('b', 64)}.removed-1234")); // a removal cut short
+        Old(Directory.CreateDirectory(Path.Combine(Roots, $"{new string('c', 64)}.partial-5678")).FullName); // a pull killed while unpacking
+        Old(Directory.CreateDirectory(Path.Combine(Roots, new string('d', 64))).FullName); // ...or before writing its config
         Assert.Equal(1, _store.RemoveUnused());
         Assert.Empty(Directory.EnumerateFileSystemEntries(Roots));
 
@@ -84,6 +87,8 @@ public sealed class ImageStoreTests : IDisposable
         File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(new ImageRuntimeConfig(["/bin/app"], [], [], null), ImagesJsonContext.Default.ImageRuntimeConfig));
         File.SetLastWriteTimeUtc(config, (pulledAt ?? _time.GetUtcNow()).UtcDateTime);
     }
+
+    private void Old(string folder) => Directory.SetLastWriteTimeUtc(folder, _time.GetUtcNow().AddDays(-2).UtcDateTime);
 
     private string Blob(string name, DateTimeOffset lastUsed)
     {
