@@ -49,7 +49,7 @@ public sealed partial class FunctionVersionGrain(
 
     private readonly EnvironmentTable _table = new();
     private readonly ConcurrencyLedger _ledger = new();
-    private readonly SiloShortfall _shortfall = new();
+    private readonly SiloShortfall _shortfall = new(time);
     private readonly KeepWarmPlanner _keepWarm = new(environmentOptions.Value.KeepWarm, environmentOptions.Value.PredictiveKeepWarm, environmentOptions.Value.IdleHistoryRange);
     private ScalingRateLimiter _scaling = null!;
     private PoolSettings? _settings;

@@ -6,16 +6,19 @@ namespace LambdaCluster.Grains.Pool;
 /// silo when its own has none idle; that lease comes back to the pool after each call, ready to be given across again.
 /// When the cold starts were placed unevenly this never wears off (measured: 4-6 % of a spread cluster's calls crossed
 /// silos at steady state), and each such call costs a round trip between silos. After <see cref="Threshold"/> such
-/// grants to one silo since its last start was due (not necessarily in a row: a silo short of one environment still
-/// gets its own for the rest), one start there is due; one at a time per silo. Not thread-safe: the pool grain's turns
+/// grants to one silo within <see cref="Window"/> (not necessarily in a row: a silo short of one environment still gets
+/// its own for the rest), one start there is due; one at a time per silo. Not thread-safe: the pool grain's turns
 /// order it.
 /// </summary>
-internal sealed class SiloShortfall
+internal sealed class SiloShortfall(TimeProvider time)
 {
     /// <summary>Grants on other silos' environments that make one start on the caller's silo due (a few are chance, not a shortfall).</summary>
     public const int Threshold = 8;
 
-    private readonly Dictionary<SiloAddress, int> _crossings = [];
+    /// <summary>How long a count of crossings lasts from its first: a few chance crossings spread over hours are no shortfall.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<SiloAddress, (int Count, long Since)> _crossings = [];
     private readonly HashSet<SiloAddress> _starting = [];
 
     /// <summary>
@@ -29,10 +32,12 @@ internal sealed class SiloShortfall
             return false;
         }
 
-        var count = _crossings.GetValueOrDefault(caller) + 1;
+        var (count, since) = _crossings.TryGetValue(caller, out var counted) && time.GetElapsedTime(counted.Since) <= Window
+            ? (counted.Count + 1, counted.Since)
+            : (1, time.GetTimestamp());
         if (count < Threshold)
         {
-            _crossings[caller] = count;
+            _crossings[caller] = (count, since);
             return false;
         }
 

@@ -177,7 +177,8 @@ public sealed class ExtensionsTests(IntegrationNodeFixture fixture)
             };
             """;
         var zip = Tools.Zip(fixture.WorkDirectory, ("index.mjs", Code));
-        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "internal-extension", "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}");
+        // Its handler makes nine calls: beyond Lambda's default timeout of 3 s for a 128 MB function on a busy test machine.
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", "internal-extension", "--runtime", "nodejs22.x", "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--timeout", "15");
 
         var first = JsonDocument.Parse((await InvokeAsync("internal-extension")).Payload).RootElement;
         var second = JsonDocument.Parse((await InvokeAsync("internal-extension")).Payload).RootElement;
@@ -313,10 +314,11 @@ public sealed class ExtensionsTests(IntegrationNodeFixture fixture)
         return Tools.Json(await Tools.AwsOkAsync(Node, "lambda", "publish-layer-version", "--layer-name", layer, "--zip-file", $"fileb://{zip}")).GetProperty("LayerVersionArn").GetString()!;
     }
 
+    /// <summary>A function with <paramref name="layer"/>, and 15 s to run: an extension's part of each invocation counts against the timeout, and Lambda's default 3 s is tight for a 128 MB function on a busy test machine.</summary>
     private async Task CreateAsync(string name, string runtime, (string Name, string Content) file, string layer)
     {
         var zip = Tools.Zip(fixture.WorkDirectory, file);
-        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer);
+        await Tools.AwsOkAsync(Node, "lambda", "create-function", "--function-name", name, "--runtime", runtime, "--handler", "index.handler", "--role", Functions.Role, "--zip-file", $"fileb://{zip}", "--layers", layer, "--timeout", "15");
     }
 
     private async Task<(string Payload, string Tail, string RequestId)> InvokeAsync(string name, bool expectError = false, string payload = "{}")
