@@ -195,8 +195,8 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<No
 
     /// <summary>
     /// A runtime that posts answers with and without this node's <c>Lambda-Cluster-Then-Next</c> (what its own runtime
-    /// clients send): a response and an error with it, then a response without it, reporting in each later answer what
-    /// the Runtime API answered it.
+    /// clients send, with the value 1): a response and an error with it, then a response with another value (as good as
+    /// none: what every other runtime sends), reporting in each later answer what the Runtime API answered it.
     /// </summary>
     private const string ThenNextBootstrap = """
         #!/usr/bin/env python3
@@ -218,7 +218,7 @@ public sealed class ProvidedRuntimeTests(NodeFixture fixture) : IClassFixture<No
         answer = call("POST", P + second + "/error", b'{"errorType":"Oops","errorMessage":"second"}', {**THEN_NEXT, "Lambda-Runtime-Function-Error-Type": "Oops"})
         third = answer[1]
         report = {"afterResponse": after_response, "afterError": seen(answer, second)}
-        status, _, body = call("POST", P + third + "/response", json.dumps(report).encode())
+        status, _, body = call("POST", P + third + "/response", json.dumps(report).encode(), {"Lambda-Cluster-Then-Next": "0"})
         _, fourth, _ = call("GET", P + "next")
         call("POST", P + fourth + "/response", json.dumps({"status": status, "body": body}).encode(), THEN_NEXT)
         """;
