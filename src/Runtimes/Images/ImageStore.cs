@@ -59,10 +59,10 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
     /// </summary>
     public async Task<ImageLease> UseAsync(string pinnedUri, CancellationToken cancellationToken)
     {
+        var digest = ImageReference.TryParse(pinnedUri, out var image) ? image.Digest ?? "" : ""; // EnsureAsync refuses what has none
         while (true)
         {
             var root = await EnsureAsync(pinnedUri, cancellationToken);
-            var digest = ImageReference.TryParse(pinnedUri, out var image) ? image.Digest! : "";
             lock (_gate)
             {
                 if (File.Exists(ConfigFile(root.Directory)))
@@ -73,7 +73,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
                 }
 
                 // Removed between its pull and now: the finished pull remembered for it is stale, and it is pulled again.
-                if (_pulls.TryGetValue(digest, out var stale) && stale.IsValueCreated && stale.Value.IsCompleted)
+                if (_pulls.TryGetValue(digest, out var stale) && Finished(stale))
                 {
                     _pulls.TryRemove(new KeyValuePair<string, Lazy<Task<ImageRoot>>>(digest, stale));
                 }
@@ -101,7 +101,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
                 var root = config[..^".json".Length];
                 var digest = $"sha256:{Path.GetFileName(root)}";
                 _pulls.TryGetValue(digest, out var pull);
-                if (_users.ContainsKey(digest) || (pull is not null && !(pull.IsValueCreated && pull.Value.IsCompleted)) || LastWrite(config) > before)
+                if (_users.ContainsKey(digest) || (pull is not null && !Finished(pull)) || LastWrite(config) > before)
                 {
                     continue;
                 }
@@ -118,7 +118,7 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
                 }
             }
 
-            if (_pulls.Values.All(p => p.IsValueCreated && p.Value.IsCompleted))
+            if (_pulls.Values.All(Finished))
             {
                 // No pull is under way (and a new one waits for this lock to find its blobs): what is left of killed pulls
                 // (a partial root or blob, a root whose config was never written) and blobs unused for the retention.
@@ -166,6 +166,9 @@ public sealed partial class ImageStore(RegistryClient registry, IOptions<ImageOp
     }
 
     private static string ConfigFile(string root) => root + ".json";
+
+    /// <summary>True for a pull that has run to its end (a pull not yet begun counts as under way).</summary>
+    private static bool Finished(Lazy<Task<ImageRoot>> pull) => pull.IsValueCreated && pull.Value.IsCompleted;
 
     /// <summary>Marks the image (its config file) as used now. Never throws: a mark that fails only makes the image look older.</summary>
     private void TouchLocked(string root)

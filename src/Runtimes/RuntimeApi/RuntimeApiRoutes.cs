@@ -14,8 +14,8 @@ internal static class RuntimeApiRoutes
 
     /// <summary>
     /// Sent as <c>Lambda-Cluster-Then-Next: 1</c> (no other value) by this node's own runtime clients (clients/nodejs,
-    /// clients/python) with an invocation's buffered response or error: answer it with the next event, as <c>GET /next</c> would, instead of the 202 (a streamed response gets the
-    /// 202 whatever it carries). A warm invocation is then one exchange instead of two: the function's process wakes once
+    /// clients/python) with an invocation's buffered response or error: answer it with the next event, as
+    /// <c>GET /next</c> would, instead of the 202 (a streamed response gets the 202 whatever it carries). A warm invocation is then one exchange instead of two: the function's process wakes once
     /// per event, not twice, and the node reads and answers one request fewer. The post's own outcome is not sent: those
     /// clients go on to the next event whatever it was, as they did when they pipelined the post and the long poll. Any
     /// other runtime is answered as Lambda answers.

@@ -60,18 +60,9 @@ public sealed class LocalClusterScript : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await RunAsync("stop");
-        try
+        foreach (var log in Directory.Exists(RunDirectory) ? Directory.GetFiles(RunDirectory, "*.log") : [])
         {
-            var kept = Tools.RepositoryFile("TestResults", "nodes");
-            Directory.CreateDirectory(kept);
-            foreach (var log in Directory.Exists(RunDirectory) ? Directory.GetFiles(RunDirectory, "*.log") : [])
-            {
-                File.Copy(log, Path.Combine(kept, $"local-cluster-{BasePort}-{Path.GetFileName(log)}"), overwrite: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Only a diagnosis is lost.
+            Tools.KeepNodeLog($"local-cluster-{BasePort}-{Path.GetFileName(log)}", () => File.ReadAllText(log));
         }
     }
 

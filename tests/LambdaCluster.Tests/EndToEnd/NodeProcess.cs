@@ -110,25 +110,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
         _process.Dispose();
         RemoveLeftoversOf(pid);
-        KeepLog(pid);
-    }
-
-    /// <summary>
-    /// The node's output goes to TestResults/nodes/&lt;pid&gt;.log, where test.sh finds the warnings and errors to print
-    /// when a test failed (a CI run's work folders are gone by the time anyone reads its output). Best effort.
-    /// </summary>
-    private void KeepLog(int pid)
-    {
-        try
-        {
-            var file = Tools.RepositoryFile("TestResults", "nodes", $"{pid}.log");
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllText(file, Output);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Only a diagnosis is lost.
-        }
+        Tools.KeepNodeLog($"{pid}.log", () => Output);
     }
 
     /// <summary>

@@ -40,6 +40,24 @@ public static class Tools
         return Path.Combine([root.FullName, .. parts]);
     }
 
+    /// <summary>
+    /// Keeps a test node's log as TestResults/nodes/<paramref name="name"/>, where test.sh finds the warnings and errors to
+    /// print when a test failed (a CI run's work folders are gone by the time anyone reads its output). Best effort.
+    /// </summary>
+    public static void KeepNodeLog(string name, Func<string> text)
+    {
+        try
+        {
+            var file = RepositoryFile("TestResults", "nodes", name);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, text());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a diagnosis is lost.
+        }
+    }
+
     /// <summary>The aws CLI against a node (one of the running CLI servers, <see cref="AwsCliServer"/>), without retries.</summary>
     public static Task<ProcessResult> AwsAsync(NodeProcess node, params string[] arguments)
     {

@@ -13,10 +13,9 @@ namespace LambdaCluster.Tests.Unit.Grains;
 [Trait("Category", "Unit")]
 public sealed class SiloShortfallTests
 {
-    private readonly FakeTimeProvider _time = new();
-
     private static readonly SiloAddress First = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
     private static readonly SiloAddress Second = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11112), 1);
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void AStartIsDue_AtTheThresholdCrossing_AndTheCountStartsAgain()
